@@ -1,0 +1,161 @@
+"""The ``smmsim`` command line: parse, build configs, call the API. No model logic here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+import numpy as np
+
+DESCRIPTION = """\
+smmsim: simulate word-of-mouth virality in social media marketing.
+
+Examples:
+  smmsim simulate                                  # the default scenario
+  smmsim simulate --config data/examples/campaign.yaml --replicates 20
+  smmsim simulate --config my.yaml --json          # machine-readable summary
+  smmsim simulate --out steps.parquet              # per-step table to Parquet
+"""
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer; got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1; got {value}")
+    return value
+
+
+def _seed_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer; got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0; got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="smmsim", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"smmsim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sim = sub.add_parser(
+        "simulate",
+        help="run one scenario (with replicates) and print its metrics",
+        description="Run one scenario with replicates and print a summary table of its metrics "
+        "(mean, standard deviation and a 95%% confidence interval over replicates).",
+    )
+    sim.add_argument(
+        "--config",
+        metavar="FILE.yaml",
+        help="scenario YAML (default: data/default.yaml, the built-in defaults)",
+    )
+    sim.add_argument(
+        "--seed", type=_seed_int, default=None, help="master RNG seed (default: the config's seed)"
+    )
+    sim.add_argument(
+        "--replicates", type=_positive_int, default=1, help="independent replicates (default 1)"
+    )
+    sim.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    sim.add_argument(
+        "--out", metavar="FILE.parquet", help="write the per-step table of every replicate"
+    )
+    sim.set_defaults(handler=_cmd_simulate)
+    try:
+        from ._cli_sweep import register as register_sweep
+    except ImportError:  # pragma: no cover - sweeps not installed
+        register_sweep = None
+    if register_sweep is not None:
+        register_sweep(sub)
+    return parser
+
+
+def _summary_table(summary) -> dict:
+    """Mean, sd and 95% CI (normal approximation) of each metric over replicates."""
+    metrics = [c for c in summary.columns if c not in ("replicate", "seed")]
+    out = {}
+    n = len(summary)
+    for m in metrics:
+        values = summary[m].astype(float).to_numpy()
+        finite = values[np.isfinite(values)]
+        mean = float(finite.mean()) if len(finite) else float("nan")
+        sd = float(finite.std(ddof=1)) if len(finite) > 1 else 0.0
+        half = 1.96 * sd / math.sqrt(len(finite)) if len(finite) > 1 else 0.0
+        out[m] = {"mean": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half, "n": n}
+    return out
+
+
+def _cmd_simulate(args) -> int:
+    from .engine import simulate_replicates
+    from .scenario import load_config
+
+    cfg = load_config(args.config)
+    seed = args.seed if args.seed is not None else cfg.seed
+    summary, steps = simulate_replicates(
+        cfg, n_replicates=args.replicates, rng=seed, progress=sys.stderr.isatty()
+    )
+    table = _summary_table(summary)
+    if args.out:
+        from .io import write_parquet
+
+        write_parquet(steps, args.out)
+    if args.json:
+        payload = {name: _clean(v["mean"]) for name, v in table.items()}
+        payload["replicates"] = args.replicates
+        payload["seed"] = seed
+        payload["config"] = args.config or "default"
+        payload["ci95"] = {
+            name: [_clean(v["ci_low"]), _clean(v["ci_high"])] for name, v in table.items()
+        }
+        print(json.dumps(payload, indent=2))
+    else:
+        print(f"scenario: {cfg.name}   replicates: {args.replicates}   seed: {seed}")
+        print(f"{'metric':<24}{'mean':>14}{'sd':>12}{'95% CI':>28}")
+        for name, v in table.items():
+            ci = f"[{_fmt(v['ci_low'])}, {_fmt(v['ci_high'])}]"
+            print(f"{name:<24}{_fmt(v['mean']):>14}{_fmt(v['sd']):>12}{ci:>28}")
+        if args.out:
+            print(f"per-step table written to {args.out}")
+    return 0
+
+
+def _clean(x):
+    return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
+
+
+def _fmt(x) -> str:
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    if abs(x) >= 1000 or x == int(x):
+        return f"{x:,.0f}" if abs(x - round(x)) < 1e-9 else f"{x:,.1f}"
+    return f"{x:.3f}"
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``smmsim`` console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "handler", None) is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(args.handler(args) or 0)
+    except (ValueError, TypeError, FileNotFoundError) as exc:
+        print(f"smmsim: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("smmsim: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,280 @@
+"""ScenarioConfig: one runnable campaign, the unit YAML, the CLI, sweeps and notebooks build.
+
+A scenario is a nested, validated, frozen configuration. ``from_dict`` rejects
+unknown keys at every level (naming the dotted path), so a typo in a YAML file
+is an error, never a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ._validation import (
+    check_choice,
+    check_int,
+    check_keys,
+    check_nonnegative,
+    check_probability,
+)
+from .content import ContentConfig
+from .graphs import GraphConfig, TieConfig
+from .population import PopulationConfig
+
+__all__ = [
+    "DynamicsConfig",
+    "SeedingConfig",
+    "CampaignConfig",
+    "ScenarioConfig",
+    "load_config",
+    "default_config_path",
+]
+
+SEEDING_METHODS = ("none", "random", "degree", "pagerank", "kcore", "degree_discount", "imm")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DynamicsConfig:
+    """Switches and strengths of the optional mechanisms.
+
+    Parameters
+    ----------
+    trust_effect : float in [0, 1], default 0.5
+        How much tie trust scales the chance of noticing: the engagement
+        chance is multiplied by ``1 - trust_effect + trust_effect * trust``.
+        0 switches the mechanism off.
+    endorsement_uplift : float >= 0, default 1.0
+        A purchase after a click is ``interest * (1 + uplift * trust)`` likely:
+        the implicit endorsement of a trusted sender. 0 switches it off.
+    ad_trust : float in [0, 1], default 0.48
+        Trust in paid ads (Nielsen 2015: online video ads 48%).
+    owned_trust : float in [0, 1], default 0.70
+        Trust in the brand's own channels (Nielsen 2015: branded websites 70%).
+    """
+
+    trust_effect: float = 0.5
+    endorsement_uplift: float = 1.0
+    ad_trust: float = 0.48
+    owned_trust: float = 0.70
+
+    def __post_init__(self):
+        check_probability("dynamics.trust_effect", self.trust_effect)
+        check_nonnegative("dynamics.endorsement_uplift", self.endorsement_uplift)
+        check_probability("dynamics.ad_trust", self.ad_trust)
+        check_probability("dynamics.owned_trust", self.owned_trust)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SeedingConfig:
+    """Who posts the content first (organic seeding on owned channels).
+
+    Parameters
+    ----------
+    method : str, default "degree"
+        One of "none", "random", "degree", "pagerank", "kcore",
+        "degree_discount", "imm".
+    k : int >= 0, default 10
+        Number of seed nodes.
+    nodes : tuple, default ()
+        Explicit seed node labels (override ``method``).
+    """
+
+    method: str = "degree"
+    k: int = 10
+    nodes: tuple = ()
+
+    def __post_init__(self):
+        check_choice("campaign.seeding.method", self.method, SEEDING_METHODS)
+        check_int("campaign.seeding.k", self.k, minimum=0)
+        object.__setattr__(self, "nodes", tuple(self.nodes))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CampaignConfig:
+    """The brand's campaign: what it sells and how it seeds its content.
+
+    Parameters
+    ----------
+    price : float >= 0, default 50
+        Price of one purchase.
+    margin : float in [0, 1], default 0.4
+        Share of the price that is gross profit (used for ROI).
+    seeding : SeedingConfig
+    """
+
+    price: float = 50.0
+    margin: float = 0.4
+    seeding: SeedingConfig = field(default_factory=SeedingConfig)
+
+    def __post_init__(self):
+        check_nonnegative("campaign.price", self.price)
+        check_probability("campaign.margin", self.margin)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScenarioConfig:
+    """One runnable scenario.
+
+    Parameters
+    ----------
+    name : str
+    steps : int >= 1, default 30
+        Number of discrete time steps (think: hours or days).
+    seed : int or None, default None
+        RNG seed of the dynamics (replicates spawn from it).
+    graph_seed : int >= 0, default 0
+        Seed of the graph and population, fixed across replicates so that
+        replicates differ only in the dynamics.
+    graph, population, dynamics, content, campaign
+        Section configs.
+
+    Examples
+    --------
+    >>> cfg = ScenarioConfig.from_dict({"steps": 5, "content": {"stickiness": 0.2}})
+    >>> cfg.content.stickiness
+    0.2
+    """
+
+    name: str = "scenario"
+    steps: int = 30
+    seed: int | None = None
+    graph_seed: int = 0
+    graph: GraphConfig = field(default_factory=GraphConfig)
+    population: PopulationConfig = field(default_factory=PopulationConfig)
+    dynamics: DynamicsConfig = field(default_factory=DynamicsConfig)
+    content: ContentConfig = field(default_factory=ContentConfig)
+    campaign: CampaignConfig = field(default_factory=CampaignConfig)
+
+    def __post_init__(self):
+        check_int("steps", self.steps, minimum=1)
+        if self.seed is not None:
+            check_int("seed", self.seed, minimum=0)
+        check_int("graph_seed", self.graph_seed, minimum=0)
+
+    # -- conversion -------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: dict | None) -> ScenarioConfig:
+        """Build and validate from a nested mapping (as read from YAML)."""
+        return _build(cls, data or {}, "scenario")
+
+    def to_dict(self) -> dict:
+        """Nested plain-Python mapping; ``from_dict(cfg.to_dict()) == cfg``."""
+        return _to_plain(self)
+
+    def replace(self, **changes) -> ScenarioConfig:
+        """Copy with top-level fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def with_overrides(self, overrides: dict) -> ScenarioConfig:
+        """Copy with dotted-path overrides, e.g. ``{"content.stickiness": 0.5}``."""
+        data = self.to_dict()
+        for path, value in overrides.items():
+            set_dotted(data, path, value)
+        return ScenarioConfig.from_dict(data)
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.to_dict(), sort_keys=False)
+
+
+def set_dotted(data: dict, path: str, value) -> None:
+    """Set ``data[a][b][c] = value`` for ``path == "a.b.c"`` (creating sections)."""
+    keys = path.split(".")
+    node = data
+    for key in keys[:-1]:
+        child = node.get(key)
+        if child is None:
+            child = node[key] = {}
+        if not isinstance(child, dict):
+            raise ValueError(f"cannot set `{path}`: `{key}` is not a section.")
+        node = child
+    node[keys[-1]] = value
+
+
+# Which nested dataclass each section field holds.
+_SECTIONS = {
+    (ScenarioConfig, "graph"): GraphConfig,
+    (ScenarioConfig, "population"): PopulationConfig,
+    (ScenarioConfig, "dynamics"): DynamicsConfig,
+    (ScenarioConfig, "content"): ContentConfig,
+    (ScenarioConfig, "campaign"): CampaignConfig,
+    (GraphConfig, "ties"): TieConfig,
+    (CampaignConfig, "seeding"): SeedingConfig,
+}
+
+
+def register_section(owner, name, cls) -> None:
+    """Declare that field ``name`` of ``owner`` holds a nested ``cls`` config."""
+    _SECTIONS[(owner, name)] = cls
+
+
+def _build(cls, data, where):
+    check_keys(where, data, cls.__dataclass_fields__)
+    kwargs = {}
+    for key, value in data.items():
+        sub = _SECTIONS.get((cls, key))
+        path = key if where == "scenario" else f"{where}.{key}"
+        if sub is not None:
+            if isinstance(value, sub):
+                kwargs[key] = value
+            elif value is None:
+                continue
+            else:
+                kwargs[key] = _build(sub, value, path)
+        elif isinstance(value, list):
+            kwargs[key] = tuple(value)
+        else:
+            kwargs[key] = value
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise TypeError(f"in `{where}`: {exc}") from None
+
+
+def _to_plain(obj):
+    if dataclasses.is_dataclass(obj):
+        return {f.name: _to_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, tuple):
+        return [_to_plain(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: _to_plain(v) for k, v in obj.items()}
+    return obj
+
+
+def default_config_path() -> Path:
+    """Path of the project's default scenario, ``data/default.yaml``.
+
+    It spells out the built-in defaults (``ScenarioConfig()``) so a student can
+    read and copy them; a test keeps the two equal.
+    """
+    return Path(__file__).resolve().parents[1] / "data" / "default.yaml"
+
+
+def load_config(path=None) -> ScenarioConfig:
+    """Load and validate a scenario YAML file (the default one if ``path`` is None).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    ValueError
+        On invalid YAML, unknown keys or bad values (the message names them).
+    """
+    if path is None:
+        path = default_config_path()
+        if not path.is_file():  # installed without the project folder
+            return ScenarioConfig()
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"config file not found: {str(path)!r}.")
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise ValueError(f"config file {path.name} is not valid YAML: {exc}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ValueError(f"config file {path.name} must hold a mapping; got {type(data).__name__}.")
+    return ScenarioConfig.from_dict(data)
