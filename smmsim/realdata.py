@@ -6,12 +6,25 @@ project's shared data folder, ``../shared/data``).
 
 from __future__ import annotations
 
+import math
+import re
+import zipfile
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 
-__all__ = ["load_snap_edgelist", "shared_data_dir"]
+from . import _tree_kernel
+from ._validation import check_int
+
+__all__ = [
+    "TWITTER_LABELS",
+    "load_snap_edgelist",
+    "load_twitter_cascades",
+    "shared_data_dir",
+    "twitter_cascade_summary",
+]
 
 
 def shared_data_dir() -> Path:
@@ -96,3 +109,330 @@ def load_snap_edgelist(path, *, directed: bool = False, return_arrays: bool = Fa
     G.add_nodes_from(ids.tolist())
     G.add_edges_from(pairs.tolist())
     return G
+
+
+# ---------------------------------------------------------------------------
+# Twitter reply cascades
+# ---------------------------------------------------------------------------
+
+TWITTER_LABELS = ("False", "True", "Imprecise")
+"""Fact-check labels of the Chilean Twitter cascades, one zip file each."""
+
+_TWEET_LINE = re.compile(r"^(raiz|reply): \['([^']*)','([^']*)'\]->\['([^']*)','([^']*)'\]$")
+_LINE_FORMAT = "expected \"reply: ['<tweet id>','<seconds>']->['<parent id>','<seconds>']\""
+_REPLY_COLUMNS = ("cascade_id", "label", "tweet_id", "parent_id", "seconds")
+
+
+def load_twitter_cascades(folder=None, *, labels=TWITTER_LABELS) -> pd.DataFrame:
+    """Load Twitter reply cascades from ``<label>.zip`` files into a tidy table.
+
+    Each zip holds one text file per cascade (``treefile_<root id>_minf.txt``)
+    whose first line names the root tweet and whose other lines each name a
+    reply and the tweet it replies to, with seconds elapsed since the root::
+
+        raiz: ['<root id>','0.0']->['ROOT','0.0']
+        reply: ['<tweet id>','<seconds>']->['<parent id>','<parent seconds>']
+
+    This is the format of the Chilean fact-checked cascades of Mendoza et al.
+    (2023); the zips are read directly, nothing is extracted or downloaded.
+
+    Parameters
+    ----------
+    folder : str or Path, optional
+        Folder holding the zips. Default: ``shared_data_dir() /
+        "twitter-cascades-chile"``.
+    labels : str or sequence of str, default ("False", "True", "Imprecise")
+        Which zips to read (``<label>.zip``); the label is stored per row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per reply (the roots are not rows: a cascade is named by its
+        root tweet id), in file order, with columns ``cascade_id`` (int64, root
+        tweet id), ``label`` (str), ``tweet_id`` (int64), ``parent_id`` (int64,
+        the tweet replied to, possibly the root) and ``seconds`` (float64,
+        seconds after the root).
+
+    Raises
+    ------
+    FileNotFoundError
+        If a ``<label>.zip`` is missing.
+    ValueError
+        On a malformed line (names the file, line number and content), a file
+        without a root line, a repeated tweet id, a reply to a tweet not in
+        its cascade, or replies that form a cycle.
+
+    See Also
+    --------
+    twitter_cascade_summary : one row per cascade with its shape metrics.
+
+    References
+    ----------
+    .. [1] M. Mendoza, S. Valenzuela, E. Núñez-Mussa, F. Padilla, E. Providel,
+       S. Campos, R. Bassi, A. Riquelme, V. Aldana and C. López, "A Study on
+       Information Disorders on Social Networks during the Chilean Social
+       Outbreak and COVID-19 Pandemic", Applied Sciences 13(9):5347, 2023.
+       doi:10.3390/app13095347
+
+    Examples
+    --------
+    >>> replies = load_twitter_cascades(labels=("False",))  # doctest: +SKIP
+    >>> replies["cascade_id"].nunique()  # doctest: +SKIP
+    99
+    """
+    folder = Path(folder) if folder is not None else shared_data_dir() / "twitter-cascades-chile"
+    labels = _check_labels(labels)
+    columns = {name: [] for name in _REPLY_COLUMNS}
+    for label in labels:
+        path = folder / f"{label}.zip"
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"Twitter cascade zip for label {label!r} not found: {str(path)!r}."
+            )
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.namelist():
+                name = member.rsplit("/", 1)[-1]
+                if not name.endswith(".txt") or name.startswith("._") or "__MACOSX" in member:
+                    continue
+                text = archive.read(member).decode("utf-8")
+                root, tweets, parents, seconds = _parse_cascade(text, f"{path.name}:{member}")
+                columns["cascade_id"].extend([root] * len(tweets))
+                columns["label"].extend([label] * len(tweets))
+                columns["tweet_id"].extend(tweets)
+                columns["parent_id"].extend(parents)
+                columns["seconds"].extend(seconds)
+    return pd.DataFrame(
+        {
+            "cascade_id": np.array(columns["cascade_id"], dtype=np.int64),
+            "label": pd.Series(columns["label"], dtype=str),
+            "tweet_id": np.array(columns["tweet_id"], dtype=np.int64),
+            "parent_id": np.array(columns["parent_id"], dtype=np.int64),
+            "seconds": np.array(columns["seconds"], dtype=np.float64),
+        }
+    )
+
+
+def twitter_cascade_summary(
+    replies=None, *, folder=None, labels=TWITTER_LABELS, reply_counts=(10, 100)
+) -> pd.DataFrame:
+    """One row per Twitter cascade: label, size, depth, breadth, virality, speed.
+
+    Parameters
+    ----------
+    replies : pandas.DataFrame, optional
+        A reply table as returned by :func:`load_twitter_cascades` (possibly
+        filtered, e.g. to the replies of the first hour: since a reply comes
+        after the tweet it answers, such a filter keeps every tree whole).
+        Default: load one with ``folder`` and ``labels``.
+    folder : str or Path, optional
+        Passed to :func:`load_twitter_cascades` when ``replies`` is None.
+    labels : str or sequence of str, default ("False", "True", "Imprecise")
+        Passed to :func:`load_twitter_cascades` when ``replies`` is None.
+    reply_counts : sequence of int >= 1, default (10, 100)
+        For each ``k``, a column ``seconds_to_<k>_replies``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cascade (order of first appearance) with columns
+        ``cascade_id``, ``label``, ``size`` (tweets including the root),
+        ``n_replies``, ``depth`` (longest reply chain from the root, in
+        edges), ``breadth`` (most tweets at one depth, the root level
+        included), ``structural_virality`` (mean distance over all pairs of
+        tweets, Goel et al. 2016) and ``seconds_to_<k>_replies`` (seconds
+        after the root when the k-th reply arrived; NaN if it never did).
+        A cascade without replies has no rows in ``replies``, so it is absent.
+
+    Raises
+    ------
+    ValueError
+        If ``replies`` lacks a column, repeats a tweet within a cascade,
+        replies to a tweet not in its cascade, or holds a cycle; or if
+        ``reply_counts`` holds a value below 1.
+    TypeError
+        If both ``replies`` and ``folder`` are given.
+
+    See Also
+    --------
+    smmsim.metrics.structural_virality : the same metric on one tree.
+
+    Examples
+    --------
+    >>> summary = twitter_cascade_summary()  # doctest: +SKIP
+    >>> summary.groupby("label")["structural_virality"].median()  # doctest: +SKIP
+    """
+    if isinstance(reply_counts, (int, np.integer)):
+        reply_counts = (reply_counts,)
+    reply_counts = tuple(check_int("reply_counts", k, minimum=1) for k in reply_counts)
+    if replies is None:
+        replies = load_twitter_cascades(folder, labels=labels)
+    elif folder is not None:
+        raise TypeError("pass either `replies` or `folder` (to load them), not both.")
+    if not isinstance(replies, pd.DataFrame):
+        raise TypeError(f"`replies` must be a pandas DataFrame; got {type(replies).__name__}.")
+    missing = [c for c in _REPLY_COLUMNS if c not in replies.columns]
+    if missing:
+        raise ValueError(
+            f"`replies` lacks column(s) {', '.join(missing)}; expected the columns of "
+            f"load_twitter_cascades(): {', '.join(_REPLY_COLUMNS)}."
+        )
+    cascade = replies["cascade_id"].to_numpy(np.int64)
+    firsts = replies.drop_duplicates("cascade_id")
+    roots = firsts["cascade_id"].to_numpy(np.int64)
+    n_cascades = len(roots)
+    # Nodes: the roots first, then every reply; keyed by (cascade, tweet).
+    nodes = pd.MultiIndex.from_arrays(
+        [
+            np.concatenate([roots, cascade]),
+            np.concatenate([roots, replies["tweet_id"].to_numpy(np.int64)]),
+        ]
+    )
+    if not nodes.is_unique:
+        dup = nodes[nodes.duplicated()][0]
+        raise ValueError(
+            f"`replies` repeats tweet {dup[1]} in cascade {dup[0]} (or replies to itself "
+            "as root): each tweet must appear once."
+        )
+    parent_keys = pd.MultiIndex.from_arrays([cascade, replies["parent_id"].to_numpy(np.int64)])
+    parent_index = nodes.get_indexer(parent_keys)
+    if (parent_index < 0).any():
+        k = int(np.flatnonzero(parent_index < 0)[0])
+        raise ValueError(
+            f"`replies` row {k}: tweet {replies['tweet_id'].iloc[k]} replies to "
+            f"{replies['parent_id'].iloc[k]}, which is not in cascade {cascade[k]}."
+        )
+    lp = np.concatenate([np.full(n_cascades, -1, np.int64), parent_index.astype(np.int64)])
+    perm, new_lp, n_reached = _tree_kernel.parents_first(lp)
+    if n_reached < len(lp):
+        reached = np.zeros(len(lp), dtype=bool)
+        reached[perm] = True
+        k = int(np.flatnonzero(~reached)[0]) - n_cascades
+        raise ValueError(
+            f"`replies` holds a cycle: tweet {replies['tweet_id'].iloc[k]} in cascade "
+            f"{cascade[k]} never leads back to the root."
+        )
+    tree_roots, sizes, depths, breadths, wiener, _ = _tree_kernel.tree_stats(new_lp)
+    which = perm[tree_roots]  # cascade number of each tree (roots are nodes 0..n-1)
+    out = pd.DataFrame(
+        {
+            "cascade_id": roots,
+            "label": firsts["label"].to_numpy(),
+            "size": np.zeros(n_cascades, np.int64),
+            "n_replies": np.zeros(n_cascades, np.int64),
+            "depth": np.zeros(n_cascades, np.int64),
+            "breadth": np.zeros(n_cascades, np.int64),
+            "structural_virality": np.zeros(n_cascades),
+        }
+    )
+    pairs = sizes * (sizes - 1) / 2.0
+    sv = np.zeros(len(sizes))
+    np.divide(wiener, pairs, out=sv, where=pairs > 0)
+    out.loc[which, "size"] = sizes
+    out.loc[which, "n_replies"] = sizes - 1
+    out.loc[which, "depth"] = depths
+    out.loc[which, "breadth"] = breadths
+    out.loc[which, "structural_virality"] = sv
+    # Time to the k-th reply: sort replies by (cascade, seconds) and index in.
+    code = pd.Index(roots).get_indexer(cascade)
+    seconds = replies["seconds"].to_numpy(np.float64)
+    by = np.lexsort((seconds, code))
+    counts = np.bincount(code, minlength=n_cascades)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    for k in reply_counts:
+        column = np.full(n_cascades, np.nan)
+        has = counts >= k
+        column[has] = seconds[by[starts[has] + k - 1]]
+        out[f"seconds_to_{k}_replies"] = column
+    return out
+
+
+def _check_labels(labels) -> tuple:
+    if isinstance(labels, str):
+        labels = (labels,)
+    labels = tuple(labels)
+    if not labels:
+        raise ValueError("`labels` must name at least one label; got an empty sequence.")
+    for label in labels:
+        if not isinstance(label, str):
+            raise TypeError(f"`labels` must hold strings; got {type(label).__name__} {label!r}.")
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"`labels` must not repeat a label; got {labels!r}.")
+    return labels
+
+
+def _parse_cascade(text: str, where: str):
+    """Parse one cascade file; return ``(root, tweets, parents, seconds)``."""
+    root = None
+    tweets, parents, seconds, linenos = [], [], [], []
+    seen = {}
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+
+        def bad(rule, lineno=lineno, stripped=stripped):
+            return ValueError(
+                f"malformed cascade line {lineno} in {where}: {rule}; got {stripped!r}."
+            )
+
+        match = _TWEET_LINE.match(stripped)
+        if match is None:
+            raise bad(_LINE_FORMAT)
+        kind, child, child_s, parent, _ = match.groups()
+        if not child.isdigit():
+            raise bad("tweet ids must be non-negative integers")
+        try:
+            elapsed = float(child_s)
+        except ValueError:
+            raise bad("seconds must be a number") from None
+        if not math.isfinite(elapsed) or elapsed < 0:
+            raise bad("seconds must be finite and >= 0")
+        child = int(child)
+        if child in seen:
+            raise bad(f"tweet {child} already appeared on line {seen[child]}")
+        seen[child] = lineno
+        if kind == "raiz":
+            if root is not None:
+                raise bad("a cascade has one root ('raiz:') line, and it comes first")
+            if parent != "ROOT":
+                raise bad("the root line's parent must be 'ROOT'")
+            root = child
+            continue
+        if root is None:
+            raise bad("the first line must be the root ('raiz: ...')")
+        if not parent.isdigit():
+            raise bad("parent tweet ids must be non-negative integers")
+        tweets.append(child)
+        parents.append(int(parent))
+        seconds.append(elapsed)
+        linenos.append(lineno)
+    if root is None:
+        raise ValueError(f"cascade file {where} has no root ('raiz: ...') line.")
+    # Replies normally follow their parent; only a forward reference needs the
+    # full check for unknown parents and cycles.
+    index = {root: 0}
+    for k, tweet in enumerate(tweets):
+        index[tweet] = k + 1
+    lp = np.empty(len(tweets) + 1, np.int64)
+    lp[0] = -1
+    forward = False
+    for k, par in enumerate(parents):
+        j = index.get(par)
+        if j is None:
+            raise ValueError(
+                f"malformed cascade line {linenos[k]} in {where}: tweet {par} replied to is "
+                f"not in this cascade; got reply {tweets[k]} -> {par}."
+            )
+        lp[k + 1] = j
+        forward |= j > k
+    if forward:
+        perm, _, n_reached = _tree_kernel.parents_first(lp)
+        if n_reached < len(lp):
+            reached = np.zeros(len(lp), dtype=bool)
+            reached[perm] = True
+            k = int(np.flatnonzero(~reached)[0]) - 1
+            raise ValueError(
+                f"malformed cascade line {linenos[k]} in {where}: replies form a cycle that "
+                f"never reaches the root; got reply {tweets[k]} -> {parents[k]}."
+            )
+    return root, tweets, parents, seconds
