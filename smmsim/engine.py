@@ -148,13 +148,13 @@ class Run:
 
     def steps_frame(self) -> pd.DataFrame:
         """Tidy per-step table: one row per (step, item)."""
-        from .metrics import steps_frame
+        from ._run_metrics import steps_frame
 
         return steps_frame(self)
 
     def summary(self) -> dict:
         """Flat dict of the run's headline metrics (see :func:`smmsim.metrics.summarize_run`)."""
-        from .metrics import summarize_run
+        from ._run_metrics import summarize_run
 
         return summarize_run(self)
 
@@ -162,8 +162,15 @@ class Run:
 def _brand_items(cfg: ScenarioConfig, n_segments: int) -> list[Item]:
     c = cfg.content
     return [
-        Item(c.name, K.BRAND, c.stickiness, c.shareability, c.click_through, c.decay_rate,
-             c.appeal_for(n_segments))
+        Item(
+            c.name,
+            K.BRAND,
+            c.stickiness,
+            c.shareability,
+            c.click_through,
+            c.decay_rate,
+            c.appeal_for(n_segments),
+        )
     ]
 
 
@@ -175,9 +182,7 @@ def _seed_positions(cfg: ScenarioConfig, world: World, rng) -> np.ndarray:
     if s.method == "none" or s.k == 0:
         return np.empty(0, np.int32)
     if s.k > graph.n_nodes:
-        raise ValueError(
-            f"`campaign.seeding.k` must be <= n_nodes ({graph.n_nodes}); got {s.k!r}."
-        )
+        raise ValueError(f"`campaign.seeding.k` must be <= n_nodes ({graph.n_nodes}); got {s.k!r}.")
     from .strategies import select_seed_positions
 
     p = cfg.content.stickiness * cfg.content.shareability
@@ -278,18 +283,42 @@ def _run_plan(cfg, world, plan, rng, seed) -> Run:
     intent_before = np.full(n, -1.0)
     ev = plan.events
     steps_run = K.run_marketing(
-        g.indptr, g.indices, g.trust, g.segment, pop.activity, pop.share_propensity,
-        interest, customer,
+        g.indptr,
+        g.indices,
+        g.trust,
+        g.segment,
+        pop.activity,
+        pop.share_propensity,
+        interest,
+        customer,
         np.array([it.kind for it in plan.items], np.int64),
         np.array([it.stickiness for it in plan.items]),
         np.array([it.shareability for it in plan.items]),
         np.array([it.click_through for it in plan.items]),
         np.array([it.decay_rate for it in plan.items]),
         np.array([it.appeal for it in plan.items], dtype=np.float64).reshape(n_items, -1),
-        ev["step"], ev["item"], ev["node"], ev["type"], ev["origin"], ev["trust"].astype(float),
-        params, np.array(plan.review_items, np.int64), T, key,
-        out["impressions"], out["new_reach"], out["engagements"], out["shares"], out["clicks"],
-        out["conversions"], out["referrals"], order, parent, depth, count, n_posted,
+        ev["step"],
+        ev["item"],
+        ev["node"],
+        ev["type"],
+        ev["origin"],
+        ev["trust"].astype(float),
+        params,
+        np.array(plan.review_items, np.int64),
+        T,
+        key,
+        out["impressions"],
+        out["new_reach"],
+        out["engagements"],
+        out["shares"],
+        out["clicks"],
+        out["conversions"],
+        out["referrals"],
+        order,
+        parent,
+        depth,
+        count,
+        n_posted,
         intent_before,
     )
     per_step = {k: v[:steps_run] for k, v in out.items()}

@@ -113,7 +113,9 @@ class SocialGraph:
             try:
                 out[k] = index[label]
             except (KeyError, TypeError):
-                raise ValueError(f"`{field_name}` holds a node not in the graph: {label!r}.") from None
+                raise ValueError(
+                    f"`{field_name}` holds a node not in the graph: {label!r}."
+                ) from None
         return out
 
     def to_networkx(self) -> nx.DiGraph:
@@ -172,8 +174,7 @@ class TieConfig:
         total = self.family_prob + self.friends_prob + self.colleagues_prob
         if abs(total - 1.0) > 1e-9:
             raise ValueError(
-                "`family_prob + friends_prob + colleagues_prob` must be 1; "
-                f"got {total!r}."
+                f"`family_prob + friends_prob + colleagues_prob` must be 1; got {total!r}."
             )
         check_nonnegative("trust_concentration", self.trust_concentration)
 
@@ -237,9 +238,7 @@ class GraphConfig:
         check_int("graph.n_nodes", self.n_nodes, minimum=2)
         check_int("graph.m", self.m, minimum=1)
         if self.model in ("holme_kim", "barabasi_albert") and self.m >= self.n_nodes:
-            raise ValueError(
-                f"`graph.m` must be < graph.n_nodes ({self.n_nodes}); got {self.m!r}."
-            )
+            raise ValueError(f"`graph.m` must be < graph.n_nodes ({self.n_nodes}); got {self.m!r}.")
         check_probability("graph.triad_prob", self.triad_prob)
         check_nonnegative("graph.mean_degree", self.mean_degree)
         check_int("graph.n_segments", self.n_segments, minimum=1)
@@ -546,7 +545,7 @@ def _holme_kim_kernel(n, m, triad_prob, segment, n_seg, homophily, rng):
     # endpoint (the "repeated nodes" list), inside the newcomer's segment with
     # probability `homophily`; each further tie closes a triangle through the
     # previous target with probability `triad_prob` (clustering).
-    n_edges = m * (n - m)
+    n_edges = m * n  # upper bound; the first m nodes make fewer ties
     src = np.empty(n_edges, np.int64)
     dst = np.empty(n_edges, np.int64)
     ends = np.empty(2 * n_edges, np.int64)

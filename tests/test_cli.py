@@ -1,0 +1,81 @@
+"""The `smmsim` command line."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from smmsim.cli import main
+
+
+def test_help_explains_itself(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "simulate" in out and "word-of-mouth" in out
+    with pytest.raises(SystemExit):
+        main(["simulate", "--help"])
+    out = capsys.readouterr().out
+    for flag in ("--config", "--seed", "--replicates", "--json", "--out"):
+        assert flag in out
+
+
+def test_simulate_json_and_parquet(tmp_path, capsys):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("graph:\n  n_nodes: 300\nsteps: 10\n")
+    out = tmp_path / "steps.parquet"
+    code = main(
+        [
+            "simulate",
+            "--config",
+            str(cfg),
+            "--seed",
+            "3",
+            "--replicates",
+            "4",
+            "--json",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    payload = json.loads(capsys.readouterr().out)
+    for key in ("reach", "shares", "website_sessions", "conversions", "revenue"):
+        assert isinstance(payload[key], float | int)
+    assert payload["replicates"] == 4 and payload["seed"] == 3
+    steps = pd.read_parquet(out)
+    assert set(steps["replicate"]) == {0, 1, 2, 3}
+    assert {"step", "reach", "shares", "website_sessions"} <= set(steps.columns)
+    # same seed, same numbers
+    main(["simulate", "--config", str(cfg), "--seed", "3", "--replicates", "4", "--json"])
+    assert json.loads(capsys.readouterr().out) == payload
+
+
+def test_simulate_table_runs_with_no_arguments(capsys):
+    assert main(["simulate"]) == 0
+    out = capsys.readouterr().out
+    assert "reach" in out and "95% CI" in out
+
+
+def test_bad_config_is_one_line_error(tmp_path):
+    cfg = tmp_path / "bad.yaml"
+    cfg.write_text("content:\n  stickiness: 1.7\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "smmsim.cli", "simulate", "--config", str(cfg)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0
+    assert "content.stickiness" in proc.stderr and "1.7" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_bad_replicates_argument(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["simulate", "--replicates", "-2"])
+    assert exc.value.code == 2
+    assert "--replicates" in capsys.readouterr().err

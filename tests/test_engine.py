@@ -1,0 +1,168 @@
+"""The marketing engine: reduction to independent cascade, determinism, invariants."""
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from smmsim.classic import run_independent_cascade
+from smmsim.engine import simulate, simulate_replicates, world_for
+from smmsim.scenario import ScenarioConfig
+
+# Every optional mechanism off: always online, always passes on, no trust
+# effect, uniform appeal, no decay, homogeneous people.
+IC_LIMIT = {
+    "steps": 500,
+    "graph": {"n_nodes": 1500, "m": 3, "n_broadcasters": 0},
+    "population": {"activity": 1.0, "share_propensity": 1.0, "heterogeneity": 0.0},
+    "dynamics": {"trust_effect": 0.0},
+    "content": {"stickiness": 0.5, "shareability": 0.3},
+    "campaign": {"seeding": {"method": "degree", "k": 3}},
+}
+
+
+def small(**sections):
+    base = {"graph": {"n_nodes": 400, "m": 3}, "steps": 40}
+    base.update(sections)
+    return ScenarioConfig.from_dict(base)
+
+
+@pytest.mark.slow
+def test_engine_with_mechanisms_off_is_independent_cascade():
+    """Two-sample test: final sizes of the engine vs classic IC, p = 0.5 * 0.3.
+
+    3,000 runs each. The two-sample Kolmogorov-Smirnov test must not reject
+    at alpha = 0.001 and the means must agree within 4 standard errors.
+    """
+    cfg = ScenarioConfig.from_dict(IC_LIMIT)
+    world = world_for(cfg)
+    n_runs = 3000
+    engine = np.array([simulate(cfg, rng=s).count[0] for s in range(n_runs)])
+    seeds = np.argsort(-world.graph.out_degree, kind="stable")[:3]
+    classic = run_independent_cascade(world.graph, seeds, 0.15, n_runs=n_runs, rng=99).sizes
+    assert stats.ks_2samp(engine, classic).pvalue > 1e-3
+    se = np.sqrt(engine.var() / n_runs + classic.var() / n_runs)
+    assert abs(engine.mean() - classic.mean()) < 4 * se
+    assert engine.mean() > 30  # a real cascade, not a trivial one
+
+
+def test_every_exposure_of_a_sharer_is_an_impression():
+    cfg = ScenarioConfig.from_dict(IC_LIMIT)
+    run = simulate(cfg, rng=5)
+    g = world_for(cfg).graph
+    sharers = run.order[0, : run.count[0]]
+    assert run.per_step["impressions"].sum() == g.out_degree[sharers].sum()
+
+
+def test_cascade_tree_is_consistent():
+    run = simulate(ScenarioConfig.from_dict(IC_LIMIT), rng=3)
+    g = world_for(run.config).graph
+    nodes = run.order[0, : run.count[0]]
+    position = {v: i for i, v in enumerate(nodes.tolist())}
+    for v in nodes.tolist():
+        p = run.parent[0, v]
+        if p < 0:
+            assert run.depth[0, v] == 0
+            continue
+        # the parent shared earlier, is one generation up, and is tied to v
+        assert position[p] < position[v]
+        assert run.depth[0, v] == run.depth[0, p] + 1
+        assert v in g.indices[g.indptr[p] : g.indptr[p + 1]]
+    tree = run.tree(0)
+    assert len(tree) == run.count[0]
+    assert sum(parent is None for parent in tree.values()) == 3
+
+
+def test_same_seed_same_results_different_seed_different():
+    cfg = small()
+    a, b, c = (simulate(cfg, rng=s) for s in (11, 11, 12))
+    pd.testing.assert_frame_equal(a.steps_frame(), b.steps_frame())
+    pd.testing.assert_series_equal(pd.Series(a.summary()), pd.Series(b.summary()))
+    assert not a.steps_frame().equals(c.steps_frame())
+    # cfg.seed is used when no rng is given
+    d = simulate(dataclasses.replace(cfg, seed=11))
+    pd.testing.assert_series_equal(pd.Series(d.summary()), pd.Series(a.summary()))
+
+
+def test_replicates_are_stable_when_more_are_added():
+    cfg = small()
+    s3, _ = simulate_replicates(cfg, n_replicates=3, rng=7)
+    s5, steps5 = simulate_replicates(cfg, n_replicates=5, rng=7)
+    pd.testing.assert_frame_equal(s3, s5.iloc[:3])
+    assert list(steps5["replicate"].unique()) == [0, 1, 2, 3, 4]
+
+
+def test_common_random_numbers_click_through_does_not_change_the_cascade():
+    """Clicks draw from their own counters, so the shares are identical."""
+    lo = small(content={"click_through": 0.05})
+    hi = small(content={"click_through": 0.5})
+    a, b = simulate(lo, rng=21), simulate(hi, rng=21)
+    assert np.array_equal(a.order, b.order) and np.array_equal(a.parent, b.parent)
+    assert b.summary()["website_sessions"] > a.summary()["website_sessions"]
+
+
+def test_zero_stickiness_reaches_only_seed_audience():
+    run = simulate(small(content={"stickiness": 0.0}), rng=1)
+    s = run.summary()
+    assert s["shares"] == s["seed_posts"] == 10
+    assert s["engagements"] == 0 and s["conversions"] == 0
+
+
+def test_certain_sharing_on_connected_graph_reaches_everyone():
+    cfg = ScenarioConfig.from_dict(
+        {**IC_LIMIT, "content": {"stickiness": 1.0, "shareability": 1.0}}
+    )
+    run = simulate(cfg, rng=1)
+    assert run.count[0] == run.world.graph.n_nodes
+    assert run.summary()["reach"] == run.world.graph.n_nodes
+
+
+def test_novelty_decay_shrinks_cascades():
+    fresh = simulate_replicates(small(content={"stickiness": 0.6}), n_replicates=30, rng=3)[0]
+    stale = simulate_replicates(
+        small(content={"stickiness": 0.6, "half_life": 1.0}), n_replicates=30, rng=3
+    )[0]
+    assert stale["shares"].mean() < fresh["shares"].mean()
+
+
+def test_appeal_by_segment_targets_engagement():
+    # appeal 0 for segments 1-3: only segment-0 people ever engage
+    run = simulate(small(content={"appeal": [1.0, 0.0, 0.0, 0.0], "stickiness": 0.9}), rng=2)
+    seg = run.world.graph.segment
+    sharers = run.order[0, : run.count[0]]
+    earned = sharers[run.parent[0, sharers] >= 0]
+    assert len(earned) > 0 and (seg[earned] == 0).all()
+
+
+@settings(max_examples=25)
+@given(
+    stickiness=st.floats(0, 1),
+    shareability=st.floats(0, 1),
+    k=st.integers(0, 30),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_invariants(stickiness, shareability, k, seed):
+    cfg = small(
+        content={"stickiness": stickiness, "shareability": shareability},
+        campaign={"seeding": {"method": "random", "k": k}},
+    )
+    s = simulate(cfg, rng=seed).summary()
+    n = cfg.graph.n_nodes
+    assert s["reach"] >= s["shares"] >= s["seed_posts"] == k
+    assert k <= s["cascade_size"] <= n and s["reach"] <= n
+    assert s["engagements"] >= s["website_sessions"] >= s["conversions"] >= 0
+    assert s["impressions"] >= s["reach"] - k
+
+
+def test_unknown_seed_node_is_named():
+    with pytest.raises(ValueError, match=r"campaign\.seeding\.nodes.*'nobody'"):
+        simulate(small(campaign={"seeding": {"nodes": ["nobody"]}}), rng=0)
+
+
+def test_too_many_seeds_is_an_error():
+    with pytest.raises(ValueError, match=r"campaign\.seeding\.k.*<= n_nodes \(400\); got 401"):
+        simulate(small(campaign={"seeding": {"k": 401}}), rng=0)
