@@ -30,10 +30,11 @@ _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 BRAND, REVIEW_POS, REVIEW_NEG, CLAIM, CORRECTION = 0, 1, 2, 3, 4
 # impression origins
 PAID, OWNED, EARNED = 0, 1, 2
-# event types
-POST, EXPOSE = 0, 1
+# event types: a person posts; the brand shows an item to a person; the brand
+# answers everyone who has seen an item (node field = that item) so far
+POST, EXPOSE, RESPOND = 0, 1, 2
 # decision purposes (low 3 bits of a counter)
-_ENGAGE, _CLICK, _BUY, _SHARE, _REVIEW, _DELAY, _VALENCE = 0, 1, 2, 3, 4, 5, 6
+_ENGAGE, _CLICK, _BUY, _SHARE, _REVIEW, _DELAY, _VALENCE, _RESPOND = 0, 1, 2, 3, 4, 5, 6, 7
 
 
 @njit(inline="always")
@@ -46,9 +47,14 @@ def uniform(key, counter):
     return float(z >> _S11) * _TO_UNIT
 
 
+MAX_ITEMS = 8
+"""Counter stride per slot: item indices (and hence draws) do not depend on how
+many items a run has, so adding a crisis leaves the brand's draws unchanged."""
+
+
 @njit(inline="always")
 def _counter(slot, k, n_items, purpose):
-    return np.uint64((slot * n_items + k) * 8 + purpose)
+    return np.uint64((slot * MAX_ITEMS + k) * 8 + purpose)
 
 
 @njit(cache=True)
@@ -94,9 +100,11 @@ def run_marketing(
     """Run one marketing cascade; fills the per-step arrays in place.
 
     ``params`` = (trust_effect, endorsement_uplift, claim_impact, recovery,
-    prebunk_protection, review_effect, review_prob, review_delay_mean, quality).
-    Per-step outputs have shape (n_steps, n_items) (``impressions`` one more
-    axis for origin). ``interest`` and ``customer`` are updated in place.
+    prebunk_protection, review_effect, review_prob, review_delay_mean, quality,
+    customer_share_boost, respond_reach).
+    Per-step outputs have shape (n_steps, n_items); ``impressions``, ``clicks``
+    and ``conversions`` have a last axis for the origin of the exposure
+    (paid, owned, earned). ``interest`` and ``customer`` are updated in place.
     Returns the number of steps simulated.
     """
     n = len(indptr) - 1
@@ -112,6 +120,8 @@ def run_marketing(
     review_prob = params[6]
     review_delay_mean = params[7]
     quality = params[8]
+    share_boost = params[9]
+    respond_reach = params[10]
 
     seen = np.zeros((n_items, n), np.uint8)
     shared = np.zeros((n_items, n), np.uint8)
@@ -121,9 +131,16 @@ def run_marketing(
     prebunked = np.zeros(n, np.uint8)
     corrected = np.zeros(n, np.uint8)
     damage = np.zeros(n, np.float64)
+    responded = np.zeros(n, np.uint8)
 
     # events in per-step buckets (linked lists); reviews are added on the fly
-    cap = n_static + n
+    n_respond = 0
+    for i in range(n_static):
+        if ev_type[i] == RESPOND:
+            n_respond += 1
+    # room for every static event, one review and one complaint per person,
+    # and one exposure per person for each RESPOND event
+    cap = n_static + n * (2 + n_respond) + n_respond * (n_steps + 1)
     nxt = np.full(cap, -1, np.int64)
     head = np.full(n_steps + 1, -1, np.int64)
     tail_ev = np.full(n_steps + 1, -1, np.int64)
@@ -199,6 +216,62 @@ def run_marketing(
                 cur = e
                 e = nxt[e]
                 evc[1] -= 1
+                if e_type[cur] == RESPOND:
+                    # answer people who have seen item e_node[cur] and were not
+                    # considered yet; each is reached with prob. respond_reach.
+                    # Exposures go to the end of this step's list (reached below).
+                    seen_k = e_node[cur]
+                    kc = e_item[cur]
+                    for x in range(n):
+                        if seen[seen_k, x] == 1 and responded[x] == 0:
+                            responded[x] = 1
+                            c = _counter(n_arcs + n_static + x, kc, n_items, _RESPOND)
+                            if uniform(key, c) < respond_reach:
+                                _schedule(
+                                    t,
+                                    kc,
+                                    x,
+                                    n_arcs + n_static + x,
+                                    EXPOSE,
+                                    e_origin[cur],
+                                    e_trust[cur],
+                                    head,
+                                    tail_ev,
+                                    nxt,
+                                    e_item,
+                                    e_node,
+                                    e_type,
+                                    e_origin,
+                                    e_trust,
+                                    e_slot,
+                                    n_steps,
+                                    evc,
+                                )
+                    # keep answering while the item still spreads
+                    if hi[seen_k] > lo[seen_k]:
+                        _schedule(
+                            t + 1,
+                            kc,
+                            seen_k,
+                            0,
+                            RESPOND,
+                            e_origin[cur],
+                            e_trust[cur],
+                            head,
+                            tail_ev,
+                            nxt,
+                            e_item,
+                            e_node,
+                            e_type,
+                            e_origin,
+                            e_trust,
+                            e_slot,
+                            n_steps,
+                            evc,
+                        )
+                    if e < 0:
+                        e = nxt[cur]
+                    continue
                 if e_type[cur] != EXPOSE:
                     continue
                 k = e_item[cur]
@@ -256,6 +329,29 @@ def run_marketing(
                     damage[v] = interest[v] * hit
                     interest[v] -= damage[v]
                     misinformed[v] = 1
+                    # a misinformed customer may post a complaint (negative review)
+                    if customer[v] == 1 and review_prob > 0.0 and review_items[1] >= 0:
+                        if uniform(key, _counter(slot, k, n_items, _REVIEW)) < review_prob * hit:
+                            _schedule(
+                                t + 1,
+                                review_items[1],
+                                v,
+                                slot,
+                                POST,
+                                EARNED,
+                                1.0,
+                                head,
+                                tail_ev,
+                                nxt,
+                                e_item,
+                                e_node,
+                                e_type,
+                                e_origin,
+                                e_trust,
+                                e_slot,
+                                n_steps,
+                                evc,
+                            )
             elif kd == CORRECTION:
                 if misinformed[v] == 1:
                     if corrected[v] == 0:
@@ -264,12 +360,12 @@ def run_marketing(
                 else:
                     prebunked[v] = 1
             if ctr[k] > 0.0 and uniform(key, _counter(slot, k, n_items, _CLICK)) < ctr[k]:
-                clicks[t, k] += 1
+                clicks[t, k, o] += 1
                 if customer[v] == 0 and kd != CLAIM:
                     q = interest[v] * (1.0 + uplift * w)
                     if uniform(key, _counter(slot, k, n_items, _BUY)) < q:
                         customer[v] = 1
-                        conversions[t, k] += 1
+                        conversions[t, k, o] += 1
                         if u >= 0 and customer[u] == 1:
                             referrals[t, k] += 1
                         if review_prob > 0.0 and review_items[0] >= 0:
@@ -288,6 +384,9 @@ def run_marketing(
                                     item,
                                     v,
                                     slot,
+                                    POST,
+                                    EARNED,
+                                    1.0,
                                     head,
                                     tail_ev,
                                     nxt,
@@ -302,6 +401,8 @@ def run_marketing(
                                 )
             if shared[k, v] == 0:
                 s = shareability[k] * share_prop[v]
+                if share_boost > 0.0 and customer[v] == 1 and kd != CLAIM:
+                    s = min(1.0, s * (1.0 + share_boost))
                 if s > 0.0 and uniform(key, _counter(slot, k, n_items, _SHARE)) < s:
                     shared[k, v] = 1
                     parent[k, v] = u
@@ -327,6 +428,9 @@ def _schedule(
     k,
     v,
     slot,
+    etype,
+    origin,
+    etrust,
     head,
     tail_ev,
     nxt,
@@ -347,9 +451,9 @@ def _schedule(
     evc[1] += 1
     e_item[n_ev] = k
     e_node[n_ev] = v
-    e_type[n_ev] = POST
-    e_origin[n_ev] = EARNED
-    e_trust[n_ev] = 1.0
+    e_type[n_ev] = etype
+    e_origin[n_ev] = origin
+    e_trust[n_ev] = etrust
     e_slot[n_ev] = slot
     nxt[n_ev] = -1
     if head[step] < 0:

@@ -1,17 +1,30 @@
 """Run-level marketing metrics (re-exported by :mod:`smmsim.metrics`).
 
-Definitions (all per run, brand items unless said otherwise):
+Definitions (per run; "brand" means the campaign's own content item):
 
-- reach: unique people exposed to (or posting) a brand item.
-- impressions_paid / _owned / _earned: exposures by origin; people's reshares
-  are always earned media.
-- engagements, shares (people who passed an item on, seeds included).
-- virality_rate = shares / reach; amplification = earned shares per seed post.
-- cascade_size, cascade_depth, cascade_breadth, structural_virality: of the
-  main brand item's cascade forest.
-- website_sessions: clicks through to the website; conversions: purchases;
-  revenue = conversions * price; gross_profit = revenue * margin;
-  roi = (gross_profit - cost) / cost (NaN when nothing was spent).
+Reach / virality
+    reach: unique people exposed to (or posting) the brand item.
+    impressions, impressions_paid / _owned / _earned: exposures by origin;
+    reshares by people and reviews are earned media.
+    engagements; shares: people who passed the brand item on (seeds included);
+    virality_rate = shares / reach; amplification = earned shares per seed post;
+    cascade_size, cascade_depth, cascade_breadth, structural_virality of the
+    brand item's cascade forest.
+Website traffic
+    website_sessions (clicks through to the site, any item).
+Return on investment
+    conversions (purchases), revenue = conversions x price,
+    gross_profit = revenue x margin, cost (sum over levers), cost_<lever>,
+    roi = (gross_profit - cost) / cost, cost_per_acquisition = cost / conversions,
+    earned_media_value = earned impressions priced at the broadcast-ads CPM.
+Customer responsiveness
+    responsiveness: customers (existing or new) who posted (shared brand
+    content or a review); reviews_positive / reviews_negative posted.
+Sentiment and crisis
+    sentiment: share of valenced impressions that were positive (brand,
+    positive reviews, correction) rather than negative (negative reviews, claim);
+    negative_reach (people who saw the claim), correction_reach, and, against
+    the same run without the crisis, lost_sales, lost_revenue, intent_loss.
 """
 
 from __future__ import annotations
@@ -19,46 +32,55 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-_BRANDISH = ("brand",)
+from .levers import LEVER_NAMES
 
 
-def _kind_mask(run, kinds) -> np.ndarray:
+def _items(run, *kinds) -> np.ndarray:
     return np.array([k in kinds for k in run.kinds], dtype=bool)
 
 
-def _unique_reach(run, mask) -> int:
-    # new_reach counts first sight per item; reach over several items needs the
-    # union, approximated from the sharers + exposures tallied per item.
-    return int(run.per_step["new_reach"][:, mask].sum())
+def _posters(run, mask) -> np.ndarray:
+    """Bool per node: shared at least one item in ``mask``."""
+    n = run.order.shape[1]
+    posted = np.zeros(n, dtype=bool)
+    for k in np.flatnonzero(mask):
+        posted[run.order[k, : run.count[k]]] = True
+    return posted
 
 
 def summarize_run(run) -> dict:
-    """Flat dict of headline metrics of a :class:`~smmsim.engine.Run`."""
+    """Flat dict of the headline metrics of a :class:`~smmsim.engine.Run`."""
     from .metrics import tree_metrics_from_parents
 
     ps = run.per_step
-    brand = _kind_mask(run, _BRANDISH)
-    reviews = _kind_mask(run, ("review_positive", "review_negative"))
-    imp = ps["impressions"]
     cfg = run.config
+    brand = _items(run, "brand")
+    reviews = _items(run, "review_positive", "review_negative")
+    imp = ps["impressions"]
+    reach = int(ps["new_reach"][:, brand].sum())
     conversions = int(ps["conversions"].sum())
     revenue = conversions * cfg.campaign.price
-    cost = float(sum(run.costs.values()))
     gross = revenue * cfg.campaign.margin
+    cost = float(sum(run.costs.values()))
     shares = int(ps["shares"][:, brand].sum())
     seeds = int(run.n_seed_posts[brand].sum())
-    k0 = int(np.flatnonzero(brand)[0]) if brand.any() else 0
-    tree = tree_metrics_from_parents(run.parent[k0], run.order[k0, : run.count[k0]])
+    tree = tree_metrics_from_parents(run.parent[0], run.order[0, : run.count[0]])
+    earned = int(imp[:, brand, 2].sum() + imp[:, reviews].sum())
+    posters = _posters(run, brand | reviews)
+    pos = _items(run, "brand", "review_positive", "correction")
+    neg = _items(run, "review_negative", "claim")
+    n_pos, n_neg = int(imp[:, pos].sum()), int(imp[:, neg].sum())
     out = {
-        "reach": _unique_reach(run, brand),
+        "reach": reach,
         "impressions": int(imp[:, brand].sum()),
         "impressions_paid": int(imp[:, brand, 0].sum()),
         "impressions_owned": int(imp[:, brand, 1].sum()),
-        "impressions_earned": int(imp[:, brand, 2].sum() + imp[:, reviews].sum()),
+        "impressions_earned": earned,
+        "earned_impressions": earned,
         "engagements": int(ps["engagements"][:, brand].sum()),
         "shares": shares,
         "seed_posts": seeds,
-        "virality_rate": shares / max(_unique_reach(run, brand), 1),
+        "virality_rate": shares / reach if reach else 0.0,
         "amplification": (shares - seeds) / seeds if seeds else float("nan"),
         "cascade_size": int(tree["size"]),
         "cascade_depth": int(tree["depth"]),
@@ -66,25 +88,61 @@ def summarize_run(run) -> dict:
         "structural_virality": float(tree["structural_virality"]),
         "website_sessions": int(ps["clicks"].sum()),
         "conversions": conversions,
+        "conversions_paid": int(ps["conversions"][:, :, 0].sum()),
+        "conversions_owned": int(ps["conversions"][:, :, 1].sum()),
+        "conversions_earned": int(ps["conversions"][:, :, 2].sum()),
         "referrals": int(ps["referrals"].sum()),
         "revenue": float(revenue),
         "gross_profit": float(gross),
         "cost": cost,
+        **{f"cost_{name}": float(run.costs.get(name, 0.0)) for name in LEVER_NAMES},
         "roi": (gross - cost) / cost if cost > 0 else float("nan"),
-        "cost_per_acquisition": cost / conversions if conversions else float("nan"),
+        "cost_per_acquisition": cost / conversions if conversions and cost > 0 else float("nan"),
+        "earned_media_value": earned * cfg.campaign.levers.broadcast_ads.cpm / 1000,
+        "responsiveness": int((posters & run.customers_after).sum()),
+        "reviews_positive": int(run.n_seed_posts[_items(run, "review_positive")].sum()),
+        "reviews_negative": int(run.n_seed_posts[_items(run, "review_negative")].sum()),
+        "sentiment": n_pos / (n_pos + n_neg) if n_pos + n_neg else float("nan"),
         "steps": run.n_steps,
     }
+    if cfg.crisis.enabled:
+        out.update(_crisis_metrics(run))
     return out
 
 
+def _crisis_metrics(run) -> dict:
+    ps = run.per_step
+    claim = _items(run, "claim")
+    correction = _items(run, "correction")
+    base = run.baseline
+    lost = int(base.per_step["conversions"].sum() - ps["conversions"].sum())
+    return {
+        "negative_reach": int(ps["new_reach"][:, claim].sum()),
+        "correction_reach": int(ps["new_reach"][:, correction].sum()),
+        "baseline_conversions": int(base.per_step["conversions"].sum()),
+        "lost_sales": lost,
+        "lost_revenue": float(lost * run.config.campaign.price),
+        "intent_loss": float(base.interest_after.mean() - run.interest_after.mean()),
+        "misinformed": int(run.misinformed.sum()),
+        "corrected_interest_gap": _corrected_gap(run),
+    }
+
+
+def _corrected_gap(run) -> float:
+    """Mean pre-claim minus final interest of misinformed people (continued influence)."""
+    m = run.misinformed
+    if not m.any():
+        return float("nan")
+    return float((run.interest_before[m] - run.interest_after[m]).mean())
+
+
 def steps_frame(run) -> pd.DataFrame:
-    """Tidy per-step table of a run: one row per (step, item)."""
+    """Tidy per-step table of a run: one row per (step, item), like an analytics report."""
     ps = run.per_step
     T, n_items = ps["shares"].shape
-    step = np.repeat(np.arange(T), n_items)
     frame = pd.DataFrame(
         {
-            "step": step,
+            "step": np.repeat(np.arange(T), n_items),
             "item": np.tile(np.array(run.items, dtype=object), T),
             "kind": np.tile(np.array(run.kinds, dtype=object), T),
             "impressions_paid": ps["impressions"][:, :, 0].ravel(),
@@ -93,8 +151,8 @@ def steps_frame(run) -> pd.DataFrame:
             "new_reach": ps["new_reach"].ravel(),
             "engagements": ps["engagements"].ravel(),
             "shares": ps["shares"].ravel(),
-            "website_sessions": ps["clicks"].ravel(),
-            "conversions": ps["conversions"].ravel(),
+            "website_sessions": ps["clicks"].sum(axis=2).ravel(),
+            "conversions": ps["conversions"].sum(axis=2).ravel(),
             "referrals": ps["referrals"].ravel(),
         }
     )

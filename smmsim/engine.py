@@ -24,6 +24,7 @@ one item spreads exactly as the independent cascade with
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -33,6 +34,7 @@ import pandas as pd
 from . import _engine_kernel as K
 from ._rng import as_generator
 from .graphs import SocialGraph, build_graph
+from .planning import plan_run
 from .population import Population, build_population
 from .scenario import ScenarioConfig
 
@@ -48,6 +50,7 @@ class World:
 
     graph: SocialGraph
     population: Population
+    cache: dict = field(default_factory=dict, repr=False)  # planned seed choices
 
 
 @lru_cache(maxsize=8)
@@ -71,19 +74,6 @@ def world_for(cfg: ScenarioConfig) -> World:
     pop_key = repr(cfg.population)
     _POP_BY_KEY[pop_key] = cfg.population
     return _world_cached(cfg.graph, pop_key, cfg.graph_seed)
-
-
-@dataclass(frozen=True, eq=False)
-class Item:
-    """One content item as the kernel sees it."""
-
-    name: str
-    kind: int
-    stickiness: float
-    shareability: float
-    click_through: float
-    decay_rate: float
-    appeal: list
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,8 +102,15 @@ class Run:
     n_seed_posts : ndarray of int64
         Seed posts per item.
     costs : dict of str -> float
-        Spend per lever.
+        Spend per lever (never above the lever's allocation).
     world : World
+    interest_before, interest_after : ndarray of float
+        Purchase interest per person before any claim hit them, and at the end.
+    customers_after : ndarray of bool
+    misinformed : ndarray of bool
+        People who engaged with a claim (their interest was cut).
+    baseline : Run or None
+        With a crisis: the same run (same draws) without it.
     """
 
     config: ScenarioConfig
@@ -132,6 +129,8 @@ class Run:
     interest_before: np.ndarray = field(repr=False)
     interest_after: np.ndarray = field(repr=False)
     customers_after: np.ndarray = field(repr=False)
+    misinformed: np.ndarray = field(default=None, repr=False)
+    baseline: Run | None = field(default=None, repr=False)
 
     def tree(self, item: int | str = 0) -> dict:
         """Cascade tree of ``item`` as a parent mapping (node label -> parent label or None)."""
@@ -157,36 +156,6 @@ class Run:
         from ._run_metrics import summarize_run
 
         return summarize_run(self)
-
-
-def _brand_items(cfg: ScenarioConfig, n_segments: int) -> list[Item]:
-    c = cfg.content
-    return [
-        Item(
-            c.name,
-            K.BRAND,
-            c.stickiness,
-            c.shareability,
-            c.click_through,
-            c.decay_rate,
-            c.appeal_for(n_segments),
-        )
-    ]
-
-
-def _seed_positions(cfg: ScenarioConfig, world: World, rng) -> np.ndarray:
-    s = cfg.campaign.seeding
-    graph = world.graph
-    if s.nodes:
-        return graph.index_of(list(s.nodes), field_name="campaign.seeding.nodes")
-    if s.method == "none" or s.k == 0:
-        return np.empty(0, np.int32)
-    if s.k > graph.n_nodes:
-        raise ValueError(f"`campaign.seeding.k` must be <= n_nodes ({graph.n_nodes}); got {s.k!r}.")
-    from .strategies import select_seed_positions
-
-    p = cfg.content.stickiness * cfg.content.shareability
-    return np.asarray(select_seed_positions(graph, s.k, s.method, p=p, rng=rng), np.int32)
 
 
 def simulate(cfg: ScenarioConfig | None = None, *, rng=None) -> Run:
@@ -215,62 +184,43 @@ def simulate(cfg: ScenarioConfig | None = None, *, rng=None) -> Run:
     seed = rng if rng is not None else cfg.seed
     rng = as_generator(seed)
     world = world_for(cfg)
-    plan = _plan(cfg, world, rng)
-    return _run_plan(cfg, world, plan, rng, seed)
+    # the kernel's key first, so that planning never shifts the dynamics' draws
+    key = np.uint64(rng.integers(0, 2**63, dtype=np.int64))
+    plan = plan_run(cfg, world, rng)
+    run = _run_plan(cfg, world, plan, key, seed, n_events=None)
+    if cfg.crisis.enabled:
+        # the same run without the crisis: same key, same campaign events
+        base = _run_plan(cfg, world, plan, key, seed, n_events=plan.n_campaign_events)
+        run = dataclasses.replace(run, baseline=base)
+    return run
 
 
-@dataclass
-class Plan:
-    """Items and scheduled events of one run, before the kernel."""
-
-    items: list
-    events: dict
-    costs: dict
-    review_items: tuple = (-1, -1)
-    params: dict = field(default_factory=dict)
-
-
-def _plan(cfg: ScenarioConfig, world: World, rng) -> Plan:
-    items = _brand_items(cfg, world.graph.n_segments)
-    seeds = _seed_positions(cfg, world, rng)
-    n = len(seeds)
-    events = {
-        "step": np.zeros(n, np.int64),
-        "item": np.zeros(n, np.int64),
-        "node": seeds.astype(np.int64),
-        "type": np.full(n, K.POST, np.int64),
-        "origin": np.full(n, K.OWNED, np.int64),
-        "trust": np.full(n, cfg.dynamics.owned_trust),
-    }
-    return Plan(items=items, events=events, costs={})
+_PARAM_ORDER = (
+    "trust_effect",
+    "endorsement_uplift",
+    "claim_impact",
+    "recovery",
+    "prebunk_protection",
+    "review_effect",
+    "review_prob",
+    "review_delay_mean",
+    "quality",
+    "customer_share_boost",
+    "respond_reach",
+)
 
 
-def _run_plan(cfg, world, plan, rng, seed) -> Run:
+def _run_plan(cfg, world, plan, key, seed, *, n_events) -> Run:
     g, pop = world.graph, world.population
     n, n_items, T = g.n_nodes, len(plan.items), cfg.steps
-    key = np.uint64(rng.integers(0, 2**63, dtype=np.int64))
-    d = cfg.dynamics
-    prm = plan.params
-    params = np.array(
-        [
-            d.trust_effect,
-            d.endorsement_uplift,
-            prm.get("claim_impact", 0.0),
-            prm.get("recovery", 0.0),
-            prm.get("prebunk_protection", 0.0),
-            prm.get("review_effect", 0.0),
-            prm.get("review_prob", 0.0),
-            prm.get("review_delay_mean", 1.0),
-            prm.get("quality", 1.0),
-        ]
-    )
+    params = np.array([plan.params[name] for name in _PARAM_ORDER], dtype=np.float64)
     out = {
         "impressions": np.zeros((T, n_items, 3), np.int64),
         "new_reach": np.zeros((T, n_items), np.int64),
         "engagements": np.zeros((T, n_items), np.int64),
         "shares": np.zeros((T, n_items), np.int64),
-        "clicks": np.zeros((T, n_items), np.int64),
-        "conversions": np.zeros((T, n_items), np.int64),
+        "clicks": np.zeros((T, n_items, 3), np.int64),
+        "conversions": np.zeros((T, n_items, 3), np.int64),
         "referrals": np.zeros((T, n_items), np.int64),
     }
     order = np.zeros((n_items, n), np.int32)
@@ -281,7 +231,7 @@ def _run_plan(cfg, world, plan, rng, seed) -> Run:
     interest = pop.purchase_interest.copy()
     customer = pop.is_customer.astype(np.uint8)
     intent_before = np.full(n, -1.0)
-    ev = plan.events
+    ev = plan.events.arrays(limit=n_events)
     steps_run = K.run_marketing(
         g.indptr,
         g.indices,
@@ -334,12 +284,22 @@ def _run_plan(cfg, world, plan, rng, seed) -> Run:
         depth=depth,
         count=count,
         n_seed_posts=n_posted,
-        costs=dict(plan.costs),
+        costs=_lever_costs(cfg, plan, out["referrals"]),
         world=world,
         interest_before=np.where(intent_before >= 0, intent_before, pop.purchase_interest),
         interest_after=interest,
         customers_after=customer.astype(bool),
+        misinformed=intent_before >= 0,
     )
+
+
+def _lever_costs(cfg, plan, referrals) -> dict:
+    costs = dict(plan.costs)
+    ref = cfg.campaign.levers.referral
+    if ref.spend > 0:
+        # rewards are paid from a capped pool
+        costs["referral"] = float(min(ref.spend, ref.reward * referrals.sum()))
+    return costs
 
 
 def simulate_replicates(

@@ -21,7 +21,9 @@ from ._validation import (
     check_probability,
 )
 from .content import ContentConfig
+from .earned import CorrectionConfig, CrisisConfig, ReviewsConfig
 from .graphs import GraphConfig, TieConfig
+from .levers import LEVER_SECTIONS, LeversConfig
 from .population import PopulationConfig
 
 __all__ = [
@@ -33,7 +35,16 @@ __all__ = [
     "default_config_path",
 ]
 
-SEEDING_METHODS = ("none", "random", "degree", "pagerank", "kcore", "degree_discount", "imm")
+SEEDING_METHODS = (
+    "none",
+    "random",
+    "degree",
+    "pagerank",
+    "kcore",
+    "degree_discount",
+    "imm",
+    "celf",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,7 +86,9 @@ class SeedingConfig:
     ----------
     method : str, default "degree"
         One of "none", "random", "degree", "pagerank", "kcore",
-        "degree_discount", "imm".
+        "degree_discount", "imm", "celf" (see :mod:`smmsim.strategies`).
+        The choice is made once per graph (not per replicate), as a marketer
+        would plan it.
     k : int >= 0, default 10
         Number of seed nodes.
     nodes : tuple, default ()
@@ -94,24 +107,38 @@ class SeedingConfig:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CampaignConfig:
-    """The brand's campaign: what it sells and how it seeds its content.
+    """The brand's campaign: what it sells, its budget and its levers.
 
     Parameters
     ----------
+    budget : float >= 0, default 0
+        Total money for the paid levers; lever allocations must fit in it.
     price : float >= 0, default 50
         Price of one purchase.
     margin : float in [0, 1], default 0.4
         Share of the price that is gross profit (used for ROI).
     seeding : SeedingConfig
+        Free organic posts on the brand's owned channels.
+    levers : LeversConfig
+        Paid and owned levers, each with its own cost model.
     """
 
+    budget: float = 0.0
     price: float = 50.0
     margin: float = 0.4
     seeding: SeedingConfig = field(default_factory=SeedingConfig)
+    levers: LeversConfig = field(default_factory=LeversConfig)
 
     def __post_init__(self):
+        check_nonnegative("campaign.budget", self.budget)
         check_nonnegative("campaign.price", self.price)
         check_probability("campaign.margin", self.margin)
+        total = self.levers.total
+        if total > self.budget + 1e-9:
+            raise ValueError(
+                f"lever spends add up to {total:g}, more than `campaign.budget` "
+                f"({self.budget:g}): {self.levers.allocations()}."
+            )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,7 +155,7 @@ class ScenarioConfig:
     graph_seed : int >= 0, default 0
         Seed of the graph and population, fixed across replicates so that
         replicates differ only in the dynamics.
-    graph, population, dynamics, content, campaign
+    graph, population, dynamics, content, campaign, reviews, crisis
         Section configs.
 
     Examples
@@ -147,6 +174,8 @@ class ScenarioConfig:
     dynamics: DynamicsConfig = field(default_factory=DynamicsConfig)
     content: ContentConfig = field(default_factory=ContentConfig)
     campaign: CampaignConfig = field(default_factory=CampaignConfig)
+    reviews: ReviewsConfig = field(default_factory=ReviewsConfig)
+    crisis: CrisisConfig = field(default_factory=CrisisConfig)
 
     def __post_init__(self):
         check_int("steps", self.steps, minimum=1)
@@ -202,6 +231,11 @@ _SECTIONS = {
     (ScenarioConfig, "campaign"): CampaignConfig,
     (GraphConfig, "ties"): TieConfig,
     (CampaignConfig, "seeding"): SeedingConfig,
+    (CampaignConfig, "levers"): LeversConfig,
+    (ScenarioConfig, "reviews"): ReviewsConfig,
+    (ScenarioConfig, "crisis"): CrisisConfig,
+    (CrisisConfig, "correction"): CorrectionConfig,
+    **{(LeversConfig, name): cls for name, cls in LEVER_SECTIONS.items()},
 }
 
 

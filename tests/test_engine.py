@@ -20,6 +20,7 @@ IC_LIMIT = {
     "graph": {"n_nodes": 1500, "m": 3, "n_broadcasters": 0},
     "population": {"activity": 1.0, "share_propensity": 1.0, "heterogeneity": 0.0},
     "dynamics": {"trust_effect": 0.0},
+    "reviews": {"enabled": False},
     "content": {"stickiness": 0.5, "shareability": 0.3},
     "campaign": {"seeding": {"method": "degree", "k": 3}},
 }

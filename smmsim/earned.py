@@ -1,0 +1,148 @@
+"""Earned media (reviews) and crisis (negative claim, correction) configs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ._validation import (
+    check_choice,
+    check_int,
+    check_nonnegative,
+    check_probability,
+)
+
+__all__ = ["ReviewsConfig", "CorrectionConfig", "CrisisConfig"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReviewsConfig:
+    """Buyers post reviews that spread through the same engine.
+
+    Parameters
+    ----------
+    enabled : bool, default True
+    post_prob : float in [0, 1], default 0.3
+        Chance that a buyer posts a review (misinformed customers may post a
+        complaint with ``post_prob`` times the claim's impact).
+    delay_mean : float >= 1, default 3
+        Mean steps from purchase to review (geometric).
+    quality : float in [0, 1], default 0.8
+        Product quality: the chance a review is positive.
+    effect : float in [0, 1], default 0.3
+        Relative change of purchase interest of someone who engages with a
+        review (up for positive, down for negative).
+    stickiness, shareability, click_through : float in [0, 1]
+        Properties of review posts.
+    """
+
+    enabled: bool = True
+    post_prob: float = 0.3
+    delay_mean: float = 3.0
+    quality: float = 0.8
+    effect: float = 0.3
+    stickiness: float = 0.3
+    shareability: float = 0.1
+    click_through: float = 0.1
+
+    def __post_init__(self):
+        for name in (
+            "post_prob",
+            "quality",
+            "effect",
+            "stickiness",
+            "shareability",
+            "click_through",
+        ):
+            check_probability(f"reviews.{name}", getattr(self, name))
+        if check_nonnegative("reviews.delay_mean", self.delay_mean) < 1:
+            raise ValueError(f"`reviews.delay_mean` must be >= 1; got {self.delay_mean!r}.")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CorrectionConfig:
+    """The company's correction of a claim.
+
+    Parameters
+    ----------
+    enabled : bool, default True
+    delay : int >= 0, default 3
+        Steps after the claim first appears.
+    target : {"claim_audience", "everyone"}, default "claim_audience"
+        Whom the brand answers directly: the people who have seen the claim
+        by then (replies where it circulates), or anyone.
+    reach : float in [0, 1], default 0.5
+        Share of the target group the brand's own channels reach directly
+        (for ``claim_audience`` the brand keeps answering, step after step,
+        the people who saw the claim since its last answer).
+    recovery : float in [0, 1], default 0.6
+        Share of a misinformed person's lost interest that the correction
+        restores. Chan et al. (2017) find that a sizable share of a
+        misinformation effect survives debunking (continued influence), so
+        recovery < 1.
+    prebunk_protection : float in [0, 1], default 0.7
+        How much of the claim's effect is blocked for people who saw the
+        correction first.
+    stickiness, shareability : float in [0, 1]
+    """
+
+    enabled: bool = True
+    delay: int = 3
+    target: str = "claim_audience"
+    reach: float = 0.5
+    recovery: float = 0.6
+    prebunk_protection: float = 0.7
+    stickiness: float = 0.7
+    shareability: float = 0.15
+
+    def __post_init__(self):
+        check_int("crisis.correction.delay", self.delay, minimum=0)
+        check_choice("crisis.correction.target", self.target, ("claim_audience", "everyone"))
+        for name in ("reach", "recovery", "prebunk_protection", "stickiness", "shareability"):
+            check_probability(f"crisis.correction.{name}", getattr(self, name))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrisisConfig:
+    """A negative claim (true or false) about the product.
+
+    Parameters
+    ----------
+    enabled : bool, default False
+    step : int >= 0, default 5
+        When the claim is injected.
+    source : {"random", "media", "nodes"}, default "random"
+        Who posts it first: random people, media outlets, or ``nodes``.
+    k : int >= 1, default 5
+        Number of initial posters (random / media).
+    nodes : tuple, default ()
+    is_true : bool, default False
+    stickiness, shareability : float in [0, 1]
+        False news travels farther than true news (Vosoughi, Roy & Aral 2018);
+        the defaults make the claim catchier than the brand's post.
+    impact : float in [0, 1], default 0.6
+        Share of purchase interest lost by someone who engages with the claim.
+    correction : CorrectionConfig
+    """
+
+    enabled: bool = False
+    step: int = 5
+    source: str = "random"
+    k: int = 5
+    nodes: tuple = ()
+    is_true: bool = False
+    stickiness: float = 0.5
+    shareability: float = 0.35
+    impact: float = 0.6
+    correction: CorrectionConfig = field(default_factory=CorrectionConfig)
+
+    def __post_init__(self):
+        check_int("crisis.step", self.step, minimum=0)
+        check_choice("crisis.source", self.source, ("random", "media", "nodes"))
+        check_int("crisis.k", self.k, minimum=1)
+        object.__setattr__(self, "nodes", tuple(self.nodes))
+        if self.source == "nodes" and not self.nodes:
+            raise ValueError(
+                "`crisis.nodes` must list nodes when crisis.source is 'nodes'; got ()."
+            )
+        for name in ("stickiness", "shareability", "impact"):
+            check_probability(f"crisis.{name}", getattr(self, name))

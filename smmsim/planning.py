@@ -1,0 +1,314 @@
+"""Turn a scenario's campaign, reviews and crisis into content items and events.
+
+The kernel sees items (brand post, positive / negative reviews, claim,
+correction) and scheduled events: *posts* (a person shares an item to their
+ties at a step) and *exposures* (the brand shows an item directly to a person:
+ads, owned channels). This module decides them and what each lever costs.
+
+Item order is fixed (brand, reviews, then crisis items last) and crisis
+events come after the campaign's, so a run and its no-crisis twin share every
+draw of the campaign (see :mod:`smmsim._engine_kernel`).
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _engine_kernel as K
+from .population import ROLE_CODE
+
+__all__ = ["Item", "Plan", "plan_run"]
+
+
+@dataclass(frozen=True, eq=False)
+class Item:
+    """One content item as the kernel sees it."""
+
+    name: str
+    kind: int
+    stickiness: float
+    shareability: float
+    click_through: float
+    decay_rate: float
+    appeal: list
+
+
+@dataclass
+class Events:
+    """Scheduled events, appended in order; ``n_campaign`` marks where crisis ones begin."""
+
+    step: list = field(default_factory=list)
+    item: list = field(default_factory=list)
+    node: list = field(default_factory=list)
+    type: list = field(default_factory=list)
+    origin: list = field(default_factory=list)
+    trust: list = field(default_factory=list)
+
+    def add(self, steps, item, nodes, kind, origin, trust):
+        nodes = np.asarray(nodes, np.int64)
+        self.step.append(np.broadcast_to(np.asarray(steps, np.int64), nodes.shape))
+        self.item.append(np.full(len(nodes), item, np.int64))
+        self.node.append(nodes)
+        self.type.append(np.full(len(nodes), kind, np.int64))
+        self.origin.append(np.full(len(nodes), origin, np.int64))
+        self.trust.append(np.full(len(nodes), float(trust)))
+
+    def arrays(self, limit=None) -> dict:
+        def cat(parts, dtype):
+            arr = np.concatenate(parts).astype(dtype) if parts else np.empty(0, dtype)
+            return arr if limit is None else arr[:limit]
+
+        return {
+            "step": cat(self.step, np.int64),
+            "item": cat(self.item, np.int64),
+            "node": cat(self.node, np.int64),
+            "type": cat(self.type, np.int64),
+            "origin": cat(self.origin, np.int64),
+            "trust": cat(self.trust, np.float64),
+        }
+
+    def __len__(self):
+        return int(sum(len(a) for a in self.node))
+
+
+@dataclass
+class Plan:
+    """Items, events, costs and kernel parameters of one run."""
+
+    items: list
+    events: Events
+    n_campaign_events: int
+    costs: dict
+    review_items: tuple
+    crisis_items: tuple
+    params: dict
+
+
+def plan_run(cfg, world, rng) -> Plan:
+    """Plan one run of ``cfg`` on ``world`` (draws from ``rng``)."""
+    g, pop = world.graph, world.population
+    n_seg = g.n_segments
+    c = cfg.content
+    items = [
+        Item(
+            c.name,
+            K.BRAND,
+            c.stickiness,
+            c.shareability,
+            c.click_through,
+            c.decay_rate,
+            c.appeal_for(n_seg),
+        )
+    ]
+    review_items = (-1, -1)
+    r = cfg.reviews
+    if r.enabled:
+        flat = [1.0] * n_seg
+        items.append(
+            Item(
+                "review_positive",
+                K.REVIEW_POS,
+                r.stickiness,
+                r.shareability,
+                r.click_through,
+                0.0,
+                flat,
+            )
+        )
+        items.append(
+            Item(
+                "review_negative",
+                K.REVIEW_NEG,
+                r.stickiness,
+                r.shareability,
+                r.click_through,
+                0.0,
+                flat,
+            )
+        )
+        review_items = (1, 2)
+    events = Events()
+    costs = _plan_levers(cfg, world, rng, events)
+    n_campaign = len(events)
+    crisis_items = (-1, -1)
+    if cfg.crisis.enabled:
+        crisis_items = _plan_crisis(cfg, world, rng, events, items)
+    d = cfg.dynamics
+    params = {
+        "trust_effect": d.trust_effect,
+        "endorsement_uplift": d.endorsement_uplift,
+        "claim_impact": cfg.crisis.impact if cfg.crisis.enabled else 0.0,
+        "recovery": cfg.crisis.correction.recovery,
+        "prebunk_protection": cfg.crisis.correction.prebunk_protection,
+        "review_effect": r.effect if r.enabled else 0.0,
+        "review_prob": r.post_prob if r.enabled else 0.0,
+        "review_delay_mean": r.delay_mean,
+        "quality": r.quality,
+        "respond_reach": cfg.crisis.correction.reach,
+        "customer_share_boost": (
+            cfg.campaign.levers.referral.share_boost
+            if cfg.campaign.levers.referral.spend > 0
+            else 0.0
+        ),
+    }
+    if len(items) > K.MAX_ITEMS:  # pragma: no cover - fixed item set
+        raise ValueError(f"at most {K.MAX_ITEMS} content items; got {len(items)}.")
+    del pop
+    return Plan(items, events, n_campaign, costs, review_items, crisis_items, params)
+
+
+def _selection_rng(cfg, *key):
+    # Planned choices (who to seed) are made once per graph, not per replicate:
+    # their randomness comes from the graph seed and the choice's own key.
+    words = [cfg.graph_seed, zlib.crc32(repr(key).encode())]
+    return np.random.default_rng(np.random.SeedSequence(words))
+
+
+def _cached(world, key, make):
+    cache = world.cache
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+def _plan_levers(cfg, world, rng, events: Events) -> dict:
+    from .strategies import select_seed_positions, select_seed_positions_budgeted
+
+    g, pop = world.graph, world.population
+    n = g.n_nodes
+    camp = cfg.campaign
+    L = camp.levers
+    d = cfg.dynamics
+    p_ic = cfg.content.stickiness * cfg.content.shareability
+    costs = {}
+
+    # organic seeding on owned channels (free)
+    s = camp.seeding
+    if s.nodes:
+        seeds = g.index_of(list(s.nodes), field_name="campaign.seeding.nodes")
+    elif s.method == "none" or s.k == 0:
+        seeds = np.empty(0, np.int64)
+    else:
+        if s.k > n:
+            raise ValueError(f"`campaign.seeding.k` must be <= n_nodes ({n}); got {s.k!r}.")
+        key = ("seeding", s.method, s.k, round(p_ic, 12))
+        seeds = _cached(
+            world,
+            key,
+            lambda: select_seed_positions(g, s.k, s.method, p=p_ic, rng=_selection_rng(cfg, *key)),
+        )
+    events.add(0, 0, seeds, K.POST, K.OWNED, d.owned_trust)
+
+    # paid broadcast ads: uniform over everyone, spread over the first steps
+    ads = L.broadcast_ads
+    if ads.n_impressions:
+        m = ads.n_impressions
+        events.add(_spread(m, ads.steps), 0, rng.integers(n, size=m), K.EXPOSE, K.PAID, d.ad_trust)
+        costs["broadcast_ads"] = m * ads.cpm / 1000
+    # paid targeted ads: only people in the target segments
+    tads = L.targeted_ads
+    if tads.n_impressions:
+        segments = tads.segments or _best_segments(cfg.content.appeal_for(g.n_segments))
+        bad = [x for x in segments if x >= g.n_segments]
+        if bad:
+            raise ValueError(
+                f"`campaign.levers.targeted_ads.segments` holds segment {bad[0]} but the graph "
+                f"has {g.n_segments} segments."
+            )
+        pool = np.flatnonzero(np.isin(g.segment, segments))
+        m = tads.n_impressions
+        events.add(
+            _spread(m, tads.steps),
+            0,
+            pool[rng.integers(len(pool), size=m)],
+            K.EXPOSE,
+            K.PAID,
+            d.ad_trust,
+        )
+        costs["targeted_ads"] = m * tads.cpm / 1000
+    # influencers: budgeted seeding, fees rising with audience size
+    inf = L.influencers
+    if inf.spend > 0:
+        fees = inf.fees(g.out_degree)
+        key = ("influencers", inf, round(p_ic, 12))
+        chosen = _cached(
+            world,
+            key,
+            lambda: select_seed_positions_budgeted(
+                g, inf.spend, fees, inf.method, p=p_ic, rng=_selection_rng(cfg, *key)
+            ),
+        )
+        events.add(0, 0, chosen, K.POST, K.PAID, d.ad_trust)
+        costs["influencers"] = float(fees[chosen].sum())
+    # employee advocacy: employees post to their own ties (owned media)
+    emp = L.employee_advocacy
+    if emp.spend > 0:
+        staff = pop.role_positions("employee")
+        k = min(len(staff), int(emp.spend // emp.cost_per_employee))
+        chosen = rng.choice(staff, size=k, replace=False) if k else staff[:0]
+        events.add(0, 0, chosen, K.POST, K.OWNED, d.owned_trust)
+        costs["employee_advocacy"] = k * emp.cost_per_employee
+    # blogger / media outreach: pitch the biggest audiences; some write about it
+    out = L.outreach
+    if out.spend > 0:
+        press = np.flatnonzero(
+            (pop.role == ROLE_CODE["blogger"]) | (pop.role == ROLE_CODE["media"])
+        )
+        press = press[np.argsort(-g.out_degree[press], kind="stable")]
+        k = min(len(press), int(out.spend // out.cost_per_contact))
+        took = press[:k][rng.random(k) < out.success_prob]
+        events.add(0, 0, took, K.POST, K.EARNED, d.owned_trust)
+        costs["outreach"] = k * out.cost_per_contact
+    return costs
+
+
+def _plan_crisis(cfg, world, rng, events: Events, items: list) -> tuple:
+    g, pop = world.graph, world.population
+    cr = cfg.crisis
+    n_seg = g.n_segments
+    claim = len(items)
+    items.append(Item("claim", K.CLAIM, cr.stickiness, cr.shareability, 0.0, 0.0, [1.0] * n_seg))
+    crng = np.random.default_rng(rng.integers(2**63))
+    if cr.source == "nodes":
+        start = g.index_of(list(cr.nodes), field_name="crisis.nodes")
+    elif cr.source == "media":
+        media = np.flatnonzero(pop.role == ROLE_CODE["media"])
+        if len(media) == 0:
+            media = np.flatnonzero(g.broadcaster)
+        if len(media) == 0:
+            raise ValueError("`crisis.source` is 'media' but the graph has no media outlets.")
+        start = media[np.argsort(-g.out_degree[media], kind="stable")][: cr.k]
+    else:
+        start = crng.choice(g.n_nodes, size=min(cr.k, g.n_nodes), replace=False)
+    events.add(cr.step, claim, start, K.POST, K.EARNED, 1.0)
+    correction = -1
+    co = cr.correction
+    if co.enabled:
+        correction = len(items)
+        items.append(
+            Item(
+                "correction", K.CORRECTION, co.stickiness, co.shareability, 0.0, 0.0, [1.0] * n_seg
+            )
+        )
+        when = cr.step + co.delay
+        if co.target == "claim_audience":
+            # the brand answers where the claim was seen (node field = claim item)
+            events.add(when, correction, [claim], K.RESPOND, K.OWNED, cfg.dynamics.owned_trust)
+        else:
+            m = int(round(co.reach * g.n_nodes))
+            targets = crng.choice(g.n_nodes, size=m, replace=False)
+            events.add(when, correction, targets, K.EXPOSE, K.OWNED, cfg.dynamics.owned_trust)
+    return claim, correction
+
+
+def _spread(m: int, steps: int) -> np.ndarray:
+    """Steps 0..steps-1 for m impressions, as evenly as possible."""
+    return (np.arange(m) * steps) // max(m, 1)
+
+
+def _best_segments(appeal) -> tuple:
+    appeal = np.asarray(appeal)
+    return tuple(int(i) for i in np.flatnonzero(appeal >= appeal.max() - 1e-12))
