@@ -10,6 +10,24 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+# Largest skip ever returned by `_skip`: far more arcs than any graph holds, and
+# small enough that adding it to an arc position cannot overflow int64.
+_MAX_SKIP = 1 << 62
+
+
+@njit(cache=True)
+def _skip(rng, log_q):
+    """Failed arcs before the next live one: a Geometric(p) draw, capped at _MAX_SKIP.
+
+    Without the cap a tiny ``p`` (``log_q`` near 0) gives a quotient beyond the
+    int64 range, whose conversion wraps to a negative skip and indexes outside
+    the arc arrays.
+    """
+    x = np.log(1.0 - rng.random()) / log_q
+    if not x < _MAX_SKIP:  # also catches NaN
+        return _MAX_SKIP
+    return int(x)
+
 
 @njit(cache=True)
 def ic_uniform(indptr, indices, seeds, p, n_runs, rng, sizes, parent, order, depth, hits):
@@ -52,7 +70,7 @@ def ic_uniform(indptr, indices, seeds, p, n_runs, rng, sizes, parent, order, dep
         if p >= 1.0:
             gap = 0
         else:
-            gap = int(np.log(1.0 - rng.random()) / log_q)
+            gap = _skip(rng, log_q)
         head = 0
         while head < tail:
             u = queue[head]
@@ -76,7 +94,7 @@ def ic_uniform(indptr, indices, seeds, p, n_runs, rng, sizes, parent, order, dep
                 if p >= 1.0:
                     k += 1
                 else:
-                    k += 1 + int(np.log(1.0 - rng.random()) / log_q)
+                    k += 1 + _skip(rng, log_q)
             gap = k - hi
         sizes[r] = tail
         if len(hits):

@@ -14,9 +14,15 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from . import _ic_kernel
+from . import _classic_kernels, _ic_kernel
 from ._rng import as_generator
-from ._validation import check_int
+from ._validation import (
+    check_int,
+    check_nonnegative,
+    check_positive,
+    check_probability,
+    check_probability_array,
+)
 from .graphs import SocialGraph, edge_probabilities, from_networkx
 
 __all__ = [
@@ -24,6 +30,11 @@ __all__ = [
     "independent_cascade",
     "activation_frequency",
     "run_independent_cascade",
+    "linear_threshold",
+    "sir",
+    "bass_network",
+    "bass_mean_field",
+    "bass_peak",
 ]
 
 
@@ -55,7 +66,7 @@ class ICResult:
     def last_tree(self) -> dict[int, int]:
         """Parent mapping (child position -> parent position, root -> -1) of the last run."""
         nodes = self.order
-        return dict(zip(nodes.tolist(), self.parent[nodes].tolist()))
+        return dict(zip(nodes.tolist(), self.parent[nodes].tolist(), strict=True))
 
 
 def run_independent_cascade(
@@ -99,19 +110,37 @@ def run_independent_cascade(
     order = np.empty(n, np.int32)
     hits = np.zeros(n if count_hits else 0, np.int64)
     if np.ndim(p) == 0:
+        p = check_probability("p", p.item() if isinstance(p, np.ndarray) else p)
         checks = _ic_kernel.ic_uniform(
-            graph.indptr, graph.indices, seeds, float(p), n_runs, rng, sizes, parent, order,
-            depth, hits,
+            graph.indptr,
+            graph.indices,
+            seeds,
+            p,
+            n_runs,
+            rng,
+            sizes,
+            parent,
+            order,
+            depth,
+            hits,
         )
     else:
         probs = np.asarray(p, dtype=np.float64)
         if probs.shape != (graph.n_arcs,):
             raise ValueError(f"`p` must be a float or have one entry per arc ({graph.n_arcs}).")
-        if count_hits is False:
-            hits = np.zeros(0, np.int64)
+        check_probability_array("p", probs)
         checks = _ic_kernel.ic_per_arc(
-            graph.indptr, graph.indices, probs, seeds, n_runs, rng, sizes, parent, order,
-            depth, hits if count_hits else np.zeros(n, np.int64),
+            graph.indptr,
+            graph.indices,
+            probs,
+            seeds,
+            n_runs,
+            rng,
+            sizes,
+            parent,
+            order,
+            depth,
+            hits,
         )
     last = order[: sizes[-1]].copy()
     return ICResult(sizes, hits, last, parent, depth, int(checks))
@@ -132,8 +161,6 @@ def _prepare(graph, seed_nodes, p):
     else:
         probs = edge_probabilities(graph, arrays, p)[:1].item() if arrays.n_arcs else 0.0
         if arrays.n_arcs == 0:
-            from ._validation import check_probability
-
             probs = check_probability("p", p)
     return arrays, seeds, probs
 
@@ -207,3 +234,503 @@ def activation_frequency(graph, seed_nodes, p, *, n_runs: int, rng=None) -> pd.S
     res = run_independent_cascade(arrays, seeds, probs, n_runs=n_runs, count_hits=True, rng=rng)
     index = pd.Index(list(graph), name="node")
     return pd.Series(res.hits / n_runs, index=index, name="activation_frequency")
+
+
+# ---------------------------------------------------------------------------
+# Input handling shared by linear threshold, SIR and network Bass
+
+
+def _as_arrays(graph) -> tuple[SocialGraph, nx.Graph | None]:
+    """Return the graph as a SocialGraph, plus the networkx graph it came from (or None)."""
+    if isinstance(graph, SocialGraph):
+        return graph, None
+    if isinstance(graph, nx.Graph):
+        if graph.number_of_nodes() == 0:
+            raise ValueError("`graph` is empty: it has no nodes.")
+        # rng=0: trust weights are drawn but unused here, and the caller's
+        # generator must not be advanced by the conversion.
+        return from_networkx(graph, rng=0), graph
+    raise TypeError(
+        f"`graph` must be a networkx Graph or DiGraph or a SocialGraph; got {type(graph).__name__}."
+    )
+
+
+def _seed_positions(arrays: SocialGraph, seed_nodes) -> np.ndarray:
+    """Distinct array positions of ``seed_nodes`` (one label or an iterable of labels)."""
+    if seed_nodes is None:
+        return np.zeros(0, np.int32)
+    if isinstance(seed_nodes, (str, bytes)) or not hasattr(seed_nodes, "__iter__"):
+        seed_nodes = [seed_nodes]
+    return np.unique(arrays.index_of(list(seed_nodes), field_name="seed_nodes"))
+
+
+def _arc_values(name: str, value, arrays: SocialGraph, G: nx.Graph | None) -> np.ndarray:
+    """One float per arc of ``arrays`` from a number, an edge attribute name or an array.
+
+    Every value must lie in [0, 1]. An attribute name needs the networkx graph
+    ``G``; an array (one entry per arc, in CSR order) needs a SocialGraph.
+    """
+    if isinstance(value, str):
+        if G is None:
+            raise TypeError(
+                f"`{name}` may name an edge attribute only for a networkx graph; "
+                f"got {value!r} with a SocialGraph."
+            )
+        pos = {label: i for i, label in enumerate(arrays.node_ids.tolist())}
+        by_arc = {}
+        for u, v, data in G.edges(data=True):
+            if value not in data:
+                raise ValueError(
+                    f"`{name}` names edge attribute {value!r}, which edge ({u!r}, {v!r}) lacks."
+                )
+            by_arc[pos[u], pos[v]] = data[value]
+            if not G.is_directed():
+                by_arc[pos[v], pos[u]] = data[value]
+        src = np.repeat(np.arange(arrays.n_nodes), arrays.out_degree)
+        raw = [by_arc[u, v] for u, v in zip(src.tolist(), arrays.indices.tolist(), strict=True)]
+        try:
+            values = np.array(raw, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"`{name}` edge attribute {value!r} must hold numbers; got {raw[:3]!r}..."
+            ) from None
+        return check_probability_array(f"{name} (edge attribute {value!r})", values)
+    if isinstance(value, (np.ndarray, list, tuple)):
+        if G is not None:
+            raise TypeError(
+                f"`{name}` as an array needs a SocialGraph (one entry per arc); for a networkx "
+                f"graph pass a number or an edge attribute name; got {type(value).__name__}."
+            )
+        try:
+            values = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"`{name}` must hold numbers; got {value!r}.") from None
+        if values.shape != (arrays.n_arcs,):
+            raise ValueError(
+                f"`{name}` must have one entry per arc ({arrays.n_arcs}); got shape {values.shape}."
+            )
+        return check_probability_array(name, values)
+    return np.full(arrays.n_arcs, check_probability(name, value))
+
+
+# ---------------------------------------------------------------------------
+# Linear threshold
+
+
+def linear_threshold(graph, seed_nodes, *, weights=None, n_runs: int = 1, rng=None) -> np.ndarray:
+    """Final sizes of linear-threshold runs.
+
+    Every node draws a threshold uniformly at random in each run and becomes
+    active once the summed influence weights of its active in-neighbours reach
+    it (Kempe, Kleinberg & Tardos 2003). Activation is permanent.
+
+    Parameters
+    ----------
+    graph : networkx.Graph, networkx.DiGraph or SocialGraph
+        Influence flows along arcs; an undirected edge works both ways.
+    seed_nodes : node label or iterable of node labels
+        Initially active nodes (duplicates count once).
+    weights : None, str, float or ndarray, optional
+        Influence ``b(u, v)`` of each arc ``u -> v``, each in [0, 1], with the
+        weights into every node summing to at most 1. ``None`` (default) gives
+        ``1 / in_degree(v)``. A str names an edge attribute (networkx graphs);
+        a float applies to every arc; an ndarray of shape ``(n_arcs,)`` gives
+        one weight per arc in CSR order (SocialGraph only).
+    n_runs : int >= 1, default 1
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
+        gives reproducible results; a Generator is used as is (and advanced).
+
+    Returns
+    -------
+    ndarray of int64, shape (n_runs,)
+        Final number of active nodes (seed nodes included) per run.
+
+    Raises
+    ------
+    ValueError
+        If a seed node is not in the graph, the graph is empty, ``n_runs`` < 1,
+        a weight lies outside [0, 1], an edge lacks the named attribute, or the
+        weights into some node sum to more than 1.
+    TypeError
+        If ``graph`` or ``weights`` has the wrong type.
+
+    See Also
+    --------
+    independent_cascade : the other model of Kempe et al. (2003).
+
+    Notes
+    -----
+    Thresholds are uniform on (0, 1]. Kempe et al. show that the active set has
+    the same law as the set reachable from the seeds when every node keeps at
+    most one incoming arc, arc ``u -> v`` with probability ``b(u, v)``; the
+    tests use that to check the simulation against exact enumeration.
+
+    References
+    ----------
+    .. [1] D. Kempe, J. Kleinberg and E. Tardos, "Maximizing the spread of
+       influence through a social network", Proc. KDD 2003, pp. 137-146.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> linear_threshold(nx.star_graph(4), [0], n_runs=2, rng=0).tolist()  # leaves: weight 1
+    [5, 5]
+    >>> linear_threshold(nx.path_graph(5), [0], weights=1.0, n_runs=2, rng=0).tolist()
+    Traceback (most recent call last):
+    ...
+    ValueError: `weights` into each node must sum to at most 1; node 1 gets 2.0.
+    """
+    rng = as_generator(rng)
+    n_runs = check_int("n_runs", n_runs, minimum=1)
+    arrays, G = _as_arrays(graph)
+    seeds = _seed_positions(arrays, seed_nodes)
+    n = arrays.n_nodes
+    if weights is None:
+        in_degree = np.bincount(arrays.indices, minlength=n)
+        w = 1.0 / in_degree[arrays.indices]
+    else:
+        w = _arc_values("weights", weights, arrays, G)
+        totals = np.bincount(arrays.indices, weights=w, minlength=n)
+        over = np.flatnonzero(totals > 1.0 + 1e-9)
+        if len(over):
+            label = arrays.node_ids[over[0]]
+            label = label.item() if isinstance(label, np.generic) else label
+            raise ValueError(
+                "`weights` into each node must sum to at most 1; "
+                f"node {label!r} gets {float(totals[over[0]])!r}."
+            )
+    sizes = np.zeros(n_runs, np.int64)
+    _classic_kernels.lt_runs(arrays.indptr, arrays.indices, w, seeds, n_runs, rng, sizes)
+    return sizes
+
+
+# ---------------------------------------------------------------------------
+# SIR
+
+
+def sir(
+    graph,
+    seed_nodes,
+    beta,
+    gamma,
+    *,
+    n_runs: int = 1,
+    max_steps: int = 1000,
+    rng=None,
+) -> pd.DataFrame:
+    """Discrete-time SIR epidemics on a graph, as a tidy table per run and step.
+
+    At every step each infected node tries once to infect each susceptible
+    out-neighbour, succeeding with probability ``beta``; then each node that was
+    infected at the start of the step recovers with probability ``gamma``.
+    People infected during a step start transmitting (and may recover) in the
+    next one, so an infection lasts a geometric number of steps with mean
+    ``1 / gamma``.
+
+    Parameters
+    ----------
+    graph : networkx.Graph, networkx.DiGraph or SocialGraph
+        Infection travels along arcs; an undirected edge works both ways.
+    seed_nodes : node label or iterable of node labels
+        Infected at step 0 (duplicates count once).
+    beta : float in [0, 1], str or ndarray
+        Per-step transmission probability over each arc: one number, the name
+        of an edge attribute (networkx graphs), or one value per arc in CSR
+        order (SocialGraph only).
+    gamma : float in [0, 1]
+        Per-step recovery probability.
+    n_runs : int >= 1, default 1
+    max_steps : int >= 1, default 1000
+        A run stops when nobody is infected or after this many steps.
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
+        gives reproducible results; a Generator is used as is (and advanced).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``run``, ``step``, ``susceptible``, ``infected``, ``recovered``
+        (int64), one row per run and step from 0 to the last step at which any
+        run still had infected nodes (or ``max_steps``). Every run has the same
+        steps: a run that died out earlier repeats its final state, so means
+        over runs per step are unbiased.
+
+    Raises
+    ------
+    ValueError
+        If ``beta`` or ``gamma`` lies outside [0, 1], a seed node is not in the
+        graph, the graph is empty, ``n_runs`` < 1 or ``max_steps`` < 1.
+    TypeError
+        If an argument has the wrong type.
+
+    See Also
+    --------
+    independent_cascade : with ``gamma = 1`` every infected node transmits in
+        exactly one step, and the final ``recovered`` count has the IC law
+        with ``p = beta``.
+
+    References
+    ----------
+    .. [1] W. O. Kermack and A. G. McKendrick, "A contribution to the
+       mathematical theory of epidemics", Proc. R. Soc. A 115 (1927) 700-721.
+    .. [2] M. E. J. Newman, "Spread of epidemic disease on networks", Phys.
+       Rev. E 66 (2002) 016128.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> sir(nx.path_graph(4), [0], 1.0, 1.0, rng=0)
+       run  step  susceptible  infected  recovered
+    0    0     0            3         1          0
+    1    0     1            2         1          1
+    2    0     2            1         1          2
+    3    0     3            0         1          3
+    4    0     4            0         0          4
+    """
+    rng = as_generator(rng)
+    n_runs = check_int("n_runs", n_runs, minimum=1)
+    max_steps = check_int("max_steps", max_steps, minimum=1)
+    gamma = check_probability("gamma", gamma)
+    arrays, G = _as_arrays(graph)
+    seeds = _seed_positions(arrays, seed_nodes)
+    probs = _arc_values("beta", beta, arrays, G)
+    infected, recovered, lengths = _classic_kernels.sir_runs(
+        arrays.indptr, arrays.indices, probs, gamma, seeds, n_runs, max_steps, rng
+    )
+    n_rows = int(lengths.max())
+    # Pad each run with its final state up to the longest run.
+    ends = np.cumsum(lengths)
+    offset = np.arange(n_rows)[None, :]
+    take = np.minimum(offset, lengths[:, None] - 1) + (ends - lengths)[:, None]
+    inf = infected[take].ravel()
+    rec = recovered[take].ravel()
+    return pd.DataFrame(
+        {
+            "run": np.repeat(np.arange(n_runs, dtype=np.int64), n_rows),
+            "step": np.tile(np.arange(n_rows, dtype=np.int64), n_runs),
+            "susceptible": arrays.n_nodes - inf - rec,
+            "infected": inf,
+            "recovered": rec,
+        }
+    )
+
+
+# ---------------------------------------------------------------------------
+# Bass diffusion
+
+_MAX_SUBSTEPS = 10_000_000
+
+
+def bass_network(
+    graph,
+    p,
+    q,
+    *,
+    dt: float = 0.05,
+    t_max: float = 20.0,
+    n_runs: int = 1,
+    seed_nodes=None,
+    rng=None,
+) -> pd.DataFrame:
+    """Bass diffusion of a product on a network, in small time sub-steps.
+
+    In every sub-step of length ``dt``, each person who has not adopted yet
+    adopts with probability ``1 - exp(-(p + q * a / k) * dt)``: ``p`` is the
+    external (advertising) rate, ``q`` the word-of-mouth rate, ``a`` the number
+    of the person's in-neighbours who had adopted at the start of the sub-step
+    and ``k`` the person's in-degree (``a / k = 0`` if ``k = 0``). On a complete
+    graph with small ``dt`` this follows the mean-field Bass curve
+    (:func:`bass_mean_field`).
+
+    Parameters
+    ----------
+    graph : networkx.Graph, networkx.DiGraph or SocialGraph
+        A person watches their in-neighbours; an undirected edge works both ways.
+    p : float >= 0
+        Coefficient of innovation (external influence), per unit time.
+    q : float >= 0
+        Coefficient of imitation (word of mouth), per unit time.
+    dt : float > 0, default 0.05
+        Sub-step length. Adoptions within a sub-step only take effect in the
+        next one, which delays diffusion by roughly ``dt``: whole-period steps
+        (``dt = 1``) visibly lag the continuous-time curve.
+    t_max : float > 0, default 20
+        Simulated time span; the last row's ``t`` is ``ceil(t_max / dt) * dt``.
+    n_runs : int >= 1, default 1
+    seed_nodes : node label or iterable of node labels, optional
+        People who have adopted at ``t = 0`` (default: nobody).
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
+        gives reproducible results; a Generator is used as is (and advanced).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per run and sub-step, with columns ``run``, ``step`` (int64),
+        ``t`` (time at the end of the sub-step), ``adopters`` (cumulative count),
+        ``fraction`` (adopters / n_nodes), ``new_adopters`` (adoptions during
+        the sub-step ending at ``t``) and ``adoption_rate`` (``new_adopters /
+        (n_nodes * dt)``: the fraction adopting per unit time, to compare with
+        ``dF/dt``). Step 0 is the state at ``t = 0``; its ``new_adopters`` and
+        ``adoption_rate`` are 0.
+
+    Raises
+    ------
+    ValueError
+        If ``p``, ``q`` are negative, ``dt`` or ``t_max`` not positive, there
+        would be more than 10 million sub-steps, ``n_runs`` < 1, a seed node is
+        not in the graph or the graph is empty.
+    TypeError
+        If an argument has the wrong type.
+
+    See Also
+    --------
+    bass_mean_field, bass_peak
+
+    References
+    ----------
+    .. [1] F. M. Bass, "A new product growth for model consumer durables",
+       Management Science 15(5) (1969) 215-227.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> df = bass_network(nx.complete_graph(200), 0.03, 0.38, t_max=30.0, rng=1)
+    >>> list(df.columns)
+    ['run', 'step', 't', 'adopters', 'fraction', 'new_adopters', 'adoption_rate']
+    >>> float(df["fraction"].iloc[-1])
+    1.0
+    """
+    rng = as_generator(rng)
+    p = check_nonnegative("p", p)
+    q = check_nonnegative("q", q)
+    dt = check_positive("dt", dt)
+    t_max = check_positive("t_max", t_max)
+    n_runs = check_int("n_runs", n_runs, minimum=1)
+    n_steps = max(1, int(np.ceil(t_max / dt - 1e-9)))
+    if n_steps > _MAX_SUBSTEPS:
+        raise ValueError(
+            f"`t_max / dt` must be at most {_MAX_SUBSTEPS} sub-steps; "
+            f"got t_max={t_max!r}, dt={dt!r}."
+        )
+    arrays, _ = _as_arrays(graph)
+    seeds = _seed_positions(arrays, seed_nodes)
+    n = arrays.n_nodes
+    in_degree = np.bincount(arrays.indices, minlength=n).astype(np.int64)
+    adopters = np.zeros((n_runs, n_steps + 1), np.int64)
+    _classic_kernels.bass_runs(
+        arrays.indptr, arrays.indices, in_degree, p, q, dt, n_steps, seeds, n_runs, rng, adopters
+    )
+    new = np.zeros_like(adopters)
+    new[:, 1:] = np.diff(adopters, axis=1)
+    steps = np.arange(n_steps + 1, dtype=np.int64)
+    flat = adopters.ravel()
+    return pd.DataFrame(
+        {
+            "run": np.repeat(np.arange(n_runs, dtype=np.int64), n_steps + 1),
+            "step": np.tile(steps, n_runs),
+            "t": np.tile(steps * dt, n_runs),
+            "adopters": flat,
+            "fraction": flat / n,
+            "new_adopters": new.ravel(),
+            "adoption_rate": new.ravel() / (n * dt),
+        }
+    )
+
+
+def bass_mean_field(p, q, t):
+    """Cumulative adoption fraction of the mean-field Bass model.
+
+    Solves ``dF/dt = (p + q F)(1 - F)`` with ``F(0) = 0``::
+
+        F(t) = (1 - exp(-(p + q) t)) / (1 + (q / p) exp(-(p + q) t))
+
+    Parameters
+    ----------
+    p : float > 0
+        Coefficient of innovation, per unit time.
+    q : float >= 0
+        Coefficient of imitation, per unit time.
+    t : float >= 0 or array_like of float >= 0
+        Times.
+
+    Returns
+    -------
+    float or ndarray
+        ``F(t)``, shaped like ``t``.
+
+    Raises
+    ------
+    ValueError
+        If ``p <= 0``, ``q < 0`` or a time is negative or not finite.
+
+    See Also
+    --------
+    bass_peak, bass_network
+
+    References
+    ----------
+    .. [1] F. M. Bass, "A new product growth for model consumer durables",
+       Management Science 15(5) (1969) 215-227.
+
+    Examples
+    --------
+    >>> round(bass_mean_field(0.03, 0.38, 6.1926), 4)
+    0.4605
+    >>> bass_mean_field(0.03, 0.38, [0.0, 50.0]).round(6).tolist()
+    [0.0, 1.0]
+    """
+    p = check_positive("p", p)
+    q = check_nonnegative("q", q)
+    try:
+        times = np.asarray(t, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"`t` must be a number or an array of numbers; got {t!r}.") from None
+    bad = ~(np.isfinite(times) & (times >= 0))
+    if bad.any():
+        raise ValueError(f"`t` must be finite and >= 0; got {float(times[bad].flat[0])!r}.")
+    decay = np.exp(-(p + q) * times)
+    F = (1.0 - decay) / (1.0 + (q / p) * decay)
+    return float(F) if F.ndim == 0 else F
+
+
+def bass_peak(p, q) -> tuple[float, float]:
+    """Time and cumulative adoption at the peak of the mean-field Bass adoption rate.
+
+    Parameters
+    ----------
+    p : float > 0
+        Coefficient of innovation, per unit time.
+    q : float >= 0
+        Coefficient of imitation, per unit time.
+
+    Returns
+    -------
+    t_peak : float
+        ``ln(q / p) / (p + q)``, or 0 when ``q <= p`` (the rate is then highest
+        at launch).
+    fraction_at_peak : float
+        ``F(t_peak)``, which equals ``(q - p) / (2 q)`` when ``q > p``.
+
+    Raises
+    ------
+    ValueError
+        If ``p <= 0`` or ``q < 0``.
+
+    See Also
+    --------
+    bass_mean_field
+
+    Examples
+    --------
+    >>> t_peak, f_peak = bass_peak(0.03, 0.38)
+    >>> round(t_peak, 2), round(f_peak, 4)
+    (6.19, 0.4605)
+    """
+    p = check_positive("p", p)
+    q = check_nonnegative("q", q)
+    if q <= p:
+        return 0.0, 0.0
+    t_peak = float(np.log(q / p) / (p + q))
+    return t_peak, bass_mean_field(p, q, t_peak)

@@ -1,0 +1,17 @@
+"""Shared pytest configuration.
+
+Hypothesis runs derandomized by default (profile ``ci``): the same examples on
+every run and machine, no example database, and no per-example deadline (the
+first call of a numba kernel compiles). Pick another registered profile with
+``HYPOTHESIS_PROFILE=dev``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True, deadline=None, max_examples=50, database=None)
+settings.register_profile("dev", deadline=None, max_examples=200)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -1,0 +1,726 @@
+"""Tests for smmsim.classic: IC, LT, SIR, network Bass and the Bass curve.
+
+Statistical tests use fixed seeds and state their tolerance. "SE" is the
+binomial (or sample) standard error of the quantity compared; a tolerance of
+4.5 SE would be exceeded by chance with probability about 7e-6 per comparison.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal
+
+from smmsim.classic import (
+    activation_frequency,
+    bass_mean_field,
+    bass_network,
+    bass_peak,
+    independent_cascade,
+    linear_threshold,
+    run_independent_cascade,
+    sir,
+)
+from smmsim.graphs import from_edges, from_networkx
+
+Z = 4.5  # tolerance in standard errors for every Monte Carlo comparison
+
+# ---------------------------------------------------------------------------
+# Exact references, by enumeration
+
+
+def _reach(adj, seeds):
+    """Nodes reachable from ``seeds`` in the adjacency mapping ``adj``."""
+    seen = set(seeds)
+    stack = list(seen)
+    while stack:
+        u = stack.pop()
+        for v in adj.get(u, ()):
+            if v not in seen:
+                seen.add(v)
+                stack.append(v)
+    return seen
+
+
+def exact_ic(G, seeds, p):
+    """Exact IC activation probability per node and law of the final size.
+
+    Sums over all 2**m live-edge worlds. In IC each edge is live independently
+    with its probability (Kempe et al. 2003, Claim 2.3); the active set is what
+    the seeds reach through live edges. An undirected edge gets one coin: IC
+    tries it in two directions, but only the try by the endpoint activated
+    first can change anything, so one coin per edge has the same law.
+    """
+    edges = list(G.edges(data=True))
+    assert len(edges) <= 12, "enumeration is for tiny graphs"
+    probs = [d[p] if isinstance(p, str) else p for _, _, d in edges]
+    prob_active = dict.fromkeys(G, 0.0)
+    size_law = np.zeros(G.number_of_nodes() + 1)
+    for live in itertools.product((False, True), repeat=len(edges)):
+        weight = 1.0
+        adj = {}
+        for (u, v, _), pe, is_live in zip(edges, probs, live, strict=True):
+            weight *= pe if is_live else 1.0 - pe
+            if is_live:
+                adj.setdefault(u, []).append(v)
+                if not G.is_directed():
+                    adj.setdefault(v, []).append(u)
+        if weight == 0.0:
+            continue
+        reached = _reach(adj, seeds)
+        for v in reached:
+            prob_active[v] += weight
+        size_law[len(reached)] += weight
+    # Clip float round-off (sums of weights can exceed 1 by an ulp).
+    return pd.Series(prob_active).clip(0.0, 1.0), np.clip(size_law, 0.0, 1.0)
+
+
+def exact_lt_size_law(G, seeds, weights=None):
+    """Exact law of the LT final size via the live-edge equivalence.
+
+    Kempe et al. (2003, Theorem 2.5): with uniform thresholds, the active set
+    has the law of the set reachable from the seeds when each node v keeps at
+    most one in-arc, arc u -> v with probability b(u, v) and none with
+    probability 1 - sum_u b(u, v). An undirected edge is two arcs.
+    """
+    arcs = list(G.edges(data=True))
+    if not G.is_directed():
+        arcs += [(v, u, d) for u, v, d in arcs]
+    choices = []
+    for v in G:
+        into = [(u, d) for u, w, d in arcs if w == v]
+        b = [1.0 / len(into) if weights is None else d[weights] for _, d in into]
+        choices.append([(None, 1.0 - sum(b))] + [(u, bu) for (u, _), bu in zip(into, b)])
+    size_law = np.zeros(G.number_of_nodes() + 1)
+    nodes = list(G)
+    for pick in itertools.product(*choices):
+        weight = math.prod(b for _, b in pick)
+        if weight <= 1e-15:
+            continue
+        adj = {}
+        for v, (u, _) in zip(nodes, pick, strict=True):
+            if u is not None:
+                adj.setdefault(u, []).append(v)
+        size_law[len(_reach(adj, seeds))] += weight
+    return np.clip(size_law, 0.0, 1.0)
+
+
+def _check_law(sizes, law):
+    """Empirical size frequencies match ``law`` within Z binomial SE per size."""
+    n_runs = len(sizes)
+    freq = np.bincount(sizes, minlength=len(law)) / n_runs
+    se = np.sqrt(law * (1.0 - law) / n_runs)
+    np.testing.assert_array_less(np.abs(freq - law), Z * se + 1e-12)
+
+
+def _bowtie():
+    """Directed graph, 11 arcs with per-arc probabilities (some 0 and 1), cycles."""
+    G = nx.DiGraph()
+    G.add_weighted_edges_from(
+        [
+            (0, 1, 0.5),
+            (1, 2, 0.7),
+            (2, 0, 0.9),
+            (2, 3, 0.4),
+            (3, 4, 0.8),
+            (4, 3, 0.3),
+            (4, 5, 0.6),
+            (5, 2, 0.2),
+            (1, 5, 0.1),
+            (0, 6, 1.0),
+            (6, 7, 0.0),
+        ],
+        weight="prob",
+    )
+    return G
+
+
+def _letters():
+    """Directed graph with string labels, 12 arcs including reciprocal pairs."""
+    return nx.DiGraph(
+        [
+            ("a", "b"),
+            ("b", "a"),
+            ("b", "c"),
+            ("c", "d"),
+            ("d", "b"),
+            ("d", "e"),
+            ("e", "f"),
+            ("f", "e"),
+            ("f", "g"),
+            ("g", "a"),
+            ("c", "g"),
+            ("a", "h"),
+        ]
+    )
+
+
+def _kite_with_tail():
+    """Undirected: K4 plus a triangle and a pendant (10 edges), an isolated node."""
+    G = nx.complete_graph(4)
+    G.add_edges_from([(3, 4), (4, 5), (5, 3), (5, 6)])
+    G.add_node(7)
+    probs = [0.15, 0.85, 0.5, 0.35, 0.65, 0.25, 0.95, 0.05, 0.55, 0.45]
+    for (u, v), pe in zip(G.edges(), probs, strict=True):
+        G[u][v]["prob"] = pe
+    return G
+
+
+def _cycle_with_chords():
+    G = nx.cycle_graph(8)
+    G.add_edges_from([(0, 4), (2, 6)])
+    return G
+
+
+# name, graph factory, seed nodes, p (float for every edge or attribute name)
+IC_CASES = [
+    ("path_undirected", lambda: nx.path_graph(5), [0], 0.6),
+    ("house_x_undirected", nx.house_x_graph, [0], 0.35),
+    ("cycle_chords_two_seeds", _cycle_with_chords, [0, 4], 0.25),
+    ("kite_undirected_attr", _kite_with_tail, [0], "prob"),
+    ("bowtie_directed_attr", _bowtie, [0], "prob"),
+    ("letters_directed_dup_seeds", _letters, ["a", "d", "a"], 0.5),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "seeds", "p"), IC_CASES, ids=[c[0] for c in IC_CASES])
+def test_ic_activation_matches_exact_enumeration(name, make, seeds, p):
+    # Uniform p runs the geometric-skip kernel, an attribute the per-arc one.
+    G = make()
+    exact, _ = exact_ic(G, seeds, p)
+    n_runs = 200_000
+    freq = activation_frequency(G, seeds, p, n_runs=n_runs, rng=20240501)
+    assert list(freq.index) == list(G)
+    se = np.sqrt(exact * (1.0 - exact) / n_runs)
+    # Tolerance: Z binomial SE per node; nodes with probability 0 or 1 exactly.
+    bad = (freq - exact).abs() > Z * se + 1e-12
+    assert not bad.any(), pd.DataFrame({"sim": freq, "exact": exact, "se": se})[bad]
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "seeds", "p"), IC_CASES[:4], ids=[c[0] for c in IC_CASES[:4]]
+)
+def test_ic_size_law_matches_exact_enumeration(name, make, seeds, p):
+    G = make()
+    _, law = exact_ic(G, seeds, p)
+    sizes = independent_cascade(G, seeds, p, n_runs=100_000, rng=7)
+    _check_law(sizes, law)
+
+
+LT_CASES = [
+    ("path_undirected", lambda: nx.path_graph(5), [0], None),
+    ("house_x_undirected", nx.house_x_graph, [0], None),
+    ("letters_directed", _letters, ["a"], None),
+    ("bowtie_directed_attr", _bowtie, [0], "lt_weight"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "seeds", "weights"), LT_CASES, ids=[c[0] for c in LT_CASES]
+)
+def test_lt_size_law_matches_exact_enumeration(name, make, seeds, weights):
+    G = make()
+    if weights is not None:
+        # Weights into each node: half of 1 / in-degree, so the sums stay <= 1/2.
+        for u, v in G.edges():
+            G[u][v][weights] = 0.5 / G.in_degree(v)
+    law = exact_lt_size_law(G, seeds, weights)
+    assert law.sum() == pytest.approx(1.0)
+    sizes = linear_threshold(G, seeds, weights=weights, n_runs=100_000, rng=11)
+    _check_law(sizes, law)
+
+
+def test_sir_with_gamma_one_is_independent_cascade():
+    # gamma = 1: every infected node transmits in exactly one step, as in IC.
+    G = nx.house_x_graph()
+    _, law = exact_ic(G, [0], 0.35)
+    df = sir(G, [0], 0.35, 1.0, n_runs=50_000, rng=3)
+    final = df.groupby("run")["recovered"].last().to_numpy()
+    _check_law(final, law)
+
+
+# ---------------------------------------------------------------------------
+# Percolation theory (Newman 2002)
+
+
+def percolation_theory(G, T):
+    """Giant outbreak fraction S for bond percolation with transmissibility T.
+
+    Uses G's own degree distribution p_k: u = G1(1 - T + T u),
+    S = 1 - G0(1 - T + T u), with G0(x) = sum_k p_k x^k and
+    G1(x) = G0'(x) / G0'(1).
+    """
+    deg = np.array([d for _, d in G.degree()])
+    pk = np.bincount(deg) / len(deg)
+    k = np.arange(len(pk))
+    qk = k[1:] * pk[1:] / (k * pk).sum()  # excess-degree distribution
+
+    def g0(x):
+        return float(np.sum(pk * x**k))
+
+    def g1(x):
+        return float(np.sum(qk * x ** k[:-1]))
+
+    u = 0.0  # fixed-point iteration from 0 converges to the smallest root
+    for _ in range(5000):
+        u_next = g1(1.0 - T + T * u)
+        if abs(u_next - u) < 1e-14:
+            break
+        u = u_next
+    return 1.0 - g0(1.0 - T + T * u)
+
+
+def _power_law_configuration_graph(n, rng):
+    # p_k ~ k^-2.5 on 2..100: heavy-tailed, far from Poisson.
+    k = np.arange(2, 101)
+    pk = k**-2.5 / np.sum(k**-2.5)
+    deg = rng.choice(k, size=n, p=pk)
+    deg[0] += deg.sum() % 2
+    H = nx.Graph(nx.configuration_model(deg.tolist(), seed=int(rng.integers(2**31))))
+    H.remove_edges_from(list(nx.selfloop_edges(H)))
+    return H
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("graph_kind", "T"),
+    [("erdos_renyi", 0.4), ("erdos_renyi", 0.3), ("power_law_config", 0.4)],
+)
+def test_ic_large_outbreaks_match_bond_percolation(graph_kind, T):
+    n = 20_000
+    rng = np.random.default_rng(99)
+    if graph_kind == "erdos_renyi":
+        G = nx.fast_gnp_random_graph(n, 5.0 / (n - 1), seed=5)
+    else:
+        G = _power_law_configuration_graph(n, rng)
+    S = percolation_theory(G, T)
+    arrays = from_networkx(G, rng=0)
+    n_cascades = 1500
+    starts = rng.integers(n, size=n_cascades)  # a fresh random seed node per cascade
+    sizes = np.array([run_independent_cascade(arrays, [s], T, rng=rng).sizes[0] for s in starts])
+    fraction = sizes / n
+    large = fraction > 0.05
+    # Small outbreaks stay tiny (finite clusters), so the cut at 5% is clean.
+    assert sizes[~large].max() < 200
+    # Large-outbreak size: the giant cluster, S n; finite-size and graph
+    # fluctuations are ~0.005, so the tolerance is 0.01 (absolute fraction).
+    assert fraction[large].mean() == pytest.approx(S, abs=0.01)
+    # In undirected percolation a random node is in the giant cluster with
+    # probability S: Z binomial SE plus 0.01 for finite size.
+    se = math.sqrt(S * (1 - S) / n_cascades)
+    assert large.mean() == pytest.approx(S, abs=Z * se + 0.01)
+
+
+# ---------------------------------------------------------------------------
+# Bass diffusion
+
+BASS_P, BASS_Q = 0.03, 0.38
+
+
+@pytest.fixture(scope="module")
+def complete_2000():
+    n = 2000
+    src, dst = np.triu_indices(n, 1)
+    return from_edges(src, dst, n_nodes=n, trust=np.ones(len(src)))
+
+
+def _mean_curve(df):
+    return df.groupby("step").agg(
+        t=("t", "first"), fraction=("fraction", "mean"), rate=("adoption_rate", "mean")
+    )
+
+
+def _rate_peak(curve, dt):
+    """Time of the adoption-rate peak: quadratic fit within 1.5 of the smoothed maximum.
+
+    The rate of row k is the mean over the sub-step ending at t, so it is placed
+    at the sub-step's midpoint t - dt/2.
+    """
+    mid = curve["t"].to_numpy()[1:] - dt / 2
+    rate = curve["rate"].to_numpy()[1:]
+    width = max(1, round(1.0 / dt))
+    smooth = np.convolve(rate, np.ones(width) / width, mode="same")
+    k = int(np.argmax(smooth))
+    near = np.abs(mid - mid[k]) <= 1.5
+    a, b, _ = np.polyfit(mid[near], rate[near], 2)
+    return -b / (2 * a)
+
+
+def test_bass_network_complete_graph_follows_mean_field(complete_2000):
+    # n = 2000, sub-step dt = 0.02, 50 runs averaged.
+    dt = 0.02
+    df = bass_network(complete_2000, BASS_P, BASS_Q, dt=dt, t_max=16.0, n_runs=50, rng=2024)
+    curve = _mean_curve(df)
+    t = curve["t"].to_numpy()
+    # Whole curve: max |F_sim - F| <= 0.02 (seen: ~0.005).
+    assert np.max(np.abs(curve["fraction"] - bass_mean_field(BASS_P, BASS_Q, t))) < 0.02
+    t_star, f_star = bass_peak(BASS_P, BASS_Q)
+    assert t_star == pytest.approx(6.19, abs=0.005)
+    assert f_star == pytest.approx(0.4605, abs=5e-5)
+    # Peak of the adoption rate: over seeds the estimate has sd ~0.065 in t and
+    # ~0.008 in F; tolerances 0.25 and 0.03 (about 4 sd).
+    t_peak = _rate_peak(curve, dt)
+    assert t_peak == pytest.approx(t_star, abs=0.25)
+    assert np.interp(t_peak, t, curve["fraction"]) == pytest.approx(f_star, abs=0.03)
+    # The rate at the peak is (p + q)^2 / (4 q) per unit time; within 10%.
+    near = np.abs(curve["t"] - dt / 2 - t_star) <= 0.5
+    assert curve["rate"][near].mean() == pytest.approx(
+        (BASS_P + BASS_Q) ** 2 / (4 * BASS_Q), rel=0.1
+    )
+
+
+def test_bass_whole_period_steps_delay_the_peak(complete_2000):
+    # dt = 1: adoptions during a period only count from the next one. The
+    # rate peak comes ~18% late (seen 7.1-7.5 over seeds against 6.19) and the
+    # curve misses the mean field by ~0.1.
+    df = bass_network(complete_2000, BASS_P, BASS_Q, dt=1.0, t_max=16.0, n_runs=50, rng=2024)
+    curve = _mean_curve(df)
+    t_star, _ = bass_peak(BASS_P, BASS_Q)
+    delay = _rate_peak(curve, 1.0) / t_star - 1.0
+    assert 0.10 < delay < 0.30
+    gap = np.abs(curve["fraction"] - bass_mean_field(BASS_P, BASS_Q, curve["t"].to_numpy()))
+    assert gap.max() > 0.05
+
+
+def test_bass_without_imitation_is_exponential():
+    # q = 0: adoptions are independent; P(adopted by t_k) = 1 - exp(-p t_k) exactly.
+    G = nx.gnm_random_graph(300, 900, seed=1)
+    df = bass_network(G, 0.2, 0.0, dt=0.5, t_max=10.0, n_runs=200, rng=5)
+    curve = _mean_curve(df)
+    expected = 1.0 - np.exp(-0.2 * curve["t"].to_numpy())
+    se = np.sqrt(expected * (1 - expected) / (300 * 200))
+    np.testing.assert_array_less(np.abs(curve["fraction"] - expected), Z * se + 1e-12)
+
+
+def test_bass_network_table_and_edge_cases():
+    G = nx.path_graph(6)
+    df = bass_network(G, 0.0, 0.5, dt=0.25, t_max=2.0, n_runs=3, seed_nodes=[0, 0], rng=1)
+    assert list(df.columns) == [
+        "run",
+        "step",
+        "t",
+        "adopters",
+        "fraction",
+        "new_adopters",
+        "adoption_rate",
+    ]
+    assert len(df) == 3 * 9
+    first = df[df["step"] == 0]
+    assert (first["adopters"] == 1).all() and (first["new_adopters"] == 0).all()
+    for _, run in df.groupby("run"):
+        assert (np.diff(run["adopters"]) >= 0).all()
+        assert (
+            run["adopters"].iloc[1:].to_numpy()
+            == 1 + run["new_adopters"].cumsum().iloc[1:].to_numpy()
+        ).all()
+    np.testing.assert_allclose(df["adoption_rate"], df["new_adopters"] / (6 * 0.25))
+    # p = 0 and no seeds: nobody ever adopts.
+    none = bass_network(G, 0.0, 0.9, dt=0.5, t_max=5.0, rng=1)
+    assert (none["adopters"] == 0).all()
+    # t_max not a multiple of dt: the grid runs one sub-step past it.
+    assert bass_network(G, 0.1, 0.1, dt=0.3, t_max=1.0, rng=1)["t"].iloc[-1] == pytest.approx(1.2)
+
+
+def test_bass_network_is_reproducible():
+    G = nx.gnm_random_graph(200, 600, seed=2)
+    a = bass_network(G, 0.03, 0.38, dt=0.1, t_max=8.0, n_runs=4, rng=123)
+    assert_frame_equal(a, bass_network(G, 0.03, 0.38, dt=0.1, t_max=8.0, n_runs=4, rng=123))
+    b = bass_network(G, 0.03, 0.38, dt=0.1, t_max=8.0, n_runs=4, rng=124)
+    assert not a.equals(b)
+
+
+def test_bass_mean_field_solves_the_bass_equation():
+    t = np.linspace(0.0, 30.0, 3001)
+    F = bass_mean_field(BASS_P, BASS_Q, t)
+    assert F[0] == 0.0 and F[-1] == pytest.approx(1.0, abs=1e-4)
+    dF = np.gradient(F, t)
+    np.testing.assert_allclose(dF[1:-1], ((BASS_P + BASS_Q * F) * (1 - F))[1:-1], atol=1e-4)
+    # The rate peaks at bass_peak's time, where F = (q - p) / (2 q).
+    t_star, f_star = bass_peak(BASS_P, BASS_Q)
+    assert t[np.argmax(dF)] == pytest.approx(t_star, abs=0.01)
+    assert f_star == pytest.approx((BASS_Q - BASS_P) / (2 * BASS_Q), rel=1e-12)
+    assert isinstance(bass_mean_field(0.1, 0.2, 1.0), float)
+    assert bass_peak(0.3, 0.2) == (0.0, 0.0)
+
+
+# ---------------------------------------------------------------------------
+# SIR
+
+
+def test_sir_table_conserves_people_and_is_monotone():
+    G = nx.gnm_random_graph(500, 1500, seed=4)
+    df = sir(G, [0, 1, 2], 0.2, 0.3, n_runs=20, rng=8)
+    assert list(df.columns) == ["run", "step", "susceptible", "infected", "recovered"]
+    assert all(dtype == np.int64 for dtype in df.dtypes)
+    assert (df[["susceptible", "infected", "recovered"]].sum(axis=1) == 500).all()
+    counts = df.groupby("run").size()
+    assert counts.nunique() == 1  # rectangular: every run has every step
+    for _, run in df.groupby("run"):
+        assert run["step"].tolist() == list(range(len(run)))
+        assert (np.diff(run["susceptible"]) <= 0).all()
+        assert (np.diff(run["recovered"]) >= 0).all()
+        assert run["infected"].iloc[0] == 3 and run["recovered"].iloc[0] == 0
+        assert run["infected"].iloc[-1] == 0
+    assert_frame_equal(df, sir(G, [0, 1, 2], 0.2, 0.3, n_runs=20, rng=8))
+    assert not df.equals(sir(G, [0, 1, 2], 0.2, 0.3, n_runs=20, rng=9))
+
+
+def test_sir_stops_at_max_steps_and_mean_infectious_period():
+    # beta = 0: the seed stays infected a Geometric(gamma) number of steps.
+    G = nx.path_graph(3)
+    df = sir(G, [1], 0.0, 0.25, n_runs=20_000, max_steps=200, rng=6)
+    duration = df[df["infected"] > 0].groupby("run")["step"].max() + 1
+    assert duration.mean() == pytest.approx(4.0, abs=Z * math.sqrt(12.0 / 20_000))
+    # gamma = 0: nobody recovers, so every run lasts exactly max_steps.
+    stuck = sir(G, [1], 0.5, 0.0, n_runs=2, max_steps=7, rng=6)
+    assert len(stuck) == 2 * 8 and (stuck["recovered"] == 0).all()
+
+
+# ---------------------------------------------------------------------------
+# Hypothesis invariants (profile "ci" from conftest: derandomized)
+
+
+@st.composite
+def small_graphs(draw, max_nodes=8):
+    n = draw(st.integers(1, max_nodes))
+    node = st.integers(0, n - 1)
+    edges = draw(st.lists(st.tuples(node, node), max_size=16))
+    G = nx.DiGraph() if draw(st.booleans()) else nx.Graph()
+    G.add_nodes_from(range(n))
+    G.add_edges_from(edges)
+    seeds = draw(st.lists(node, min_size=1, max_size=4))
+    return G, seeds
+
+
+def _reachable(G, seeds):
+    out = set(seeds)
+    for s in seeds:
+        out |= nx.descendants(G, s)
+    return len(out)
+
+
+rng_seeds = st.integers(0, 2**32 - 1)
+probabilities = st.floats(0.0, 1.0)
+
+
+@given(small_graphs(), probabilities, rng_seeds)
+def test_ic_sizes_within_bounds_and_reproducible(graph_seeds, p, seed):
+    G, seeds = graph_seeds
+    sizes = independent_cascade(G, seeds, p, n_runs=30, rng=seed)
+    assert sizes.shape == (30,) and sizes.dtype == np.int64
+    assert (sizes >= len(set(seeds))).all()
+    assert (sizes <= _reachable(G, seeds)).all()  # <= n, and only reachable nodes
+    np.testing.assert_array_equal(sizes, independent_cascade(G, seeds, p, n_runs=30, rng=seed))
+
+
+@given(small_graphs(), rng_seeds)
+def test_ic_extreme_probabilities(graph_seeds, seed):
+    G, seeds = graph_seeds
+    assert (independent_cascade(G, seeds, 0.0, n_runs=5, rng=seed) == len(set(seeds))).all()
+    # p = 1: exactly the nodes reachable from the seeds.
+    reach = _reachable(G, seeds)
+    assert (independent_cascade(G, seeds, 1.0, n_runs=5, rng=seed) == reach).all()
+
+
+@given(st.integers(1, 10), st.integers(0, 2**32 - 1), rng_seeds)
+def test_ic_full_probability_on_connected_graph_reaches_everyone(n, graph_seed, seed):
+    G = nx.random_labeled_tree(n, seed=graph_seed) if n > 1 else nx.empty_graph(1)
+    G.add_edges_from(nx.gnm_random_graph(n, n, seed=graph_seed).edges())
+    assert (independent_cascade(G, [n // 2], 1.0, n_runs=3, rng=seed) == n).all()
+
+
+@given(small_graphs(), probabilities, probabilities, rng_seeds)
+def test_ic_mean_size_monotone_in_p(graph_seeds, p1, p2, seed):
+    G, seeds = graph_seeds
+    lo, hi = sorted((p1, p2))
+    n_runs = 2000
+    a = independent_cascade(G, seeds, lo, n_runs=n_runs, rng=seed)
+    b = independent_cascade(G, seeds, hi, n_runs=n_runs, rng=seed + 1)
+    # E[size] is non-decreasing in p; allow Z standard errors of the difference.
+    se = math.sqrt(a.var() / n_runs + b.var() / n_runs)
+    assert b.mean() >= a.mean() - Z * se - 1e-12
+
+
+@given(small_graphs(), rng_seeds)
+def test_lt_sizes_within_bounds_and_reproducible(graph_seeds, seed):
+    G, seeds = graph_seeds
+    sizes = linear_threshold(G, seeds, n_runs=30, rng=seed)
+    assert (sizes >= len(set(seeds))).all()
+    assert (sizes <= _reachable(G, seeds)).all()
+    np.testing.assert_array_equal(sizes, linear_threshold(G, seeds, n_runs=30, rng=seed))
+
+
+@given(small_graphs(), probabilities, probabilities, rng_seeds)
+def test_sir_invariants(graph_seeds, beta, gamma, seed):
+    G, seeds = graph_seeds
+    df = sir(G, seeds, beta, gamma, n_runs=3, max_steps=50, rng=seed)
+    n = G.number_of_nodes()
+    assert (df[["susceptible", "infected", "recovered"]].sum(axis=1) == n).all()
+    assert (df.loc[df["step"] == 0, "infected"] == len(set(seeds))).all()
+    assert (df["recovered"] + df["infected"] <= _reachable(G, seeds)).all()
+
+
+# ---------------------------------------------------------------------------
+# SocialGraph input
+
+
+def test_models_accept_social_graph():
+    G = nx.house_x_graph()
+    arrays = from_networkx(G, rng=0)
+    lt_nx = linear_threshold(G, [0], n_runs=50, rng=1)
+    np.testing.assert_array_equal(linear_threshold(arrays, [0], n_runs=50, rng=1), lt_nx)
+    assert_frame_equal(sir(arrays, [0], 0.3, 0.5, rng=1), sir(G, [0], 0.3, 0.5, rng=1))
+    assert_frame_equal(
+        bass_network(arrays, 0.1, 0.4, t_max=3.0, rng=1),
+        bass_network(G, 0.1, 0.4, t_max=3.0, rng=1),
+    )
+    # Per-arc arrays work with a SocialGraph.
+    w = np.full(arrays.n_arcs, 0.25)
+    assert linear_threshold(arrays, [0], weights=w, n_runs=5, rng=1).min() >= 1
+    assert len(sir(arrays, [0], np.zeros(arrays.n_arcs), 1.0, rng=1)) == 2
+
+
+# ---------------------------------------------------------------------------
+# Bad input: every message names the field and shows the value
+
+
+@pytest.fixture
+def attr_graph():
+    G = nx.path_graph(3)
+    G[0][1]["prob"] = 0.5
+    G[1][2]["prob"] = 0.5
+    return G
+
+
+@pytest.mark.parametrize("func", [independent_cascade, activation_frequency])
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"p": 1.5}, ValueError, r"`p` must be in \[0, 1\]; got 1\.5"),
+        ({"p": -0.1}, ValueError, r"`p` must be in \[0, 1\]; got -0\.1"),
+        ({"p": float("nan")}, ValueError, r"`p` must be finite; got nan"),
+        ({"p": True}, TypeError, r"`p` must be a number; got bool True"),
+        ({"seed_nodes": ["zzz"]}, ValueError, r"`seed_nodes` .* not in the graph: 'zzz'"),
+        ({"seed_nodes": 99}, ValueError, r"`seed_nodes` .* not in the graph: 99"),
+        ({"graph": nx.Graph()}, ValueError, r"`graph` is empty"),
+        ({"graph": "not a graph"}, TypeError, r"`graph` must be a networkx .*; got str"),
+        ({"n_runs": 0}, ValueError, r"`n_runs` must be an int >= 1; got 0"),
+        ({"n_runs": 2.5}, TypeError, r"`n_runs` must be an int; got float 2\.5"),
+        ({"p": "weight"}, ValueError, r"edge \(0, 1\) has no attribute `p`='weight'"),
+    ],
+)
+def test_ic_bad_input(func, attr_graph, kwargs, error, match):
+    args = {"graph": attr_graph, "seed_nodes": [0], "p": 0.5, "n_runs": 10} | kwargs
+    with pytest.raises(error, match=match):
+        func(args.pop("graph"), args.pop("seed_nodes"), args.pop("p"), **args)
+
+
+def test_ic_bad_edge_attribute_value(attr_graph):
+    attr_graph[1][2]["prob"] = 1.25
+    # The value may print as np.float64(1.25) (numpy 2 repr in _validation).
+    match = r"`p \(edge attribute 'prob'\)` .*got (np\.float64\()?1\.25"
+    with pytest.raises(ValueError, match=match):
+        independent_cascade(attr_graph, [0], "prob")
+
+
+def test_run_independent_cascade_validates_p():
+    arrays = from_networkx(nx.path_graph(3), rng=0)
+    with pytest.raises(ValueError, match=r"`p` must be in \[0, 1\]; got 2\.0"):
+        run_independent_cascade(arrays, [0], 2.0)
+    match = r"`p` must hold probabilities .*got (np\.float64\()?-1\.0"
+    with pytest.raises(ValueError, match=match):
+        run_independent_cascade(arrays, [0], np.array([0.5, -1.0, 0.5, 0.5]))
+
+
+def test_ic_tiny_probability_does_not_overflow():
+    # A skip of log(U) / log(1 - p) overflowed int64 for p < ~1e-18 and indexed
+    # outside the arc arrays (segfault); it is now capped.
+    G = nx.path_graph(50)
+    for p in (1e-19, 1e-300, 5e-324):
+        assert (independent_cascade(G, [0], p, n_runs=2000, rng=1) == 1).all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"weights": "w"}, ValueError, r"`weights` names edge attribute 'w', which edge \(0, 1\)"),
+        ({"weights": 1.0}, ValueError, r"`weights` into each node .* node 1 gets 2\.0"),
+        ({"weights": -0.5}, ValueError, r"`weights` must be in \[0, 1\]; got -0\.5"),
+        ({"weights": np.ones(4)}, TypeError, r"`weights` as an array needs a SocialGraph"),
+        ({"n_runs": 0}, ValueError, r"`n_runs` must be an int >= 1; got 0"),
+        ({"seed_nodes": ["zzz"]}, ValueError, r"`seed_nodes` .* not in the graph: 'zzz'"),
+        ({"graph": nx.DiGraph()}, ValueError, r"`graph` is empty"),
+        ({"graph": [(0, 1)]}, TypeError, r"`graph` must be a networkx .*; got list"),
+    ],
+)
+def test_lt_bad_input(kwargs, error, match):
+    args = {"graph": nx.path_graph(3), "seed_nodes": [0]} | kwargs
+    with pytest.raises(error, match=match):
+        linear_threshold(args.pop("graph"), args.pop("seed_nodes"), **args)
+
+
+def test_lt_bad_weights_for_social_graph():
+    arrays = from_networkx(nx.path_graph(3), rng=0)
+    with pytest.raises(ValueError, match=r"`weights` must have one entry per arc \(4\); got shape"):
+        linear_threshold(arrays, [0], weights=np.ones(3))
+    with pytest.raises(TypeError, match=r"`weights` may name an edge attribute only .*'w'"):
+        linear_threshold(arrays, [0], weights="w")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"beta": 1.5}, ValueError, r"`beta` must be in \[0, 1\]; got 1\.5"),
+        ({"gamma": -0.2}, ValueError, r"`gamma` must be in \[0, 1\]; got -0\.2"),
+        ({"beta": "b"}, ValueError, r"`beta` names edge attribute 'b'"),
+        ({"max_steps": 0}, ValueError, r"`max_steps` must be an int >= 1; got 0"),
+        ({"n_runs": -3}, ValueError, r"`n_runs` must be an int >= 1; got -3"),
+        ({"seed_nodes": [7]}, ValueError, r"`seed_nodes` .* not in the graph: 7"),
+        ({"graph": nx.Graph()}, ValueError, r"`graph` is empty"),
+    ],
+)
+def test_sir_bad_input(kwargs, error, match):
+    args = {"graph": nx.path_graph(3), "seed_nodes": [0], "beta": 0.5, "gamma": 0.5} | kwargs
+    with pytest.raises(error, match=match):
+        sir(args.pop("graph"), args.pop("seed_nodes"), args.pop("beta"), args.pop("gamma"), **args)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"p": -0.1}, ValueError, r"`p` must be >= 0; got -0\.1"),
+        ({"q": -1}, ValueError, r"`q` must be >= 0; got -1\.0"),
+        ({"dt": 0.0}, ValueError, r"`dt` must be > 0; got 0\.0"),
+        ({"t_max": -5}, ValueError, r"`t_max` must be > 0; got -5\.0"),
+        ({"dt": 1e-9}, ValueError, r"`t_max / dt` must be at most .*dt=1e-09"),
+        ({"n_runs": 0}, ValueError, r"`n_runs` must be an int >= 1; got 0"),
+        ({"seed_nodes": ["x"]}, ValueError, r"`seed_nodes` .* not in the graph: 'x'"),
+        ({"graph": nx.Graph()}, ValueError, r"`graph` is empty"),
+    ],
+)
+def test_bass_network_bad_input(kwargs, error, match):
+    args = {"graph": nx.path_graph(3), "p": 0.1, "q": 0.3} | kwargs
+    with pytest.raises(error, match=match):
+        bass_network(args.pop("graph"), args.pop("p"), args.pop("q"), **args)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: bass_mean_field(0.0, 0.4, 1.0), ValueError, r"`p` must be > 0; got 0\.0"),
+        (lambda: bass_mean_field(0.1, -0.4, 1.0), ValueError, r"`q` must be >= 0; got -0\.4"),
+        (lambda: bass_mean_field(0.1, 0.4, [1.0, -2.0]), ValueError, r"`t` .* >= 0; got -2\.0"),
+        (lambda: bass_mean_field(0.1, 0.4, "soon"), TypeError, r"`t` must be a number .*'soon'"),
+        (lambda: bass_peak(-0.1, 0.4), ValueError, r"`p` must be > 0; got -0\.1"),
+    ],
+)
+def test_bass_curve_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
