@@ -11,9 +11,11 @@ Reach / virality
     cascade_size, cascade_depth, cascade_breadth, structural_virality of the
     brand item's cascade forest.
 Website traffic
-    website_sessions (clicks through to the site, any item).
+    website_sessions (clicks through to the site, any item), split by the
+    origin of the exposure that led there: sessions_paid / _owned / _earned.
 Return on investment
-    conversions (purchases), revenue = conversions x price,
+    conversions (purchases; conversions_paid / _owned / _earned by origin),
+    referrals (purchases after a customer's share), revenue = conversions x price,
     gross_profit = revenue x margin, cost (sum over levers), cost_<lever>,
     roi = (gross_profit - cost) / cost, cost_per_acquisition = cost / conversions,
     earned_media_value = earned impressions priced at the broadcast-ads CPM.
@@ -87,6 +89,9 @@ def summarize_run(run) -> dict:
         "cascade_breadth": int(tree["breadth"]),
         "structural_virality": float(tree["structural_virality"]),
         "website_sessions": int(ps["clicks"].sum()),
+        "sessions_paid": int(ps["clicks"][:, :, 0].sum()),
+        "sessions_owned": int(ps["clicks"][:, :, 1].sum()),
+        "sessions_earned": int(ps["clicks"][:, :, 2].sum()),
         "conversions": conversions,
         "conversions_paid": int(ps["conversions"][:, :, 0].sum()),
         "conversions_owned": int(ps["conversions"][:, :, 1].sum()),

@@ -57,7 +57,7 @@ def check_probability_array(name: str, values: np.ndarray) -> np.ndarray:
     values = np.asarray(values, dtype=np.float64)
     bad = ~((values >= 0.0) & (values <= 1.0))
     if bad.any():
-        first = values[np.flatnonzero(bad)[0]]
+        first = float(values[np.flatnonzero(bad)[0]])
         raise ValueError(
             f"`{name}` must hold probabilities in [0, 1]; got {first!r} "
             f"({int(bad.sum())} bad value(s))."

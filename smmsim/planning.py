@@ -20,7 +20,7 @@ import numpy as np
 from . import _engine_kernel as K
 from .population import ROLE_CODE
 
-__all__ = ["Item", "Plan", "plan_run"]
+__all__ = ["Item", "Plan", "plan_run", "effective_arc_probabilities"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -182,7 +182,12 @@ def _plan_levers(cfg, world, rng, events: Events) -> dict:
     camp = cfg.campaign
     L = camp.levers
     d = cfg.dynamics
-    p_ic = cfg.content.stickiness * cfg.content.shareability
+    p_ic = _cached(
+        world,
+        ("arc_p", cfg.content, d.trust_effect),
+        lambda: effective_arc_probabilities(cfg, world),
+    )
+    p_key = (cfg.content, d.trust_effect)
     costs = {}
 
     # organic seeding on owned channels (free)
@@ -194,7 +199,7 @@ def _plan_levers(cfg, world, rng, events: Events) -> dict:
     else:
         if s.k > n:
             raise ValueError(f"`campaign.seeding.k` must be <= n_nodes ({n}); got {s.k!r}.")
-        key = ("seeding", s.method, s.k, round(p_ic, 12))
+        key = ("seeding", s.method, s.k, p_key)
         seeds = _cached(
             world,
             key,
@@ -233,7 +238,7 @@ def _plan_levers(cfg, world, rng, events: Events) -> dict:
     inf = L.influencers
     if inf.spend > 0:
         fees = inf.fees(g.out_degree)
-        key = ("influencers", inf, round(p_ic, 12))
+        key = ("influencers", inf, p_key)
         chosen = _cached(
             world,
             key,
@@ -302,6 +307,22 @@ def _plan_crisis(cfg, world, rng, events: Events, items: list) -> tuple:
             targets = crng.choice(g.n_nodes, size=m, replace=False)
             events.add(when, correction, targets, K.EXPOSE, K.OWNED, cfg.dynamics.owned_trust)
     return claim, correction
+
+
+def effective_arc_probabilities(cfg, world) -> np.ndarray:
+    """Chance that one exposure over each arc makes the receiver share the brand item.
+
+    ``activity x stickiness x appeal[segment] x trust factor x shareability x
+    share propensity`` of the receiver (novelty decay ignored): the IC edge
+    probabilities the engine implies, which IC-based seeding methods assume.
+    """
+    g, pop = world.graph, world.population
+    c, d = cfg.content, cfg.dynamics
+    v = g.indices
+    appeal = np.asarray(c.appeal_for(g.n_segments))[g.segment[v]]
+    trust = 1.0 - d.trust_effect + d.trust_effect * g.trust.astype(np.float64)
+    p = pop.activity[v] * c.stickiness * appeal * trust * c.shareability
+    return np.clip(p * pop.share_propensity[v], 0.0, 1.0)
 
 
 def _spread(m: int, steps: int) -> np.ndarray:
