@@ -1,0 +1,149 @@
+"""Crisis and correction: damage against the paired no-crisis run."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from smmsim.earned import CrisisConfig
+from smmsim.engine import simulate, simulate_replicates
+from smmsim.scenario import load_config
+
+CRISIS = "data/examples/crisis.yaml"
+
+
+def crisis(**overrides):
+    cfg = load_config(CRISIS).with_overrides({"graph.n_nodes": 2500, **overrides})
+    return cfg
+
+
+def test_baseline_is_exactly_the_run_without_the_crisis():
+    """Common random numbers: the paired baseline equals a separate no-crisis run."""
+    cfg = crisis()
+    run = simulate(cfg, rng=9)
+    calm = simulate(cfg.with_overrides({"crisis.enabled": False}), rng=9)
+    for name in ("conversions", "clicks", "shares"):
+        assert np.array_equal(run.baseline.per_step[name][:, :3], calm.per_step[name][:, :3])
+    s = run.summary()
+    assert s["baseline_conversions"] == calm.summary()["conversions"]
+    assert s["lost_sales"] == s["baseline_conversions"] - s["conversions"]
+    assert s["negative_reach"] > 0 and s["misinformed"] > 0
+
+
+def test_example_crisis_json_metrics_present():
+    s = simulate(load_config(CRISIS), rng=1).summary()
+    for name in (
+        "reach",
+        "website_sessions",
+        "conversions",
+        "revenue",
+        "cost",
+        "roi",
+        "responsiveness",
+        "earned_impressions",
+        "lost_sales",
+    ):
+        assert name in s
+
+
+@pytest.mark.slow
+def test_later_correction_never_does_less_damage_and_none_is_worst():
+    """Mean damage over 30 paired replicates (same seeds for every delay).
+
+    Damage = lost sales and lost purchase intent. With common random numbers
+    the comparisons are paired; a later correction may tie an earlier one but
+    must not do less damage by more than noise (0.5 sales; 2% of intent loss).
+    """
+    delays = [0, 2, 5, 10]
+    rows = []
+    for d in [*delays, None]:
+        over = (
+            {"crisis.correction.delay": d}
+            if d is not None
+            else {"crisis.correction.enabled": False}
+        )
+        s, _ = simulate_replicates(crisis(**over), n_replicates=30, rng=4)
+        rows.append(
+            {
+                "delay": d,
+                "lost_sales": s["lost_sales"].mean(),
+                "intent_loss": s["intent_loss"].mean(),
+            }
+        )
+    table = pd.DataFrame(rows)
+    lost = table["lost_sales"].to_numpy()
+    intent = table["intent_loss"].to_numpy()
+    assert (np.diff(lost) >= -0.5).all(), table
+    assert (np.diff(intent) >= -0.02 * intent.max()).all(), table
+    # no correction is the worst, clearly for intent
+    assert lost[-1] >= lost[:-1].max() - 0.5
+    assert intent[-1] > 1.1 * intent[0]
+    assert lost[-1] > lost[0]
+
+
+def test_intent_after_correction_stays_below_pre_crisis_when_recovery_below_one():
+    cfg = crisis(**{"reviews.enabled": False, "crisis.correction.recovery": 0.6})
+    run = simulate(cfg, rng=3)
+    m = run.misinformed
+    assert m.sum() > 100
+    # continued influence: every misinformed person ends below their pre-claim interest
+    assert (run.interest_after[m] < run.interest_before[m]).all()
+    assert run.summary()["corrected_interest_gap"] > 0
+    # full recovery restores everyone the correction reached and who engaged with it
+    full = simulate(cfg.with_overrides({"crisis.correction.recovery": 1.0}), rng=3)
+    assert full.summary()["corrected_interest_gap"] < run.summary()["corrected_interest_gap"]
+
+
+def test_prebunking_protects():
+    """The correction shown to everyone before the claim spreads blunts it."""
+    common = {
+        "crisis.correction.target": "everyone",
+        "crisis.correction.delay": 0,
+        "crisis.correction.reach": 0.9,
+        "reviews.enabled": False,
+    }
+    protected = simulate_replicates(
+        crisis(**common, **{"crisis.correction.prebunk_protection": 1.0}), n_replicates=5, rng=2
+    )[0]
+    exposed = simulate_replicates(
+        crisis(**common, **{"crisis.correction.prebunk_protection": 0.0}), n_replicates=5, rng=2
+    )[0]
+    assert protected["intent_loss"].mean() < exposed["intent_loss"].mean()
+
+
+def test_negative_reviews_can_follow_a_claim():
+    cfg = crisis(
+        **{
+            "reviews.post_prob": 1.0,
+            "reviews.quality": 1.0,
+            "population.role_probs.customer": 0.5,
+            "population.role_probs.prospect": 0.15,
+        }
+    )
+    s = simulate(cfg, rng=5).summary()
+    assert s["reviews_negative"] > 0  # quality 1: only complaints after the claim
+
+
+def test_crisis_sources():
+    media = simulate(crisis(**{"crisis.source": "media", "crisis.k": 1}), rng=1)
+    g = media.world.graph
+    claim = media.items.index("claim")
+    first = media.order[claim, 0]
+    assert g.broadcaster[first]
+    nodes = simulate(crisis(**{"crisis.source": "nodes", "crisis.nodes": [7, 8]}), rng=1)
+    assert set(nodes.order[claim, :2]) == {7, 8}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"step": -1}, r"crisis\.step.*>= 0; got -1"),
+        ({"source": "tv"}, r"crisis\.source.*'tv'"),
+        ({"impact": 1.5}, r"crisis\.impact.*1\.5"),
+        ({"source": "nodes"}, r"crisis\.nodes.*must list nodes"),
+    ],
+)
+def test_crisis_config_errors(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        CrisisConfig(**kwargs)
+    with pytest.raises(ValueError, match=r"crisis\.correction\.recovery.*1\.2"):
+        load_config(CRISIS).with_overrides({"crisis.correction.recovery": 1.2})
