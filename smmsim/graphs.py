@@ -157,7 +157,7 @@ class TieConfig:
     trust_family: float = 0.90
     trust_friends: float = 0.83
     trust_colleagues: float = 0.70
-    trust_followers: float = 0.48
+    trust_followers: float = 0.66
     trust_concentration: float = 20.0
 
     def __post_init__(self):
