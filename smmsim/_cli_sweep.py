@@ -1,0 +1,235 @@
+"""The ``smmsim sweep`` and ``smmsim summarize`` commands.
+
+Parse, call :mod:`smmsim.sweep`, report; no logic of their own.
+``smmsim.cli`` adds them with :func:`register`. Exit codes: 0 success, 1 some
+runs failed (their errors are in the results), 2 bad spec, arguments or results
+folder, 3 the executor failed (finished chunks are saved; rerun to resume),
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_RUNS_FAILED, EXIT_USAGE, EXIT_ABORTED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+_SWEEP_EPILOG = """\
+exit status: 0 all runs succeeded; 1 some runs failed (see the `error` column);
+2 bad spec, arguments or results folder; 3 executor failure (rerun to resume).
+Rerunning the same command on the same --out folder resumes an interrupted sweep.
+"""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an int >= 1; got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an int >= 1; got {text!r}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 1); got {text!r}") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 1); got {text!r}")
+    return value
+
+
+def _error(command: str, exc: BaseException) -> None:
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    print(f"smmsim {command}: error: {message}", file=sys.stderr)
+
+
+def register(subparsers) -> None:
+    """Add the ``sweep`` and ``summarize`` subcommands to ``subparsers``.
+
+    Each subparser sets ``handler``: a handler taking the parsed arguments and
+    returning the exit code.
+    """
+    p = subparsers.add_parser(
+        "sweep",
+        help="run a parameter sweep (replicates, designs, local or Dask workers)",
+        description=(
+            "Run the parameter sweep described by SPEC.yaml and write one Parquet file per "
+            "finished chunk to DIR (read them all with pandas.read_parquet(DIR))."
+        ),
+        epilog=_SWEEP_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("spec", metavar="SPEC.yaml", help="sweep spec file")
+    p.add_argument("--out", required=True, metavar="DIR", help="results folder")
+    p.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="worker processes (default: all cores; 1 runs in this process)",
+    )
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--dask",
+        choices=["local"],
+        help="run on a Dask LocalCluster started for this sweep (--workers N workers)",
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="run on a running Dask scheduler at ADDRESS"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=cmd_sweep)
+
+    s = subparsers.add_parser(
+        "summarize",
+        help="per-cell means with bootstrap CIs, sensitivity indices, main-effect figure",
+        description=(
+            "Summarise the sweep results in DIR: per-cell means with bootstrap confidence "
+            "intervals, Sobol / Morris indices where the design allows, and a main-effect "
+            "figure. Tables are written as CSV to DIR/_summary (or --to)."
+        ),
+    )
+    s.add_argument("results", metavar="DIR", help="results folder written by `smmsim sweep`")
+    s.add_argument(
+        "--metric",
+        action="append",
+        dest="metrics",
+        metavar="NAME",
+        help="metric to summarise (repeatable; default: all)",
+    )
+    s.add_argument("--confidence", type=_fraction, default=0.95, help="CI level (default 0.95)")
+    s.add_argument(
+        "--n-boot", type=_positive_int, default=1000, help="bootstrap resamples (default 1000)"
+    )
+    s.add_argument(
+        "--seed", type=int, help="seed of the bootstrap (default: derived from the sweep's seed)"
+    )
+    s.add_argument("--to", metavar="OUTDIR", help="where to write (default DIR/_summary)")
+    s.add_argument("--no-figure", action="store_true", help="skip the main-effect figure")
+    s.set_defaults(handler=cmd_summarize)
+
+
+def cmd_sweep(args) -> int:
+    """Handle ``smmsim sweep``."""
+    from .sweep import (
+        SweepAbortedError,
+        SweepFolderError,
+        SweepLockedError,
+        _failure_lines,
+        load_spec,
+        run_sweep,
+    )
+
+    try:
+        spec = load_spec(args.spec)
+    except (ValueError, TypeError, FileNotFoundError) as exc:
+        _error("sweep", exc)
+        return EXIT_USAGE
+    if args.scheduler and args.workers:
+        _error("sweep", ValueError("--workers does not apply to --scheduler"))
+        return EXIT_USAGE
+    dask = "local" if args.dask else args.scheduler
+    try:
+        df = run_sweep(
+            spec,
+            args.out,
+            workers=args.workers,
+            dask=dask,
+            progress=False if args.quiet else None,
+        )
+    except (SweepFolderError, SweepLockedError, ValueError, TypeError) as exc:
+        _error("sweep", exc)
+        return EXIT_USAGE
+    except SweepAbortedError as exc:
+        _error("sweep", exc)
+        return EXIT_ABORTED
+    except KeyboardInterrupt:
+        print(
+            f"smmsim sweep: interrupted; finished chunks are saved in {args.out}: "
+            "rerun the same command to resume.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    n_failed = int(df["error"].notna().sum())
+    print(
+        f"{spec.n_cells} cells x {spec.n_replicates} replicates = {len(df)} runs "
+        f"({n_failed} failed) -> {args.out}"
+    )
+    if n_failed:
+        for line in _failure_lines(df, spec):
+            print(line, file=sys.stderr)
+        return EXIT_RUNS_FAILED
+    return EXIT_OK
+
+
+def cmd_summarize(args) -> int:
+    """Handle ``smmsim summarize``."""
+    import numpy as np
+    import pandas as pd
+
+    from .sweep import SweepFolderError, plot_main_effect, read_spec, read_table, summarize
+
+    try:
+        spec = read_spec(args.results)
+        df = read_table(args.results, spec)
+    except (SweepFolderError, ValueError, TypeError, OSError) as exc:
+        _error("summarize", exc)
+        return EXIT_USAGE
+    seed = np.random.SeedSequence(spec.seed, spawn_key=(3,)) if args.seed is None else args.seed
+    try:
+        summary = summarize(
+            df,
+            spec,
+            metrics=args.metrics,
+            confidence=args.confidence,
+            n_boot=args.n_boot,
+            rng=seed,
+        )
+    except (ValueError, TypeError) as exc:
+        _error("summarize", exc)
+        return EXIT_USAGE
+    to = Path(args.to) if args.to else Path(args.results) / "_summary"
+    to.mkdir(parents=True, exist_ok=True)
+    written = []
+    summary.cells.to_csv(to / "cells.csv", index=False)
+    written.append(to / "cells.csv")
+    if not summary.sensitivity.empty:
+        summary.sensitivity.to_csv(to / "sensitivity.csv", index=False)
+        written.append(to / "sensitivity.csv")
+    if not summary.failures.empty:
+        summary.failures.to_csv(to / "failures.csv", index=False)
+        written.append(to / "failures.csv")
+    if not args.no_figure and not df.empty:
+        fig = plot_main_effect(df, spec, metrics=args.metrics, confidence=args.confidence, rng=seed)
+        fig.savefig(to / "main_effect.png", dpi=110)
+        written.append(to / "main_effect.png")
+
+    with pd.option_context("display.width", 120, "display.max_columns", 20):
+        for note in summary.notes:
+            print(f"note: {note}")
+        cells = summary.cells
+        print(f"per-cell means ({100 * args.confidence:g}% bootstrap CI), {len(cells)} rows:")
+        print(cells.head(12).to_string(index=False))
+        if len(cells) > 12:
+            print(f"... ({len(cells) - 12} more rows in cells.csv)")
+        if not summary.sensitivity.empty:
+            print("sensitivity indices:")
+            print(summary.sensitivity.to_string(index=False))
+    for path in written:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def main(argv=None) -> int:
+    """Run ``sweep`` / ``summarize`` standalone (``python -m smmsim._cli_sweep``)."""
+    parser = argparse.ArgumentParser(prog="smmsim")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,859 @@
+"""Sweep specs and designs: what to vary, which cells to run and their seeds.
+
+Private helper of :mod:`smmsim.sweep`. Everything here is pure: the same spec
+always gives the same cells, the same run seeds and the same hash, whatever
+machine or executor runs it.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import importlib
+import itertools
+import json
+import math
+import numbers
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from ._validation import check_int, check_keys, check_number
+
+DESIGN_KINDS = ("grid", "random", "lhs", "sobol", "morris")
+"""Supported designs."""
+
+DEFAULT_METRICS = (
+    "reach",
+    "shares",
+    "engagements",
+    "website_sessions",
+    "conversions",
+    "revenue",
+    "cost",
+    "roi",
+)
+"""Metrics kept when a spec names none."""
+
+RESERVED_COLUMNS = ("cell", "replicate", "seed", "error")
+"""Result columns the sweep machinery owns."""
+
+_SPEC_KEYS = (
+    "description",
+    "model",
+    "base",
+    "fixed",
+    "parameters",
+    "design",
+    "n_replicates",
+    "seed",
+    "common_random_numbers",
+    "metrics",
+    "chunk_size",
+)
+_PARAM_KEYS = ("values", "low", "high", "n", "log", "integer", "name")
+_DESIGN_KEYS = {
+    "grid": ("kind",),
+    "random": ("kind", "n_samples"),
+    "lhs": ("kind", "n_samples"),
+    "sobol": ("kind", "n_base", "second_order"),
+    "morris": ("kind", "n_trajectories", "n_levels"),
+}
+_SEGMENT = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+)$")
+_COLUMN = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+# Spawn-key prefixes below the master SeedSequence: one independent stream for
+# the design, one family for independent runs, one for common random numbers.
+_KEY_DESIGN, _KEY_RUNS, _KEY_CRN = 0, 1, 2
+
+
+# ---------------------------------------------------------------------------
+# Dotted paths into nested config dicts
+
+
+def split_path(where: str, path) -> list[str]:
+    """Split a dotted path, raising if it is empty or malformed."""
+    if not isinstance(path, str) or not path:
+        raise TypeError(f"`{where}` keys must be dotted paths (str); got {path!r}.")
+    parts = path.split(".")
+    for part in parts:
+        if not _SEGMENT.match(part):
+            raise ValueError(
+                f"`{where}` key {path!r} is not a dotted path of config keys "
+                "(e.g. 'content.stickiness')."
+            )
+    return parts
+
+
+def _step(node, part):
+    if isinstance(node, Mapping):
+        return node[part]
+    if isinstance(node, list) and part.isdigit():
+        return node[int(part)]
+    raise KeyError(part)
+
+
+def check_path(where: str, config: Mapping, path: str) -> None:
+    """Raise ValueError unless ``path`` names an existing key of ``config``."""
+    node = config
+    walked = []
+    for part in split_path(where, path):
+        try:
+            nxt = _step(node, part)
+        except (KeyError, IndexError):
+            here = ".".join(walked) or "the base config"
+            if isinstance(node, Mapping):
+                keys = ", ".join(sorted(map(str, node))) or "none"
+                hint = f"keys there: {keys}"
+            elif node is None:
+                hint = f"'{here}' is null in the base config; give it a value there first"
+            else:
+                hint = f"'{here}' is a {type(node).__name__}, not a section"
+            raise ValueError(
+                f"`{where}`: {path!r} is not a key of the base config "
+                f"(no {part!r} in {here}; {hint})."
+            ) from None
+        walked.append(part)
+        node = nxt
+
+
+def set_path(config: dict, path: str, value) -> None:
+    """Set ``config[path]`` in place (the path must exist, see :func:`check_path`)."""
+    parts = path.split(".")
+    node = config
+    for part in parts[:-1]:
+        node = _step(node, part)
+    last = parts[-1]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+def apply_values(base: Mapping, paths: Sequence[str], values: Sequence) -> dict:
+    """Return a deep copy of ``base`` with ``values`` set at ``paths``."""
+    config = copy.deepcopy(dict(base))
+    for path, value in zip(paths, values):
+        set_path(config, path, copy.deepcopy(value))
+    return config
+
+
+# ---------------------------------------------------------------------------
+# Parameters
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _plain(value):
+    """Convert numpy scalars (and containers of them) to plain Python values."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _column_kind(values: Sequence) -> str:
+    present = [v for v in values if v is not None]
+    if not present:
+        return "json"
+    if all(isinstance(v, bool) for v in present):
+        return "bool"
+    if all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in present):
+        return "int64"
+    if all(_is_number(v) for v in present):
+        return "float64"
+    if all(isinstance(v, str) for v in present):
+        return "string"
+    return "json"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Parameter:
+    """One varied config field.
+
+    Parameters
+    ----------
+    path : str
+        Dotted path of the field in the base config, e.g. ``"content.stickiness"``.
+    name : str
+        Result column; defaults to the path with dots replaced by underscores.
+    values : tuple, optional
+        Explicit values (a grid axis, or the choices a sampling design draws
+        from uniformly).
+    low, high : float, optional
+        Range for sampling designs, or for a grid together with ``n``.
+    n : int >= 2, optional
+        Number of evenly spaced grid points between ``low`` and ``high``.
+    log : bool, default False
+        Space or sample the range on a log scale (needs ``low > 0``).
+    integer : bool, default False
+        Round to integers (an integer range includes ``high``).
+    """
+
+    path: str
+    name: str
+    values: tuple | None = None
+    low: float | None = None
+    high: float | None = None
+    n: int | None = None
+    log: bool = False
+    integer: bool = False
+
+    @property
+    def kind(self) -> str:
+        """Result column type: float64, int64, bool, string or json."""
+        if self.values is not None:
+            return _column_kind(self.values)
+        return "int64" if self.integer else "float64"
+
+    def grid_values(self) -> list:
+        """Values of this grid axis, in order."""
+        if self.values is not None:
+            return list(self.values)
+        if self.log:
+            points = np.geomspace(self.low, self.high, self.n)
+        else:
+            points = np.linspace(self.low, self.high, self.n)
+        if self.integer:
+            return list(dict.fromkeys(int(round(x)) for x in points))
+        return [float(f"{x:.12g}") for x in points]
+
+    def from_unit(self, u: np.ndarray) -> list:
+        """Map points of [0, 1] to values of this parameter."""
+        u = np.clip(np.asarray(u, dtype=np.float64), 0.0, 1.0)
+        if self.values is not None:
+            k = len(self.values)
+            idx = np.minimum((u * k).astype(np.int64), k - 1)
+            return [self.values[i] for i in idx.tolist()]
+        low, high = self.low, self.high
+        if self.integer:
+            top = high + 1.0
+            if self.log:
+                x = np.exp(math.log(low) + u * (math.log(top) - math.log(low)))
+            else:
+                x = low + u * (top - low)
+            return np.minimum(np.floor(x), high).astype(np.int64).tolist()
+        if self.log:
+            x = np.exp(math.log(low) + u * (math.log(high) - math.log(low)))
+        else:
+            x = low + u * (high - low)
+        return np.clip(x, low, high).tolist()
+
+    def column_value(self, value):
+        """The value as stored in the result column."""
+        if value is None:
+            return None
+        kind = self.kind
+        if kind == "json":
+            return json.dumps(_plain(value), sort_keys=True)
+        if kind == "float64":
+            return float(value)
+        if kind == "int64":
+            return int(value)
+        return value
+
+    def to_dict(self) -> dict:
+        """Canonical mapping (as in a spec file)."""
+        if self.values is not None:
+            out = {"values": _plain(list(self.values))}
+        else:
+            out = {"low": self.low, "high": self.high}
+            if self.n is not None:
+                out["n"] = self.n
+            out["log"] = self.log
+            out["integer"] = self.integer
+        out["name"] = self.name
+        return out
+
+
+def _parse_parameter(path: str, entry, design_kind: str) -> Parameter:
+    where = f"parameters.{path}"
+    if isinstance(entry, (list, tuple)):
+        entry = {"values": list(entry)}
+    if not isinstance(entry, Mapping):
+        raise TypeError(
+            f"`{where}` must be a list of values or a mapping such as "
+            f"{{low: 0.1, high: 0.5}}; got {type(entry).__name__} {entry!r}."
+        )
+    check_keys(where, dict(entry), _PARAM_KEYS)
+    name = entry.get("name", path.replace(".", "_"))
+    if not isinstance(name, str) or not _COLUMN.match(name):
+        raise ValueError(f"`{where}.name` must be a snake_case column name; got {name!r}.")
+    for flag in ("log", "integer"):
+        if not isinstance(entry.get(flag, False), bool):
+            raise TypeError(f"`{where}.{flag}` must be true or false; got {entry[flag]!r}.")
+    if "values" in entry:
+        extra = sorted(set(entry) - {"values", "name"})
+        if extra:
+            raise ValueError(
+                f"`{where}` gives `values` together with {', '.join(extra)}; "
+                "give either `values` or a range (low, high)."
+            )
+        values = entry["values"]
+        if not isinstance(values, (list, tuple)) or not values:
+            raise ValueError(f"`{where}.values` must be a non-empty list; got {values!r}.")
+        values = tuple(_plain(v) for v in values)
+        seen = set()
+        for v in values:
+            key = json.dumps(v, sort_keys=True, default=repr)
+            if key in seen:
+                raise ValueError(f"`{where}.values` repeats the value {v!r}.")
+            seen.add(key)
+        return Parameter(path=path, name=name, values=values)
+    for bound in ("low", "high"):
+        if bound not in entry:
+            raise ValueError(
+                f"`{where}` needs `values` or both `low` and `high`; `{bound}` is missing."
+            )
+    low = check_number(f"{where}.low", entry["low"])
+    high = check_number(f"{where}.high", entry["high"])
+    if not low < high:
+        raise ValueError(f"`{where}.low` must be < high ({high!r}); got {low!r}.")
+    log = entry.get("log", False)
+    integer = entry.get("integer", False)
+    if log and low <= 0:
+        raise ValueError(f"`{where}.low` must be > 0 when log is true; got {low!r}.")
+    if integer:
+        if low != int(low) or high != int(high):
+            raise ValueError(
+                f"`{where}` low and high must be whole numbers when integer is true; "
+                f"got {low!r} and {high!r}."
+            )
+        low, high = int(low), int(high)
+    n = entry.get("n")
+    if design_kind == "grid":
+        if n is None:
+            raise ValueError(
+                f"`{where}` needs `n` (number of grid points) or a list of `values` "
+                "in a grid design."
+            )
+        n = check_int(f"{where}.n", n, minimum=2)
+    elif n is not None:
+        raise ValueError(
+            f"`{where}.n` applies to grid designs only; the {design_kind} design "
+            "samples the range (low, high)."
+        )
+    return Parameter(path=path, name=name, low=low, high=high, n=n, log=log, integer=integer)
+
+
+# ---------------------------------------------------------------------------
+# Designs
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Design:
+    """Which parameter cells a sweep runs.
+
+    Parameters
+    ----------
+    kind : {"grid", "random", "lhs", "sobol", "morris"}
+        ``grid``: every combination of the parameter values. ``random``:
+        independent uniform draws. ``lhs``: Latin hypercube. ``sobol``:
+        Saltelli's scheme for Sobol indices (SALib). ``morris``: Morris
+        elementary-effect trajectories (SALib).
+    n_samples : int >= 1
+        Cells of a ``random`` or ``lhs`` design.
+    n_base : int, a power of 2
+        Base sample size ``N`` of a ``sobol`` design; it runs ``N * (k + 2)``
+        cells for ``k`` parameters, or ``N * (2k + 2)`` with second order.
+    second_order : bool, default False
+        Whether a ``sobol`` design also estimates second-order indices.
+    n_trajectories : int >= 2
+        Trajectories of a ``morris`` design; it runs ``r * (k + 1)`` cells.
+    n_levels : even int >= 2, default 4
+        Grid levels of a ``morris`` design.
+    """
+
+    kind: str = "grid"
+    n_samples: int | None = None
+    n_base: int | None = None
+    second_order: bool = False
+    n_trajectories: int | None = None
+    n_levels: int = 4
+
+    @classmethod
+    def from_dict(cls, data) -> Design:
+        """Build from ``"grid"`` or a mapping such as ``{kind: lhs, n_samples: 50}``."""
+        if isinstance(data, str):
+            data = {"kind": data}
+        if not isinstance(data, Mapping):
+            raise TypeError(
+                f"`design` must be a design name or a mapping; got {type(data).__name__} {data!r}."
+            )
+        kind = data.get("kind")
+        if kind not in DESIGN_KINDS:
+            raise ValueError(f"`design.kind` must be one of {list(DESIGN_KINDS)}; got {kind!r}.")
+        check_keys(f"design ({kind})", dict(data), _DESIGN_KEYS[kind])
+        out = {"kind": kind}
+        if kind in ("random", "lhs"):
+            if "n_samples" not in data:
+                raise ValueError(f"`design.n_samples` is required for a {kind} design.")
+            out["n_samples"] = check_int("design.n_samples", data["n_samples"], minimum=1)
+        elif kind == "sobol":
+            if "n_base" not in data:
+                raise ValueError("`design.n_base` is required for a sobol design.")
+            n_base = check_int("design.n_base", data["n_base"], minimum=2)
+            if n_base & (n_base - 1):
+                raise ValueError(
+                    f"`design.n_base` must be a power of 2 (Sobol balance); got {n_base!r}."
+                )
+            out["n_base"] = n_base
+            second = data.get("second_order", False)
+            if not isinstance(second, bool):
+                raise TypeError(f"`design.second_order` must be true or false; got {second!r}.")
+            out["second_order"] = second
+        elif kind == "morris":
+            if "n_trajectories" not in data:
+                raise ValueError("`design.n_trajectories` is required for a morris design.")
+            out["n_trajectories"] = check_int(
+                "design.n_trajectories", data["n_trajectories"], minimum=2
+            )
+            levels = check_int("design.n_levels", data.get("n_levels", 4), minimum=2)
+            if levels % 2:
+                raise ValueError(f"`design.n_levels` must be even; got {levels!r}.")
+            out["n_levels"] = levels
+        return cls(**out)
+
+    def to_dict(self) -> dict:
+        """Canonical mapping (only the fields this kind uses)."""
+        return {k: getattr(self, k) for k in _DESIGN_KEYS[self.kind]}
+
+
+def _salib_problem(parameters: Sequence[Parameter]) -> dict:
+    return {
+        "num_vars": len(parameters),
+        "names": [p.name for p in parameters],
+        "bounds": [[0.0, 1.0]] * len(parameters),
+    }
+
+
+def _latin_hypercube(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
+    # One point in each of n equal strata per dimension, strata paired at random.
+    strata = np.argsort(rng.random((k, n)), axis=1).T
+    return (strata + rng.random((n, k))) / n
+
+
+def design_seed(seed: int) -> np.random.SeedSequence:
+    """The SeedSequence that draws a sweep's design (independent of every run)."""
+    return np.random.SeedSequence(seed, spawn_key=(_KEY_DESIGN,))
+
+
+def design_points(
+    design: Design, parameters: Sequence[Parameter], seed: int
+) -> tuple[np.ndarray | None, list[tuple]]:
+    """Cells of a design.
+
+    Returns
+    -------
+    unit : ndarray of shape (n_cells, n_parameters), or None for a grid
+        Cell coordinates in the unit hypercube, as SALib samples and analyses them.
+    cells : list of tuple
+        Config values per cell, one per parameter, in parameter order.
+    """
+    k = len(parameters)
+    if design.kind == "grid":
+        axes = [p.grid_values() for p in parameters]
+        return None, [tuple(c) for c in itertools.product(*axes)]
+    ss = design_seed(seed)
+    if design.kind == "random":
+        unit = np.random.default_rng(ss).random((design.n_samples, k))
+    elif design.kind == "lhs":
+        unit = _latin_hypercube(design.n_samples, k, np.random.default_rng(ss))
+    elif design.kind == "sobol":
+        from SALib.sample import sobol
+
+        unit = sobol.sample(
+            _salib_problem(parameters),
+            design.n_base,
+            calc_second_order=design.second_order,
+            scramble=True,
+            seed=int(ss.generate_state(1)[0]),
+        )
+    else:
+        from SALib.sample import morris
+
+        unit = morris.sample(
+            _salib_problem(parameters),
+            design.n_trajectories,
+            num_levels=design.n_levels,
+            seed=int(ss.generate_state(1)[0]),
+        )
+    columns = [p.from_unit(unit[:, j]) for j, p in enumerate(parameters)]
+    return unit, list(zip(*columns))
+
+
+def n_design_cells(design: Design, parameters: Sequence[Parameter]) -> int:
+    """Number of cells a design runs (without drawing it)."""
+    k = len(parameters)
+    if design.kind == "grid":
+        return math.prod(len(p.grid_values()) for p in parameters)
+    if design.kind in ("random", "lhs"):
+        return design.n_samples
+    if design.kind == "sobol":
+        return design.n_base * ((2 * k + 2) if design.second_order else (k + 2))
+    return design.n_trajectories * (k + 1)
+
+
+# ---------------------------------------------------------------------------
+# Run seeds
+
+
+def run_seed(seed: int, cell: int, replicate: int, *, common_random_numbers: bool) -> int:
+    """The integer seed of one run (cell, replicate) of a sweep.
+
+    Independent streams come from ``SeedSequence(seed).spawn(3)[1]``, whose
+    child ``cell`` spawns one child per replicate; with common random numbers
+    every cell shares ``SeedSequence(seed).spawn(3)[2].spawn(...)[replicate]``.
+    The child is reduced to a 63-bit int so that ``simulate(cfg, rng=seed)``
+    reproduces the run from its result row.
+    """
+    if common_random_numbers:
+        key = (_KEY_CRN, replicate)
+    else:
+        key = (_KEY_RUNS, cell, replicate)
+    state = np.random.SeedSequence(seed, spawn_key=key).generate_state(1, np.uint64)[0]
+    return int(state >> np.uint64(1))
+
+
+# ---------------------------------------------------------------------------
+# The spec
+
+
+def _default_chunk_size(n_runs: int, n_replicates: int) -> int:
+    # About 32 chunks (load balance, resume granularity) of at most 250 runs,
+    # aligned to whole cells so that per-cell set-up (config validation,
+    # seed selection) happens once per cell; a cell of more than 250
+    # replicates is split into equal parts.
+    cap = 250
+    target = max(1, min(cap, math.ceil(n_runs / 32)))
+    if n_replicates <= cap:
+        return n_replicates * max(1, target // n_replicates)
+    return math.ceil(n_replicates / math.ceil(n_replicates / cap))
+
+
+def import_object(where: str, target: str):
+    """Import ``"package.module:attribute"``."""
+    if not isinstance(target, str) or target.count(":") != 1:
+        raise ValueError(f"`{where}` must look like 'package.module:function'; got {target!r}.")
+    module, _, attr = target.partition(":")
+    try:
+        obj = getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"`{where}`: cannot import {target!r} ({exc}).") from None
+    if not callable(obj):
+        raise TypeError(f"`{where}`: {target!r} is not callable.")
+    return obj
+
+
+def _load_yaml(path: Path, what: str):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FileNotFoundError(f"cannot read {what} {str(path)!r}: {exc.strerror}.") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ValueError(f"{what} {str(path)!r} is not valid YAML{where}: {problem}.") from None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SweepSpec:
+    """A parameter sweep: a base config, what to vary, how, and how often.
+
+    Build one with :meth:`from_dict` or :meth:`from_yaml`; both validate every
+    field and raise ``ValueError`` / ``TypeError`` naming the field.
+
+    Parameters
+    ----------
+    base : dict
+        The base scenario config (as in a scenario YAML file), with any
+        ``fixed`` values already applied.
+    parameters : tuple of Parameter
+        The varied fields, in spec order (the first varies slowest in a grid).
+    design : Design
+        Which cells to run.
+    n_replicates : int >= 1
+        Runs per cell.
+    seed : int >= 0
+        Master seed: it alone determines the design and every run seed.
+    common_random_numbers : bool
+        If true, replicate ``r`` of every cell uses the same random stream
+        (paired comparisons across cells); else every run has its own stream.
+    metrics : tuple of str
+        Summary metrics kept per run.
+    chunk_size : int >= 1
+        Runs per result file (and per task).
+    model : str, optional
+        ``"module:function"`` run function; ``None`` runs the smmsim engine.
+    description : str, optional
+        Free text.
+    """
+
+    base: dict
+    parameters: tuple
+    design: Design
+    n_replicates: int
+    seed: int
+    common_random_numbers: bool = False
+    metrics: tuple = DEFAULT_METRICS
+    chunk_size: int = 1
+    model: str | None = None
+    description: str | None = None
+    _cells: list = field(default=None, init=False, repr=False, compare=False)
+    _unit: object = field(default=None, init=False, repr=False, compare=False)
+
+    # -- construction -------------------------------------------------------
+
+    @classmethod
+    def from_yaml(cls, path) -> SweepSpec:
+        """Load and validate a spec file; a relative ``base`` path is read
+        relative to the spec file."""
+        path = Path(path)
+        data = _load_yaml(path, "sweep spec")
+        return cls.from_dict(data, base_dir=path.parent)
+
+    @classmethod
+    def from_dict(cls, data, *, base_dir=None) -> SweepSpec:
+        """Validate a spec mapping (the contents of a spec YAML file).
+
+        Parameters
+        ----------
+        data : dict
+            Keys: ``base`` (mapping, or path of a scenario YAML file),
+            ``parameters`` (dotted path -> list of values or range mapping),
+            ``design``, ``n_replicates``, ``seed``, and optionally ``fixed``,
+            ``metrics``, ``common_random_numbers``, ``chunk_size``, ``model``,
+            ``description``.
+        base_dir : path-like, optional
+            Directory a relative ``base`` path is read from (default: cwd).
+
+        Raises
+        ------
+        ValueError, TypeError
+            For unknown keys or bad values; the message names the field.
+        """
+        if not isinstance(data, Mapping):
+            raise TypeError(f"a sweep spec must be a mapping; got {type(data).__name__}.")
+        check_keys("sweep spec", dict(data), _SPEC_KEYS)
+        for key in ("base", "parameters", "seed"):
+            if key not in data:
+                raise ValueError(f"`{key}` is required in a sweep spec.")
+
+        description = data.get("description")
+        if description is not None and not isinstance(description, str):
+            raise TypeError(f"`description` must be text; got {description!r}.")
+        model = data.get("model")
+        if model is not None:
+            import_object("model", model)
+
+        base = data["base"]
+        if isinstance(base, (str, Path)):
+            base_path = Path(base_dir or ".") / base
+            base = _load_yaml(base_path, "base config")
+        if not isinstance(base, Mapping):
+            raise TypeError(
+                f"`base` must be a mapping or the path of a YAML file; got {type(base).__name__}."
+            )
+        base = _plain(dict(base))
+        if model is None:
+            base = _normalise_scenario(base)
+
+        fixed = data.get("fixed") or {}
+        if not isinstance(fixed, Mapping):
+            raise TypeError(f"`fixed` must map dotted paths to values; got {fixed!r}.")
+        for path, value in fixed.items():
+            check_path("fixed", base, path)
+            set_path(base, path, _plain(value))
+        if fixed and model is None:
+            base = _normalise_scenario(base)
+
+        design = Design.from_dict(data.get("design", "grid"))
+
+        params_in = data["parameters"]
+        if not isinstance(params_in, Mapping) or not params_in:
+            raise ValueError(
+                "`parameters` must map at least one dotted config path to its values; "
+                f"got {params_in!r}."
+            )
+        parameters = []
+        for path, entry in params_in.items():
+            split_path("parameters", path)
+            if path in fixed:
+                raise ValueError(f"`parameters`: {path!r} is also in `fixed`; keep one.")
+            check_path("parameters", base, path)
+            parameters.append(_parse_parameter(path, entry, design.kind))
+        paths = [p.path for p in parameters]
+        for a in paths:
+            for b in paths:
+                if a != b and b.startswith(a + "."):
+                    raise ValueError(f"`parameters`: {a!r} contains {b!r}; vary one of them.")
+
+        n_replicates = check_int("n_replicates", data.get("n_replicates", 1), minimum=1)
+        seed = check_int("seed", data["seed"], minimum=0)
+        crn = data.get("common_random_numbers", False)
+        if not isinstance(crn, bool):
+            raise TypeError(f"`common_random_numbers` must be true or false; got {crn!r}.")
+
+        metrics = data.get("metrics", DEFAULT_METRICS)
+        if isinstance(metrics, str) or not isinstance(metrics, (list, tuple)) or not metrics:
+            raise ValueError(
+                f"`metrics` must be a non-empty list of metric names; got {metrics!r}."
+            )
+        for m in metrics:
+            if not isinstance(m, str) or not _COLUMN.match(m):
+                raise ValueError(f"`metrics` entries must be snake_case names; got {m!r}.")
+        if len(set(metrics)) != len(metrics):
+            raise ValueError(f"`metrics` repeats a name: {list(metrics)!r}.")
+        metrics = tuple(metrics)
+
+        columns = {}
+        for name in RESERVED_COLUMNS:
+            columns[name] = "a reserved column"
+        for m in metrics:
+            if m in columns:
+                raise ValueError(f"`metrics`: {m!r} clashes with {columns[m]}.")
+            columns[m] = "a metric"
+        for p in parameters:
+            if p.name in columns:
+                raise ValueError(
+                    f"`parameters.{p.path}` column {p.name!r} clashes with {columns[p.name]}; "
+                    "give it another `name`."
+                )
+            columns[p.name] = f"parameter {p.path!r}"
+
+        n_cells = n_design_cells(design, parameters)
+        n_runs = n_cells * n_replicates
+        chunk_size = data.get("chunk_size")
+        if chunk_size is None:
+            chunk_size = _default_chunk_size(n_runs, n_replicates)
+        chunk_size = check_int("chunk_size", chunk_size, minimum=1)
+
+        return cls(
+            base=base,
+            parameters=tuple(parameters),
+            design=design,
+            n_replicates=n_replicates,
+            seed=seed,
+            common_random_numbers=crn,
+            metrics=metrics,
+            chunk_size=chunk_size,
+            model=model,
+            description=description,
+        )
+
+    # -- derived --------------------------------------------------------------
+
+    def _points(self):
+        if self._cells is None:
+            unit, cells = design_points(self.design, self.parameters, self.seed)
+            object.__setattr__(self, "_unit", unit)
+            object.__setattr__(self, "_cells", cells)
+        return self._unit, self._cells
+
+    @property
+    def cells(self) -> list[tuple]:
+        """Config values per cell (one tuple per cell, in parameter order)."""
+        return self._points()[1]
+
+    @property
+    def unit_points(self) -> np.ndarray | None:
+        """Cell coordinates in [0, 1]^k for sampling designs, else None."""
+        return self._points()[0]
+
+    @property
+    def n_cells(self) -> int:
+        """Number of parameter cells."""
+        return n_design_cells(self.design, self.parameters)
+
+    @property
+    def n_runs(self) -> int:
+        """Number of runs: cells times replicates."""
+        return self.n_cells * self.n_replicates
+
+    @property
+    def n_chunks(self) -> int:
+        """Number of result chunks."""
+        return math.ceil(self.n_runs / self.chunk_size)
+
+    @property
+    def parameter_columns(self) -> list[str]:
+        """Result columns of the varied parameters."""
+        return [p.name for p in self.parameters]
+
+    def config(self, cell: int) -> dict:
+        """The full config dict of one cell."""
+        return apply_values(self.base, [p.path for p in self.parameters], self.cells[cell])
+
+    def seed_of(self, cell: int, replicate: int) -> int:
+        """The run seed of (cell, replicate); see :func:`run_seed`."""
+        return run_seed(
+            self.seed, cell, replicate, common_random_numbers=self.common_random_numbers
+        )
+
+    def to_dict(self) -> dict:
+        """Canonical mapping; ``from_dict(spec.to_dict())`` gives an equal spec."""
+        out = {}
+        if self.description is not None:
+            out["description"] = self.description
+        if self.model is not None:
+            out["model"] = self.model
+        out["base"] = copy.deepcopy(self.base)
+        out["parameters"] = {p.path: p.to_dict() for p in self.parameters}
+        out["design"] = self.design.to_dict()
+        out["n_replicates"] = self.n_replicates
+        out["seed"] = self.seed
+        out["common_random_numbers"] = self.common_random_numbers
+        out["metrics"] = list(self.metrics)
+        out["chunk_size"] = self.chunk_size
+        return out
+
+    def to_yaml(self) -> str:
+        """The canonical spec as YAML text."""
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, default_flow_style=None)
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the canonical spec: equal specs, equal fingerprints."""
+        text = json.dumps(
+            self.to_dict(), sort_keys=True, separators=(",", ":"), default=repr, allow_nan=True
+        )
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _normalise_scenario(base: dict) -> dict:
+    """Validate ``base`` as a ScenarioConfig and return its full dict."""
+    from .scenario import ScenarioConfig
+
+    try:
+        return _plain(ScenarioConfig.from_dict(base).to_dict())
+    except (ValueError, TypeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise type(exc)(f"base config: {first}") from None
+
+
+def diff_specs(old: Mapping, new: Mapping, *, limit: int = 4) -> list[str]:
+    """Dotted paths where two canonical spec dicts differ (at most ``limit``)."""
+    out: list[str] = []
+
+    def walk(a, b, prefix):
+        if len(out) >= limit:
+            return
+        if isinstance(a, Mapping) and isinstance(b, Mapping):
+            for key in list(dict.fromkeys([*a, *b])):
+                walk(a.get(key, "<missing>"), b.get(key, "<missing>"), f"{prefix}{key}.")
+        elif a != b:
+            out.append(prefix.rstrip("."))
+
+    walk(old, new, "")
+    return out
