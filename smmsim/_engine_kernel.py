@@ -1,15 +1,20 @@
 """Compiled kernel of the discrete-time marketing cascade.
 
 Randomness is counter-based: each decision draws ``uniform(key, counter)``
-where the counter names the decision (arc or event, item, purpose). The same
-exposure therefore gets the same numbers in two runs that share the key, which
-gives exact common random numbers for paired comparisons (a run with and
-without a crisis differ only where the crisis changes what happens). The key
-itself is drawn from the run's numpy Generator.
+where the counter names the decision (arc or event slot, item, purpose). The
+same exposure therefore gets the same numbers in two runs that share the key,
+which gives exact common random numbers for paired comparisons (a run with
+and without a crisis differ only where the crisis changes what happens). The
+key itself is drawn from the run's numpy Generator.
 
 The mixing function is the SplitMix64 output function (Steele, Lea & Flood
 2014) applied to ``key + counter * golden_gamma``: consecutive counters give
 exactly the SplitMix64 sequence, which passes BigCrush.
+
+Work arrays live in a :class:`Workspace` reused from run to run. Per-node
+flags hold the number of the run that last set them (a *stamp*), so nothing
+of size n is cleared between runs and a run costs time in proportion to what
+it touches, as the IC kernel does.
 """
 
 from __future__ import annotations
@@ -35,6 +40,110 @@ PAID, OWNED, EARNED = 0, 1, 2
 POST, EXPOSE, RESPOND = 0, 1, 2
 # decision purposes (low 3 bits of a counter)
 _ENGAGE, _CLICK, _BUY, _SHARE, _REVIEW, _DELAY, _VALENCE, _RESPOND = 0, 1, 2, 3, 4, 5, 6, 7
+_SKIP, _START = 8, 9
+_N_PURPOSES = 16
+
+MAX_ITEMS = 8
+"""Counter stride per slot: item indices (and hence draws) do not depend on how
+many items a run has, so adding a crisis leaves the brand's draws unchanged."""
+
+# fields of the per-step statistics array stats[step, item, field]
+F_IMPRESSIONS = 0  # + origin
+F_NEW_REACH = 3
+F_ENGAGEMENTS = 4
+F_SHARES = 5
+F_CLICKS = 6  # + origin
+F_CONVERSIONS = 9  # + origin
+F_REFERRALS = 12
+F_POSTS = 13
+N_FIELDS = 14
+
+# Workspace.seen[item, node]: uint16 stamp of the last run that exposed the
+# person (small, so the reach pass over every tie stays in cache).
+# Workspace.p_engage[item, node]: the person's engagement chance (float32).
+# Workspace.cold[item, node] = (stamp of the last run in which they shared the
+# item, their share chance as float32 bits; ``coldf`` is a float32 view), read
+# only after an engagement.
+_STAMP, _PROB = 0, 1
+
+# rows of Workspace.flags (stamps per node)
+_RESPONDED, _MISINFORMED, _PREBUNKED, _CORRECTED, _CHANGED, _BOUGHT = 0, 1, 2, 3, 4, 5
+# rows of Workspace.lists and entries of counts after the items
+L_CHANGED, L_MISINFORMED, L_BOUGHT = 0, 1, 2
+
+
+class Workspace:
+    """Reusable work arrays for runs on one graph with up to ``n_items`` items."""
+
+    def __init__(self, n_nodes: int, n_items: int):
+        n, k = n_nodes, n_items
+        self.n_nodes, self.n_items = n, k
+        self.run = 0
+        self.seen = np.zeros((k, n), np.uint16)
+        self.seen_stamp = 0
+        self.p_engage = np.zeros((k, n), np.float32)
+        self.p_max = np.zeros(k)
+        self.cold = np.zeros((k, n, 2), np.uint32)
+        self.coldf = self.cold.view(np.float32)
+        self.rec_keys = [None] * k  # what the probabilities were filled for
+        self.order = np.zeros((k, n), np.int32)
+        self.tparent = np.zeros((k, n), np.int32)
+        self.tdepth = np.zeros((k, n), np.int32)
+        self.born = np.zeros((k, n), np.int32)
+        self.origin = np.zeros((k, n), np.uint8)
+        self.flags = np.zeros((6, n), np.int32)
+        self.icur = np.zeros(n)
+        self.damage = np.zeros(n)
+        self.ibefore = np.zeros(n)
+        self.lists = np.zeros((3, n), np.int32)
+        self.counts = np.zeros(k + 3, np.int64)
+        self.events = _event_buffers(0)
+
+    def next_run(self) -> int:
+        """Stamp of a new run (stamps wrap safely by clearing, every 2**31 runs)."""
+        self.run += 1
+        if self.run >= 2**31 - 1:  # stamps are int32 in flags
+            self.cold[:, :, _STAMP] = 0
+            self.flags[:] = 0
+            self.run = 1
+        self.seen_stamp += 1
+        if self.seen_stamp > 65535:
+            self.seen[:] = 0
+            self.seen_stamp = 1
+        self.counts[:] = 0
+        return self.run
+
+    def fill_probabilities(self, k, key, p_engage, p_share):
+        """Set item k's per-person probabilities (skipped if ``key`` is unchanged)."""
+        if self.rec_keys[k] != key:
+            self.p_engage[k] = p_engage
+            self.p_max[k] = float(self.p_engage[k].max()) if self.n_nodes else 0.0
+            self.coldf[k, :, _PROB] = p_share
+            self.rec_keys[k] = key
+
+    def event_buffers(self, capacity: int):
+        if len(self.events[0]) < capacity:
+            self.events = _event_buffers(max(capacity, 2 * len(self.events[0])))
+        return self.events
+
+
+def _event_buffers(cap):
+    return (
+        np.empty(cap, np.int64),  # item
+        np.empty(cap, np.int64),  # node
+        np.empty(cap, np.int64),  # type
+        np.empty(cap, np.int64),  # origin
+        np.empty(cap, np.float64),  # trust
+        np.empty(cap, np.int64),  # slot
+        np.empty(cap, np.int64),  # next
+    )
+
+
+def event_capacity(n_nodes, ev_type, n_steps) -> int:
+    """Room for the static events, one review and one complaint per person, and
+    one exposure per person (plus one re-arm per step) for each RESPOND event."""
+    n_respond = int((np.asarray(ev_type) == RESPOND).sum())
+    return len(ev_type) + n_nodes * (2 + n_respond) + n_respond * (n_steps + 1) + 1
 
 
 @njit(inline="always")
@@ -47,69 +156,84 @@ def uniform(key, counter):
     return float(z >> _S11) * _TO_UNIT
 
 
-MAX_ITEMS = 8
-"""Counter stride per slot: item indices (and hence draws) do not depend on how
-many items a run has, so adding a crisis leaves the brand's draws unchanged."""
+@njit(inline="always")
+def _counter(slot, k, purpose):
+    return np.uint64((slot * MAX_ITEMS + k) * _N_PURPOSES + purpose)
+
+
+@njit(cache=True)
+def _interest(flags, icur, base, run, v):
+    if flags[_CHANGED, v] == run:
+        return icur[v]
+    return base[v]
+
+
+@njit(cache=True)
+def _set_interest(flags, icur, lists, counts, n_items, run, v, value):
+    if flags[_CHANGED, v] != run:
+        flags[_CHANGED, v] = run
+        lists[L_CHANGED, counts[n_items + L_CHANGED]] = v
+        counts[n_items + L_CHANGED] += 1
+    icur[v] = value
 
 
 @njit(inline="always")
-def _counter(slot, k, n_items, purpose):
-    return np.uint64((slot * MAX_ITEMS + k) * 8 + purpose)
+def _skip(key, counter, log_miss):
+    """Arcs to pass over before the next candidate: Geometric(q), log_miss = log(1 - q)."""
+    if log_miss == 0.0:
+        return 0
+    x = np.log(1.0 - uniform(key, counter)) / log_miss
+    return int(x) if x < 1e15 else 1_000_000_000_000_000
+
+
+@njit(cache=True)
+def _schedule(step, k, v, slot, etype, origin, etrust, ev, head, tail_ev, n_steps, evc):
+    # evc = [events stored, events pending]: mutable counters shared with the caller
+    n_ev = evc[0]
+    if step >= n_steps or n_ev >= len(ev[0]):
+        return
+    evc[0] += 1
+    evc[1] += 1
+    ev[0][n_ev] = k
+    ev[1][n_ev] = v
+    ev[2][n_ev] = etype
+    ev[3][n_ev] = origin
+    ev[4][n_ev] = etrust
+    ev[5][n_ev] = slot
+    ev[6][n_ev] = -1
+    if head[step] < 0:
+        head[step] = n_ev
+    else:
+        ev[6][tail_ev[step]] = n_ev
+    tail_ev[step] = n_ev
 
 
 @njit(cache=True)
 def run_marketing(
-    indptr,
-    indices,
-    trust,
-    segment,
-    activity,
-    share_prop,
-    interest,
-    customer,
-    kind,
-    stickiness,
-    shareability,
-    ctr,
-    decay,
-    appeal,
-    ev_step,
-    ev_item,
-    ev_node,
-    ev_type,
-    ev_origin,
-    ev_trust,
-    params,
-    review_items,
-    n_steps,
-    key,
-    impressions,
-    new_reach,
-    engagements,
-    shares,
-    clicks,
-    conversions,
-    referrals,
-    order,
-    parent,
-    depth,
-    count,
-    n_posted,
-    intent_before,
-):
-    """Run one marketing cascade; fills the per-step arrays in place.
+    indptr, indices, trust, segment, activity, share_prop, base_interest, base_customer,
+    kind, stickiness, shareability, ctr, decay, appeal,
+    ev_step, ev_item, ev_node, ev_type, ev_origin, ev_trust,
+    params, review_items, n_steps, key, run,
+    seen, p_engage, p_max, seen_stamp, cold, coldf, order, tparent, tdepth, born, origin,
+    flags, icur, damage, ibefore, lists, counts, ev,
+):  # fmt: skip
+    """Run one marketing cascade.
 
     ``params`` = (trust_effect, endorsement_uplift, claim_impact, recovery,
     prebunk_protection, review_effect, review_prob, review_delay_mean, quality,
     customer_share_boost, respond_reach).
-    Per-step outputs have shape (n_steps, n_items); ``impressions``, ``clicks``
-    and ``conversions`` have a last axis for the origin of the exposure
-    (paid, owned, earned). ``interest`` and ``customer`` are updated in place.
-    Returns the number of steps simulated.
+
+    Returns ``(stats, n_steps_run)``: ``stats[step, item, field]`` (fields
+    ``F_*``). Item k's sharers are ``order[k, :counts[k]]`` in activation
+    order, with ``tparent`` (position of the parent in that order, -1 for a
+    root) and ``tdepth``. ``lists``/``counts`` after the items hold the people
+    whose interest changed, who were misinformed, and who bought.
     """
     n = len(indptr) - 1
     n_arcs = len(indices)
     n_items = len(kind)
+    urun = np.uint32(run)
+    stamp16 = np.uint16(seen_stamp)
     n_static = len(ev_step)
     trust_effect = params[0]
     uplift = params[1]
@@ -122,45 +246,28 @@ def run_marketing(
     quality = params[8]
     share_boost = params[9]
     respond_reach = params[10]
+    log_delay = np.log(1.0 - 1.0 / review_delay_mean) if review_delay_mean > 1.0 else 0.0
 
-    seen = np.zeros((n_items, n), np.uint8)
-    shared = np.zeros((n_items, n), np.uint8)
-    born = np.zeros((n_items, n), np.int32)
-    origin_of = np.zeros((n_items, n), np.uint8)
-    misinformed = np.zeros(n, np.uint8)
-    prebunked = np.zeros(n, np.uint8)
-    corrected = np.zeros(n, np.uint8)
-    damage = np.zeros(n, np.float64)
-    responded = np.zeros(n, np.uint8)
+    # per-step statistics, grown on demand
+    cap_t = min(n_steps, 64)
+    stats = np.zeros((cap_t, n_items, N_FIELDS), np.int64)
 
-    # events in per-step buckets (linked lists); reviews are added on the fly
-    n_respond = 0
-    for i in range(n_static):
-        if ev_type[i] == RESPOND:
-            n_respond += 1
-    # room for every static event, one review and one complaint per person,
-    # and one exposure per person for each RESPOND event
-    cap = n_static + n * (2 + n_respond) + n_respond * (n_steps + 1)
-    nxt = np.full(cap, -1, np.int64)
+    # events in per-step buckets (linked lists); reviews and answers are added on the fly
+    nxt = ev[6]
     head = np.full(n_steps + 1, -1, np.int64)
     tail_ev = np.full(n_steps + 1, -1, np.int64)
-    e_item = np.empty(cap, np.int64)
-    e_node = np.empty(cap, np.int64)
-    e_type = np.empty(cap, np.int64)
-    e_origin = np.empty(cap, np.int64)
-    e_trust = np.empty(cap, np.float64)
-    e_slot = np.empty(cap, np.int64)
     n_ev = 0
     for i in range(n_static):
         s = ev_step[i]
         if s >= n_steps:
             continue
-        e_item[n_ev] = ev_item[i]
-        e_node[n_ev] = ev_node[i]
-        e_type[n_ev] = ev_type[i]
-        e_origin[n_ev] = ev_origin[i]
-        e_trust[n_ev] = ev_trust[i]
-        e_slot[n_ev] = n_arcs + i
+        ev[0][n_ev] = ev_item[i]
+        ev[1][n_ev] = ev_node[i]
+        ev[2][n_ev] = ev_type[i]
+        ev[3][n_ev] = ev_origin[i]
+        ev[4][n_ev] = ev_trust[i]
+        ev[5][n_ev] = n_arcs + i
+        nxt[n_ev] = -1
         if head[s] < 0:
             head[s] = n_ev
         else:
@@ -168,33 +275,57 @@ def run_marketing(
         tail_ev[s] = n_ev
         n_ev += 1
     evc = np.array([n_ev, n_ev], np.int64)
+    e_item = ev[0]
+    e_node = ev[1]
+    e_type = ev[2]
+    e_origin = ev[3]
+    e_trust = ev[4]
+    e_slot = ev[5]
 
     lo = np.zeros(n_items, np.int64)
     hi = np.zeros(n_items, np.int64)
+    # this step's counts; the hot loop writes here, never to the growing `stats`
+    acc = np.zeros((n_items, N_FIELDS), np.int64)
     t_last = 0
     for t in range(n_steps):
+        acc[:] = 0
         # 1. posts scheduled for this step join the frontier of their item
         e = head[t]
         while e >= 0:
             if e_type[e] == POST:
                 k = e_item[e]
                 v = e_node[e]
-                n_posted[k] += 1
-                if shared[k, v] == 0:
-                    shared[k, v] = 1
-                    origin_of[k, v] = e_origin[e]
-                    born[k, v] = t
-                    parent[k, v] = -1
-                    depth[k, v] = 0
-                    order[k, count[k]] = v
-                    count[k] += 1
-                    shares[t, k] += 1
-                    if seen[k, v] == 0:
-                        seen[k, v] = 1
-                        new_reach[t, k] += 1
+                acc[k, F_POSTS] += 1
+                if cold[k, v, _STAMP] != urun:
+                    cold[k, v, _STAMP] = urun
+                    c = counts[k]
+                    order[k, c] = v
+                    tparent[k, c] = -1
+                    tdepth[k, c] = 0
+                    born[k, c] = t
+                    origin[k, c] = e_origin[e]
+                    counts[k] = c + 1
+                    acc[k, F_SHARES] += 1
+                    if seen[k, v] != stamp16:
+                        seen[k, v] = stamp16
+                        acc[k, F_NEW_REACH] += 1
             e = nxt[e]
         for k in range(n_items):
-            hi[k] = count[k]
+            hi[k] = counts[k]
+        # this step's sharers: every out-tie is an impression and reaches its target
+        for k in range(n_items):
+            new = 0
+            for ii in range(lo[k], hi[k]):
+                uu = order[k, ii]
+                a0 = indptr[uu]
+                a1 = indptr[uu + 1]
+                acc[k, F_IMPRESSIONS + origin[k, ii]] += a1 - a0
+                for j in range(a0, a1):
+                    x = indices[j]
+                    if seen[k, x] != stamp16:
+                        seen[k, x] = stamp16
+                        new += 1
+            acc[k, F_NEW_REACH] += new
         # 2. direct exposures (ads, owned channels), then 3. this step's sharers
         # expose their out-ties. One loop body handles both sources.
         e = head[t]
@@ -204,8 +335,12 @@ def run_marketing(
         a = 0
         a_end = 0
         u = -1
+        iu = -1
         o = 0
         b = t
+        fade = 1.0
+        q = 1.0
+        log_miss = 0.0
         while True:
             if phase == 0:
                 if e < 0:
@@ -223,52 +358,17 @@ def run_marketing(
                     seen_k = e_node[cur]
                     kc = e_item[cur]
                     for x in range(n):
-                        if seen[seen_k, x] == 1 and responded[x] == 0:
-                            responded[x] = 1
-                            c = _counter(n_arcs + n_static + x, kc, n_items, _RESPOND)
-                            if uniform(key, c) < respond_reach:
-                                _schedule(
-                                    t,
-                                    kc,
-                                    x,
-                                    n_arcs + n_static + x,
-                                    EXPOSE,
-                                    e_origin[cur],
-                                    e_trust[cur],
-                                    head,
-                                    tail_ev,
-                                    nxt,
-                                    e_item,
-                                    e_node,
-                                    e_type,
-                                    e_origin,
-                                    e_trust,
-                                    e_slot,
-                                    n_steps,
-                                    evc,
-                                )
+                        if seen[seen_k, x] == stamp16 and flags[_RESPONDED, x] != run:
+                            flags[_RESPONDED, x] = run
+                            c_x = _counter(n_arcs + n_static + x, kc, _RESPOND)
+                            if uniform(key, c_x) < respond_reach:
+                                _schedule(t, kc, x, n_arcs + n_static + x, EXPOSE,
+                                          e_origin[cur], e_trust[cur], ev, head, tail_ev,
+                                          n_steps, evc)  # fmt: skip
                     # keep answering while the item still spreads
                     if hi[seen_k] > lo[seen_k]:
-                        _schedule(
-                            t + 1,
-                            kc,
-                            seen_k,
-                            0,
-                            RESPOND,
-                            e_origin[cur],
-                            e_trust[cur],
-                            head,
-                            tail_ev,
-                            nxt,
-                            e_item,
-                            e_node,
-                            e_type,
-                            e_origin,
-                            e_trust,
-                            e_slot,
-                            n_steps,
-                            evc,
-                        )
+                        _schedule(t + 1, kc, seen_k, 0, RESPOND, e_origin[cur], e_trust[cur],
+                                  ev, head, tail_ev, n_steps, evc)  # fmt: skip
                     if e < 0:
                         e = nxt[cur]
                     continue
@@ -277,187 +377,146 @@ def run_marketing(
                 k = e_item[cur]
                 v = e_node[cur]
                 u = -1
+                iu = -1
                 w = e_trust[cur]
                 o = e_origin[cur]
                 b = t
                 slot = e_slot[cur]
-            else:
-                if a < a_end:
-                    v = indices[a]
-                    w = trust[a]
-                    slot = a
-                    a += 1
-                elif i < hi[k]:
-                    u = order[k, i]
-                    i += 1
-                    a = indptr[u]
-                    a_end = indptr[u + 1]
-                    o = origin_of[k, u]
-                    b = born[k, u]
+                # a direct exposure: impression, reach, engagement draw
+                acc[k, F_IMPRESSIONS + o] += 1
+                if seen[k, v] != stamp16:
+                    seen[k, v] = stamp16
+                    acc[k, F_NEW_REACH] += 1
+                p = p_engage[k, v]
+                if trust_effect > 0.0:
+                    p *= 1.0 - trust_effect + trust_effect * w
+                if uniform(key, _counter(slot, k, _ENGAGE)) >= p:
                     continue
-                else:
+            else:
+                if a >= a_end:
+                    if i < hi[k]:
+                        # next sharer (its ties' impressions and reach are counted above)
+                        iu = i
+                        u = order[k, i]
+                        i += 1
+                        a = indptr[u]
+                        a_end = indptr[u + 1]
+                        o = origin[k, iu]
+                        b = born[k, iu]
+                        # Engagement: candidates at rate q = p_max * fade (geometric
+                        # skips), each kept with its own chance / q (thinning): every
+                        # tie engages independently with exactly its own chance.
+                        fade = np.exp(-decay[k] * (t - b)) if decay[k] > 0.0 and t > b else 1.0
+                        q = p_max[k] * fade
+                        if q <= 0.0:
+                            a = a_end
+                        else:
+                            log_miss = np.log1p(-q) if q < 1.0 else 0.0
+                            a += _skip(key, _counter(a, k, _START), log_miss)
+                        continue
                     lo[k] = hi[k]
                     k += 1
                     if k == n_items:
                         break
                     i = lo[k]
                     continue
-            impressions[t, k, o] += 1
-            if seen[k, v] == 0:
-                seen[k, v] = 1
-                new_reach[t, k] += 1
-            p = activity[v] * stickiness[k] * appeal[k, segment[v]]
-            if trust_effect > 0.0:
-                p *= 1.0 - trust_effect + trust_effect * w
-            if decay[k] > 0.0 and t > b:
-                p *= np.exp(-decay[k] * (t - b))
-            if uniform(key, _counter(slot, k, n_items, _ENGAGE)) >= p:
-                continue
-            engagements[t, k] += 1
+                # a candidate tie
+                slot = a
+                v = indices[a]
+                w = trust[a]
+                a += 1 + _skip(key, _counter(slot, k, _SKIP), log_miss)
+                p = p_engage[k, v] * fade
+                if trust_effect > 0.0:
+                    p *= 1.0 - trust_effect + trust_effect * w
+                if uniform(key, _counter(slot, k, _ENGAGE)) * q >= p:
+                    continue
+            # ---- v engaged with item k (exposed by u, or by the brand if u < 0)
+            acc[k, F_ENGAGEMENTS] += 1
             kd = kind[k]
             if kd == REVIEW_POS:
-                interest[v] = min(1.0, interest[v] * (1.0 + review_effect))
+                x = _interest(flags, icur, base_interest, run, v)
+                _set_interest(flags, icur, lists, counts, n_items, run, v,
+                              min(1.0, x * (1.0 + review_effect)))  # fmt: skip
             elif kd == REVIEW_NEG:
-                interest[v] = interest[v] * (1.0 - review_effect)
+                x = _interest(flags, icur, base_interest, run, v)
+                _set_interest(flags, icur, lists, counts, n_items, run, v,
+                              x * (1.0 - review_effect))  # fmt: skip
             elif kd == CLAIM:
-                if misinformed[v] == 0:
-                    if intent_before[v] < 0.0:
-                        intent_before[v] = interest[v]
+                if flags[_MISINFORMED, v] != run:
+                    flags[_MISINFORMED, v] = run
+                    lists[L_MISINFORMED, counts[n_items + L_MISINFORMED]] = v
+                    counts[n_items + L_MISINFORMED] += 1
+                    x = _interest(flags, icur, base_interest, run, v)
+                    ibefore[v] = x
                     hit = claim_impact
-                    if prebunked[v] == 1:
+                    if flags[_PREBUNKED, v] == run:
                         hit *= 1.0 - prebunk_protection
-                    damage[v] = interest[v] * hit
-                    interest[v] -= damage[v]
-                    misinformed[v] = 1
+                    damage[v] = x * hit
+                    _set_interest(flags, icur, lists, counts, n_items, run, v, x - damage[v])
                     # a misinformed customer may post a complaint (negative review)
-                    if customer[v] == 1 and review_prob > 0.0 and review_items[1] >= 0:
-                        if uniform(key, _counter(slot, k, n_items, _REVIEW)) < review_prob * hit:
-                            _schedule(
-                                t + 1,
-                                review_items[1],
-                                v,
-                                slot,
-                                POST,
-                                EARNED,
-                                1.0,
-                                head,
-                                tail_ev,
-                                nxt,
-                                e_item,
-                                e_node,
-                                e_type,
-                                e_origin,
-                                e_trust,
-                                e_slot,
-                                n_steps,
-                                evc,
-                            )
+                    is_cust = base_customer[v] or flags[_BOUGHT, v] == run
+                    if is_cust and review_prob > 0.0 and review_items[1] >= 0:
+                        if uniform(key, _counter(slot, k, _REVIEW)) < review_prob * hit:
+                            _schedule(t + 1, review_items[1], v, slot, POST, EARNED, 1.0, ev,
+                                      head, tail_ev, n_steps, evc)  # fmt: skip
             elif kd == CORRECTION:
-                if misinformed[v] == 1:
-                    if corrected[v] == 0:
-                        interest[v] += recovery * damage[v]
-                        corrected[v] = 1
+                if flags[_MISINFORMED, v] == run:
+                    if flags[_CORRECTED, v] != run:
+                        flags[_CORRECTED, v] = run
+                        x = _interest(flags, icur, base_interest, run, v)
+                        _set_interest(flags, icur, lists, counts, n_items, run, v,
+                                      x + recovery * damage[v])  # fmt: skip
                 else:
-                    prebunked[v] = 1
-            if ctr[k] > 0.0 and uniform(key, _counter(slot, k, n_items, _CLICK)) < ctr[k]:
-                clicks[t, k, o] += 1
-                if customer[v] == 0 and kd != CLAIM:
-                    q = interest[v] * (1.0 + uplift * w)
-                    if uniform(key, _counter(slot, k, n_items, _BUY)) < q:
-                        customer[v] = 1
-                        conversions[t, k, o] += 1
-                        if u >= 0 and customer[u] == 1:
-                            referrals[t, k] += 1
+                    flags[_PREBUNKED, v] = run
+            if ctr[k] > 0.0 and uniform(key, _counter(slot, k, _CLICK)) < ctr[k]:
+                acc[k, F_CLICKS + o] += 1
+                is_cust = base_customer[v] or flags[_BOUGHT, v] == run
+                if not is_cust and kd != CLAIM:
+                    q_buy = _interest(flags, icur, base_interest, run, v) * (1.0 + uplift * w)
+                    if uniform(key, _counter(slot, k, _BUY)) < q_buy:
+                        flags[_BOUGHT, v] = run
+                        lists[L_BOUGHT, counts[n_items + L_BOUGHT]] = v
+                        counts[n_items + L_BOUGHT] += 1
+                        acc[k, F_CONVERSIONS + o] += 1
+                        if u >= 0 and (base_customer[u] or flags[_BOUGHT, u] == run):
+                            acc[k, F_REFERRALS] += 1
                         if review_prob > 0.0 and review_items[0] >= 0:
-                            if uniform(key, _counter(slot, k, n_items, _REVIEW)) < review_prob:
+                            if uniform(key, _counter(slot, k, _REVIEW)) < review_prob:
                                 # geometric delay with the given mean (>= 1 step)
-                                r = uniform(key, _counter(slot, k, n_items, _DELAY))
                                 delay = 1
-                                if review_delay_mean > 1.0:
-                                    delay = 1 + int(
-                                        np.log(1.0 - r) / np.log(1.0 - 1.0 / review_delay_mean)
-                                    )
-                                good = uniform(key, _counter(slot, k, n_items, _VALENCE)) < quality
+                                if log_delay < 0.0:
+                                    r = uniform(key, _counter(slot, k, _DELAY))
+                                    delay = 1 + int(np.log(1.0 - r) / log_delay)
+                                good = uniform(key, _counter(slot, k, _VALENCE)) < quality
                                 item = review_items[0] if good else review_items[1]
-                                _schedule(
-                                    t + delay,
-                                    item,
-                                    v,
-                                    slot,
-                                    POST,
-                                    EARNED,
-                                    1.0,
-                                    head,
-                                    tail_ev,
-                                    nxt,
-                                    e_item,
-                                    e_node,
-                                    e_type,
-                                    e_origin,
-                                    e_trust,
-                                    e_slot,
-                                    n_steps,
-                                    evc,
-                                )
-            if shared[k, v] == 0:
-                s = shareability[k] * share_prop[v]
-                if share_boost > 0.0 and customer[v] == 1 and kd != CLAIM:
-                    s = min(1.0, s * (1.0 + share_boost))
-                if s > 0.0 and uniform(key, _counter(slot, k, n_items, _SHARE)) < s:
-                    shared[k, v] = 1
-                    parent[k, v] = u
-                    depth[k, v] = depth[k, u] + 1 if u >= 0 else 0
-                    born[k, v] = b
-                    origin_of[k, v] = EARNED
-                    order[k, count[k]] = v
-                    count[k] += 1
-                    shares[t, k] += 1
+                                _schedule(t + delay, item, v, slot, POST, EARNED, 1.0, ev,
+                                          head, tail_ev, n_steps, evc)  # fmt: skip
+            if cold[k, v, _STAMP] != urun:
+                s = coldf[k, v, _PROB]
+                if share_boost > 0.0 and kd != CLAIM:
+                    if base_customer[v] or flags[_BOUGHT, v] == run:
+                        s = min(1.0, s * (1.0 + share_boost))
+                if s > 0.0 and uniform(key, _counter(slot, k, _SHARE)) < s:
+                    cold[k, v, _STAMP] = urun
+                    c = counts[k]
+                    order[k, c] = v
+                    tparent[k, c] = iu
+                    tdepth[k, c] = tdepth[k, iu] + 1 if iu >= 0 else 0
+                    born[k, c] = b
+                    origin[k, c] = EARNED
+                    counts[k] = c + 1
+                    acc[k, F_SHARES] += 1
+        if t >= cap_t:
+            grown = np.zeros((min(2 * cap_t, n_steps), n_items, N_FIELDS), np.int64)
+            grown[:cap_t] = stats
+            stats = grown
+            cap_t = len(stats)
+        stats[t] = acc
         active = False
         for k in range(n_items):
-            if count[k] > hi[k]:
+            if counts[k] > hi[k]:
                 active = True
         t_last = t + 1
         if not active and evc[1] == 0:
             break
-    return t_last
-
-
-@njit(cache=True)
-def _schedule(
-    step,
-    k,
-    v,
-    slot,
-    etype,
-    origin,
-    etrust,
-    head,
-    tail_ev,
-    nxt,
-    e_item,
-    e_node,
-    e_type,
-    e_origin,
-    e_trust,
-    e_slot,
-    n_steps,
-    evc,
-):
-    # evc = [events stored, events pending]: a mutable counter shared with the caller
-    n_ev = evc[0]
-    if step >= n_steps or n_ev >= len(e_item):
-        return
-    evc[0] += 1
-    evc[1] += 1
-    e_item[n_ev] = k
-    e_node[n_ev] = v
-    e_type[n_ev] = etype
-    e_origin[n_ev] = origin
-    e_trust[n_ev] = etrust
-    e_slot[n_ev] = slot
-    nxt[n_ev] = -1
-    if head[step] < 0:
-        head[step] = n_ev
-    else:
-        nxt[tail_ev[step]] = n_ev
-    tail_ev[step] = n_ev
+    return stats[:t_last], t_last

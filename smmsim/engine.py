@@ -25,8 +25,9 @@ one item spreads exactly as the independent cascade with
 from __future__ import annotations
 
 import dataclasses
+import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -38,7 +39,7 @@ from .planning import plan_run
 from .population import Population, build_population
 from .scenario import ScenarioConfig
 
-__all__ = ["Run", "simulate", "world_for", "ORIGIN_NAMES"]
+__all__ = ["Run", "World", "simulate", "simulate_replicates", "make_world", "world_for"]
 
 ORIGIN_NAMES = ("paid", "owned", "earned")
 KIND_NAMES = ("brand", "review_positive", "review_negative", "claim", "correction")
@@ -50,7 +51,15 @@ class World:
 
     graph: SocialGraph
     population: Population
-    cache: dict = field(default_factory=dict, repr=False)  # planned seed choices
+    cache: dict = field(default_factory=dict, repr=False)  # planned seed choices, workspaces
+
+    def workspace(self, n_items: int) -> K.Workspace:
+        """This thread's reusable kernel work arrays for ``n_items`` items."""
+        key = ("workspace", n_items, threading.get_ident())
+        ws = self.cache.get(key)
+        if ws is None:
+            ws = self.cache[key] = K.Workspace(self.graph.n_nodes, n_items)
+        return ws
 
 
 @lru_cache(maxsize=8)
@@ -76,6 +85,20 @@ def world_for(cfg: ScenarioConfig) -> World:
     return _world_cached(cfg.graph, pop_key, cfg.graph_seed)
 
 
+def make_world(graph: SocialGraph, population_cfg=None, *, rng=None) -> World:
+    """A :class:`World` from an existing graph (e.g. a loaded real network).
+
+    Parameters
+    ----------
+    graph : SocialGraph
+    population_cfg : PopulationConfig, optional
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
+        gives reproducible results; a Generator is used as is (and advanced).
+    """
+    return World(graph, build_population(graph, population_cfg, rng=rng))
+
+
 @dataclass(frozen=True, eq=False)
 class Run:
     """Outcome of one simulated scenario.
@@ -91,24 +114,22 @@ class Run:
         Kind of each item (brand, review_positive, review_negative, claim, correction).
     n_steps : int
         Steps actually simulated (the run stops early once nothing moves).
-    per_step : dict of str -> ndarray
-        Per-step, per-item counts: impressions (step, item, origin),
-        new_reach, engagements, shares, clicks, conversions, referrals.
-    order, parent, depth : ndarray of int32, shape (n_items, n_nodes)
-        Cascade tree per item: sharers in order, who exposed each (-1: brand
-        or seed), generation.
-    count : ndarray of int64, shape (n_items,)
-        Number of sharers per item (seeds included).
-    n_seed_posts : ndarray of int64
-        Seed posts per item.
+    stats : ndarray of int64, shape (n_steps, n_items, n_fields)
+        Per-step, per-item counts; see :attr:`per_step` for them by name.
+    sharers, tree_parent, tree_depth : list of ndarray of int32, one per item
+        The item's cascade forest in activation order: who shared (graph
+        positions), the index *in this list* of the person whose share they
+        saw (-1 for seeds and people reached directly by the brand), and
+        their generation.
     costs : dict of str -> float
         Spend per lever (never above the lever's allocation).
     world : World
-    interest_before, interest_after : ndarray of float
-        Purchase interest per person before any claim hit them, and at the end.
-    customers_after : ndarray of bool
-    misinformed : ndarray of bool
-        People who engaged with a claim (their interest was cut).
+    changed, changed_interest : ndarray
+        People whose purchase interest changed, and their final interest.
+    misinformed_nodes, interest_before_claim : ndarray
+        People who engaged with a claim, and their interest just before.
+    buyers : ndarray
+        People who bought during the run.
     baseline : Run or None
         With a crisis: the same run (same draws) without it.
     """
@@ -118,31 +139,91 @@ class Run:
     items: list
     kinds: list
     n_steps: int
-    per_step: dict
-    order: np.ndarray
-    parent: np.ndarray
-    depth: np.ndarray
-    count: np.ndarray
-    n_seed_posts: np.ndarray
-    costs: dict
-    world: World
-    interest_before: np.ndarray = field(repr=False)
-    interest_after: np.ndarray = field(repr=False)
-    customers_after: np.ndarray = field(repr=False)
-    misinformed: np.ndarray = field(default=None, repr=False)
+    stats: np.ndarray = field(repr=False)
+    sharers: list = field(repr=False)
+    tree_parent: list = field(repr=False)
+    tree_depth: list = field(repr=False)
+    costs: dict = field(repr=False)
+    world: World = field(repr=False)
+    changed: np.ndarray = field(repr=False)
+    changed_interest: np.ndarray = field(repr=False)
+    misinformed_nodes: np.ndarray = field(repr=False)
+    interest_before_claim: np.ndarray = field(repr=False)
+    buyers: np.ndarray = field(repr=False)
     baseline: Run | None = field(default=None, repr=False)
+
+    @cached_property
+    def per_step(self) -> dict:
+        """Per-step arrays by name: impressions/clicks/conversions (step, item, origin),
+        new_reach, engagements, shares, referrals, posts (step, item)."""
+        s = self.stats
+        return {
+            "impressions": s[:, :, K.F_IMPRESSIONS : K.F_IMPRESSIONS + 3],
+            "new_reach": s[:, :, K.F_NEW_REACH],
+            "engagements": s[:, :, K.F_ENGAGEMENTS],
+            "shares": s[:, :, K.F_SHARES],
+            "clicks": s[:, :, K.F_CLICKS : K.F_CLICKS + 3],
+            "conversions": s[:, :, K.F_CONVERSIONS : K.F_CONVERSIONS + 3],
+            "referrals": s[:, :, K.F_REFERRALS],
+            "posts": s[:, :, K.F_POSTS],
+        }
+
+    @property
+    def count(self) -> np.ndarray:
+        """Number of sharers per item (seeds included)."""
+        return np.array([len(s) for s in self.sharers], dtype=np.int64)
+
+    @property
+    def n_seed_posts(self) -> np.ndarray:
+        """Posts per item made by scheduled events (seeds, reviews)."""
+        return self.stats[:, :, K.F_POSTS].sum(axis=0)
+
+    @cached_property
+    def interest_after(self) -> np.ndarray:
+        """Purchase interest of every person at the end of the run."""
+        out = self.world.population.purchase_interest.copy()
+        out[self.changed] = self.changed_interest
+        return out
+
+    @cached_property
+    def interest_before(self) -> np.ndarray:
+        """Purchase interest of every person before any claim hit them."""
+        out = self.interest_after.copy()
+        out[self.misinformed_nodes] = self.interest_before_claim
+        return out
+
+    @cached_property
+    def misinformed(self) -> np.ndarray:
+        """Bool per person: engaged with a claim."""
+        mask = np.zeros(self.world.graph.n_nodes, dtype=bool)
+        mask[self.misinformed_nodes] = True
+        return mask
+
+    @cached_property
+    def customers_after(self) -> np.ndarray:
+        """Bool per person: a customer at the end (before or by buying)."""
+        out = self.world.population.is_customer.copy()
+        out[self.buyers] = True
+        return out
+
+    def mean_interest_after(self) -> float:
+        """Mean final purchase interest, in O(changed) time."""
+        pop = self.world.population.purchase_interest
+        total = self.world.cache.get("interest_sum")
+        if total is None:
+            total = self.world.cache["interest_sum"] = float(pop.sum())
+        delta = float((self.changed_interest - pop[self.changed]).sum())
+        return (total + delta) / len(pop)
 
     def tree(self, item: int | str = 0) -> dict:
         """Cascade tree of ``item`` as a parent mapping (node label -> parent label or None)."""
         k = self.items.index(item) if isinstance(item, str) else item
         ids = self.world.graph.node_ids
-        nodes = self.order[k, : self.count[k]]
-        par = self.parent[k, nodes]
+        nodes = self.sharers[k]
+        labels = [ids[v].item() if hasattr(ids[v], "item") else ids[v] for v in nodes.tolist()]
         return {
-            ids[v].item() if hasattr(ids[v], "item") else ids[v]: (
-                None if p < 0 else (ids[p].item() if hasattr(ids[p], "item") else ids[p])
-            )
-            for v, p in zip(nodes.tolist(), par.tolist())
+            labels[i]: (None if p < 0 else labels[p])
+            for i, p in enumerate(self.tree_parent[k].tolist())
         }
 
     def steps_frame(self) -> pd.DataFrame:
@@ -152,13 +233,13 @@ class Run:
         return steps_frame(self)
 
     def summary(self) -> dict:
-        """Flat dict of the run's headline metrics (see :func:`smmsim.metrics.summarize_run`)."""
+        """Flat dict of the run's headline metrics (see :mod:`smmsim.metrics`)."""
         from ._run_metrics import summarize_run
 
         return summarize_run(self)
 
 
-def simulate(cfg: ScenarioConfig | None = None, *, rng=None) -> Run:
+def simulate(cfg: ScenarioConfig | None = None, *, rng=None, world: World | None = None) -> Run:
     """Simulate one scenario.
 
     Parameters
@@ -169,6 +250,9 @@ def simulate(cfg: ScenarioConfig | None = None, *, rng=None) -> Run:
         Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
         gives reproducible results; a Generator is used as is (and advanced).
         If None, ``cfg.seed`` is used.
+    world : World, optional
+        Run on this graph and population instead of the ones ``cfg.graph`` and
+        ``cfg.population`` describe (see :func:`make_world`).
 
     Returns
     -------
@@ -183,7 +267,7 @@ def simulate(cfg: ScenarioConfig | None = None, *, rng=None) -> Run:
     cfg = cfg or ScenarioConfig()
     seed = rng if rng is not None else cfg.seed
     rng = as_generator(seed)
-    world = world_for(cfg)
+    world = world if world is not None else world_for(cfg)
     # the kernel's key first, so that planning never shifts the dynamics' draws
     key = np.uint64(rng.integers(0, 2**63, dtype=np.int64))
     plan = plan_run(cfg, world, rng)
@@ -210,86 +294,75 @@ _PARAM_ORDER = (
 )
 
 
+def _item_arrays(plan) -> tuple:
+    items = plan.items
+    cache = plan.__dict__.setdefault("_arrays", None)
+    if cache is None:
+        cache = (
+            np.array([it.kind for it in items], np.int64),
+            np.array([it.stickiness for it in items]),
+            np.array([it.shareability for it in items]),
+            np.array([it.click_through for it in items]),
+            np.array([it.decay_rate for it in items]),
+            np.array([it.appeal for it in items], dtype=np.float64).reshape(len(items), -1),
+            np.array([plan.params[name] for name in _PARAM_ORDER], dtype=np.float64),
+            np.array(plan.review_items, np.int64),
+        )
+        plan.__dict__["_arrays"] = cache
+    return cache
+
+
 def _run_plan(cfg, world, plan, key, seed, *, n_events) -> Run:
     g, pop = world.graph, world.population
-    n, n_items, T = g.n_nodes, len(plan.items), cfg.steps
-    params = np.array([plan.params[name] for name in _PARAM_ORDER], dtype=np.float64)
-    out = {
-        "impressions": np.zeros((T, n_items, 3), np.int64),
-        "new_reach": np.zeros((T, n_items), np.int64),
-        "engagements": np.zeros((T, n_items), np.int64),
-        "shares": np.zeros((T, n_items), np.int64),
-        "clicks": np.zeros((T, n_items, 3), np.int64),
-        "conversions": np.zeros((T, n_items, 3), np.int64),
-        "referrals": np.zeros((T, n_items), np.int64),
-    }
-    order = np.zeros((n_items, n), np.int32)
-    parent = np.full((n_items, n), -1, np.int32)
-    depth = np.zeros((n_items, n), np.int32)
-    count = np.zeros(n_items, np.int64)
-    n_posted = np.zeros(n_items, np.int64)
-    interest = pop.purchase_interest.copy()
-    customer = pop.is_customer.astype(np.uint8)
-    intent_before = np.full(n, -1.0)
+    n_items, T = len(plan.items), cfg.steps
+    kind, stick, share, ctr, decay, appeal, params, review_items = _item_arrays(plan)
     ev = plan.events.arrays(limit=n_events)
-    steps_run = K.run_marketing(
-        g.indptr,
-        g.indices,
-        g.trust,
-        g.segment,
-        pop.activity,
-        pop.share_propensity,
-        interest,
-        customer,
-        np.array([it.kind for it in plan.items], np.int64),
-        np.array([it.stickiness for it in plan.items]),
-        np.array([it.shareability for it in plan.items]),
-        np.array([it.click_through for it in plan.items]),
-        np.array([it.decay_rate for it in plan.items]),
-        np.array([it.appeal for it in plan.items], dtype=np.float64).reshape(n_items, -1),
-        ev["step"],
-        ev["item"],
-        ev["node"],
-        ev["type"],
-        ev["origin"],
-        ev["trust"].astype(float),
-        params,
-        np.array(plan.review_items, np.int64),
-        T,
-        key,
-        out["impressions"],
-        out["new_reach"],
-        out["engagements"],
-        out["shares"],
-        out["clicks"],
-        out["conversions"],
-        out["referrals"],
-        order,
-        parent,
-        depth,
-        count,
-        n_posted,
-        intent_before,
-    )
-    per_step = {k: v[:steps_run] for k, v in out.items()}
+    ws = world.workspace(n_items)
+    for k, it in enumerate(plan.items):
+        # per-person engagement and share chances of each item (cached)
+        pkey = (it.stickiness, tuple(it.appeal), it.shareability)
+        if ws.rec_keys[k] != pkey:
+            seg_appeal = np.asarray(it.appeal, dtype=np.float64)[g.segment]
+            ws.fill_probabilities(
+                k,
+                pkey,
+                pop.activity * it.stickiness * seg_appeal,
+                it.shareability * pop.share_propensity,
+            )
+    run_id = ws.next_run()
+    buffers = ws.event_buffers(K.event_capacity(g.n_nodes, ev["type"], T))
+    stats, steps_run = K.run_marketing(
+        g.indptr, g.indices, g.trust, g.segment, pop.activity, pop.share_propensity,
+        pop.purchase_interest, pop.is_customer,
+        kind, stick, share, ctr, decay, appeal,
+        ev["step"], ev["item"], ev["node"], ev["type"], ev["origin"], ev["trust"],
+        params, review_items, T, key, run_id,
+        ws.seen, ws.p_engage, ws.p_max, ws.seen_stamp, ws.cold, ws.coldf, ws.order, ws.tparent, ws.tdepth, ws.born, ws.origin,
+        ws.flags, ws.icur, ws.damage, ws.ibefore, ws.lists, ws.counts, buffers,
+    )  # fmt: skip
+    counts = ws.counts
+    sharers = [ws.order[k, : counts[k]].copy() for k in range(n_items)]
+    n_changed = counts[n_items + K.L_CHANGED]
+    n_mis = counts[n_items + K.L_MISINFORMED]
+    changed = ws.lists[K.L_CHANGED, :n_changed].copy()
+    misinformed = ws.lists[K.L_MISINFORMED, :n_mis].copy()
     return Run(
         config=cfg,
         seed=seed if isinstance(seed, (int, np.integer)) else None,
         items=[it.name for it in plan.items],
         kinds=[KIND_NAMES[it.kind] for it in plan.items],
         n_steps=int(steps_run),
-        per_step=per_step,
-        order=order,
-        parent=parent,
-        depth=depth,
-        count=count,
-        n_seed_posts=n_posted,
-        costs=_lever_costs(cfg, plan, out["referrals"]),
+        stats=stats,
+        sharers=sharers,
+        tree_parent=[ws.tparent[k, : counts[k]].copy() for k in range(n_items)],
+        tree_depth=[ws.tdepth[k, : counts[k]].copy() for k in range(n_items)],
+        costs=_lever_costs(cfg, plan, stats[:, :, K.F_REFERRALS]),
         world=world,
-        interest_before=np.where(intent_before >= 0, intent_before, pop.purchase_interest),
-        interest_after=interest,
-        customers_after=customer.astype(bool),
-        misinformed=intent_before >= 0,
+        changed=changed,
+        changed_interest=ws.icur[changed],
+        misinformed_nodes=misinformed,
+        interest_before_claim=ws.ibefore[misinformed],
+        buyers=ws.lists[K.L_BOUGHT, : counts[n_items + K.L_BOUGHT]].copy(),
     )
 
 

@@ -154,7 +154,7 @@ def test_reviews_follow_product_quality():
     assert g["reviews_positive"] > 0 and g["reviews_negative"] == 0
     assert b["reviews_negative"] > 0 and b["reviews_positive"] == 0
     # same draws up to the first review: identical brand cascade
-    assert np.array_equal(good.order[0], bad.order[0])
+    assert np.array_equal(good.sharers[0], bad.sharers[0])
     assert 0 < g["responsiveness"] <= int(good.customers_after.sum())
 
 

@@ -127,10 +127,10 @@ def test_crisis_sources():
     media = simulate(crisis(**{"crisis.source": "media", "crisis.k": 1}), rng=1)
     g = media.world.graph
     claim = media.items.index("claim")
-    first = media.order[claim, 0]
+    first = media.sharers[claim][0]
     assert g.broadcaster[first]
     nodes = simulate(crisis(**{"crisis.source": "nodes", "crisis.nodes": [7, 8]}), rng=1)
-    assert set(nodes.order[claim, :2]) == {7, 8}
+    assert set(nodes.sharers[claim][:2].tolist()) == {7, 8}
 
 
 @pytest.mark.parametrize(

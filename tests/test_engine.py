@@ -55,24 +55,24 @@ def test_every_exposure_of_a_sharer_is_an_impression():
     cfg = ScenarioConfig.from_dict(IC_LIMIT)
     run = simulate(cfg, rng=5)
     g = world_for(cfg).graph
-    sharers = run.order[0, : run.count[0]]
-    assert run.per_step["impressions"].sum() == g.out_degree[sharers].sum()
+    assert run.per_step["impressions"].sum() == g.out_degree[run.sharers[0]].sum()
 
 
 def test_cascade_tree_is_consistent():
     run = simulate(ScenarioConfig.from_dict(IC_LIMIT), rng=3)
     g = world_for(run.config).graph
-    nodes = run.order[0, : run.count[0]]
-    position = {v: i for i, v in enumerate(nodes.tolist())}
-    for v in nodes.tolist():
-        p = run.parent[0, v]
+    nodes, parent, depth = run.sharers[0], run.tree_parent[0], run.tree_depth[0]
+    assert len(set(nodes.tolist())) == len(nodes)  # each person shares at most once
+    for i, v in enumerate(nodes.tolist()):
+        p = parent[i]
         if p < 0:
-            assert run.depth[0, v] == 0
+            assert depth[i] == 0
             continue
         # the parent shared earlier, is one generation up, and is tied to v
-        assert position[p] < position[v]
-        assert run.depth[0, v] == run.depth[0, p] + 1
-        assert v in g.indices[g.indptr[p] : g.indptr[p + 1]]
+        assert p < i
+        assert depth[i] == depth[p] + 1
+        u = nodes[p]
+        assert v in g.indices[g.indptr[u] : g.indptr[u + 1]]
     tree = run.tree(0)
     assert len(tree) == run.count[0]
     assert sum(parent is None for parent in tree.values()) == 3
@@ -102,7 +102,8 @@ def test_common_random_numbers_click_through_does_not_change_the_cascade():
     lo = small(content={"click_through": 0.05})
     hi = small(content={"click_through": 0.5})
     a, b = simulate(lo, rng=21), simulate(hi, rng=21)
-    assert np.array_equal(a.order, b.order) and np.array_equal(a.parent, b.parent)
+    assert np.array_equal(a.sharers[0], b.sharers[0])
+    assert np.array_equal(a.tree_parent[0], b.tree_parent[0])
     assert b.summary()["website_sessions"] > a.summary()["website_sessions"]
 
 
@@ -134,8 +135,7 @@ def test_appeal_by_segment_targets_engagement():
     # appeal 0 for segments 1-3: only segment-0 people ever engage
     run = simulate(small(content={"appeal": [1.0, 0.0, 0.0, 0.0], "stickiness": 0.9}), rng=2)
     seg = run.world.graph.segment
-    sharers = run.order[0, : run.count[0]]
-    earned = sharers[run.parent[0, sharers] >= 0]
+    earned = run.sharers[0][run.tree_parent[0] >= 0]
     assert len(earned) > 0 and (seg[earned] == 0).all()
 
 
