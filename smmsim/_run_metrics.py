@@ -42,12 +42,9 @@ def _items(run, *kinds) -> np.ndarray:
 
 
 def _posters(run, mask) -> np.ndarray:
-    """Bool per node: shared at least one item in ``mask``."""
-    n = run.order.shape[1]
-    posted = np.zeros(n, dtype=bool)
-    for k in np.flatnonzero(mask):
-        posted[run.order[k, : run.count[k]]] = True
-    return posted
+    """Positions of the people who shared at least one item in ``mask``."""
+    parts = [run.sharers[k] for k in np.flatnonzero(mask)]
+    return np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int32)
 
 
 def summarize_run(run) -> dict:
@@ -66,7 +63,7 @@ def summarize_run(run) -> dict:
     cost = float(sum(run.costs.values()))
     shares = int(ps["shares"][:, brand].sum())
     seeds = int(run.n_seed_posts[brand].sum())
-    tree = tree_metrics_from_parents(run.parent[0], run.order[0, : run.count[0]])
+    tree = tree_metrics_from_parents(run.tree_parent[0], np.arange(len(run.sharers[0])))
     earned = int(imp[:, brand, 2].sum() + imp[:, reviews].sum())
     posters = _posters(run, brand | reviews)
     pos = _items(run, "brand", "review_positive", "correction")
@@ -104,7 +101,7 @@ def summarize_run(run) -> dict:
         "roi": (gross - cost) / cost if cost > 0 else float("nan"),
         "cost_per_acquisition": cost / conversions if conversions and cost > 0 else float("nan"),
         "earned_media_value": earned * cfg.campaign.levers.broadcast_ads.cpm / 1000,
-        "responsiveness": int((posters & run.customers_after).sum()),
+        "responsiveness": _n_customers(run, posters),
         "reviews_positive": int(run.n_seed_posts[_items(run, "review_positive")].sum()),
         "reviews_negative": int(run.n_seed_posts[_items(run, "review_negative")].sum()),
         "sentiment": n_pos / (n_pos + n_neg) if n_pos + n_neg else float("nan"),
@@ -113,6 +110,12 @@ def summarize_run(run) -> dict:
     if cfg.crisis.enabled:
         out.update(_crisis_metrics(run))
     return out
+
+
+def _n_customers(run, people) -> int:
+    """How many of ``people`` are customers at the end of the run."""
+    before = run.world.population.is_customer[people]
+    return int((before | np.isin(people, run.buyers)).sum())
 
 
 def _crisis_metrics(run) -> dict:
@@ -127,18 +130,18 @@ def _crisis_metrics(run) -> dict:
         "baseline_conversions": int(base.per_step["conversions"].sum()),
         "lost_sales": lost,
         "lost_revenue": float(lost * run.config.campaign.price),
-        "intent_loss": float(base.interest_after.mean() - run.interest_after.mean()),
-        "misinformed": int(run.misinformed.sum()),
+        "intent_loss": base.mean_interest_after() - run.mean_interest_after(),
+        "misinformed": len(run.misinformed_nodes),
         "corrected_interest_gap": _corrected_gap(run),
     }
 
 
 def _corrected_gap(run) -> float:
     """Mean pre-claim minus final interest of misinformed people (continued influence)."""
-    m = run.misinformed
-    if not m.any():
+    m = run.misinformed_nodes
+    if len(m) == 0:
         return float("nan")
-    return float((run.interest_before[m] - run.interest_after[m]).mean())
+    return float((run.interest_before_claim - run.interest_after[m]).mean())
 
 
 def steps_frame(run) -> pd.DataFrame:
