@@ -147,3 +147,19 @@ def test_crisis_config_errors(kwargs, match):
         CrisisConfig(**kwargs)
     with pytest.raises(ValueError, match=r"crisis\.correction\.recovery.*1\.2"):
         load_config(CRISIS).with_overrides({"crisis.correction.recovery": 1.2})
+
+
+def test_correction_delay_curve_is_tidy_and_paired():
+    from smmsim.experiments import correction_delay_curve
+
+    cfg = crisis(**{"graph.n_nodes": 800})
+    curve = correction_delay_curve(cfg, [1, 6], n_replicates=4, rng=3)
+    assert len(curve) == 3 * 4
+    assert curve["delay"].isna().sum() == 4 and (~curve["corrected"]).sum() == 4
+    # paired: the no-crisis baseline is the same in every arm
+    base = curve.groupby("replicate")["baseline_conversions"].nunique()
+    assert (base == 1).all()
+    with pytest.raises(ValueError, match=r"crisis\.enabled.*got False"):
+        correction_delay_curve(cfg.with_overrides({"crisis.enabled": False}), [1])
+    with pytest.raises(ValueError, match=r"delays\[\].*>= 0; got -2"):
+        correction_delay_curve(cfg, [-2])
