@@ -256,13 +256,21 @@ def dask_client(dask, n_workers: int | None):
         yield dask
         return
     if dask == "local":
-        cluster = LocalCluster(
-            n_workers=n_workers or available_cores(),
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        )
+        import dask as dask_config
+
+        # Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536, which makes
+        # glibc map and unmap every large array: the engine's per-run buffers
+        # then cost about twice the CPU (page faults). Sweep workers hold little
+        # data, so keep glibc's default (a variable set by the user still wins).
+        trim = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+        with dask_config.config.set(trim):
+            cluster = LocalCluster(
+                n_workers=n_workers or available_cores(),
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+            )
         with cluster, Client(cluster) as client:
             yield client
         return
