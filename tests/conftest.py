@@ -15,3 +15,19 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, deadline=None, max_examples=50, database=None)
 settings.register_profile("dev", deadline=None, max_examples=200)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def shared_data():
+    """The shared real-data folder; skipped locally if absent, an error under CI."""
+    from smmsim.realdata import shared_data_dir
+
+    try:
+        return shared_data_dir()
+    except FileNotFoundError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("shared real-data folder (../shared/data or $SMMSIM_DATA) not available")

@@ -13,9 +13,12 @@ from smmsim.graphs import (
     from_edges,
     from_networkx,
 )
-from smmsim.realdata import load_snap_edgelist, shared_data_dir
+from smmsim.realdata import load_snap_edgelist
 
-FACEBOOK = shared_data_dir() / "ego-facebook" / "facebook_combined.txt"
+
+@pytest.fixture
+def facebook(shared_data):
+    return shared_data / "ego-facebook" / "facebook_combined.txt"
 
 
 def _undirected(g):
@@ -87,18 +90,18 @@ def test_edge_probabilities_from_attribute():
         edge_probabilities(G, from_networkx(G, rng=0), "w")
 
 
-def test_snap_loader_matches_known_facts():
-    G = load_snap_edgelist(FACEBOOK)
+def test_snap_loader_matches_known_facts(facebook):
+    G = load_snap_edgelist(facebook)
     assert G.number_of_nodes() == 4039
     assert G.number_of_edges() == 88234
     assert nx.is_connected(G)
     assert nx.average_clustering(G) == pytest.approx(0.6055, abs=5e-4)
-    src, dst, ids = load_snap_edgelist(FACEBOOK, return_arrays=True)
+    src, dst, ids = load_snap_edgelist(facebook, return_arrays=True)
     assert len(ids) == 4039 and len(src) == 88234
 
 
-def test_snap_model_builds_from_path():
-    cfg = GraphConfig(model="snap", path=str(FACEBOOK), n_broadcasters=0)
+def test_snap_model_builds_from_path(facebook):
+    cfg = GraphConfig(model="snap", path=str(facebook), n_broadcasters=0)
     g = build_graph(cfg, rng=0)
     assert g.n_nodes == 4039 and g.n_arcs == 2 * 88234
 

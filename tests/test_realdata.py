@@ -15,17 +15,13 @@ from smmsim.realdata import (
     TWITTER_LABELS,
     load_snap_edgelist,
     load_twitter_cascades,
-    shared_data_dir,
     twitter_cascade_summary,
 )
 
 
 @pytest.fixture(scope="module")
-def data_dir():
-    try:
-        return shared_data_dir()
-    except FileNotFoundError:
-        pytest.skip("shared real-data folder (../shared/data) not available")
+def data_dir(shared_data):
+    return shared_data
 
 
 @pytest.fixture(scope="module")
