@@ -57,8 +57,9 @@ def register(subparsers) -> None:
         "sweep",
         help="run a parameter sweep (replicates, designs, local or Dask workers)",
         description=(
-            "Run the parameter sweep described by SPEC.yaml and write one Parquet file per "
-            "finished chunk to DIR (read them all with pandas.read_parquet(DIR))."
+            "Run the parameter sweep described by SPEC.yaml and write one Parquet file\n"
+            "per finished chunk to DIR; read every row with pandas.read_parquet(DIR).\n"
+            "Example spec: data/examples/sweep.yaml."
         ),
         epilog=_SWEEP_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -411,9 +411,12 @@ def test_same_rows_for_1_worker_2_workers_and_dask(tmp_path, dask_cluster, capsy
         timeout=120,
     )
     assert proc.returncode == 1, proc.stderr  # one parameter value fails
+    address = dask_cluster.scheduler_address
+    cli = ["sweep", str(path), "--out", str(tmp_path / "sched"), "--scheduler", address]
+    assert _cli_sweep.main(cli) == 1
     for other in (two, on_dask, in_memory, pd.read_parquet(tmp_path / "cli")):
         assert_frame_equal(other, one)
-    for folder in ("one", "two", "dask"):
+    for folder in ("one", "two", "dask", "sched"):
         assert_frame_equal(pd.read_parquet(tmp_path / folder), one)
     # The columns researchers read, with no timings or host names.
     assert list(one.columns) == [
@@ -471,7 +474,7 @@ def test_sigkill_mid_sweep_then_resume_gives_exactly_the_uninterrupted_rows(tmp_
         parameters={"content.stickiness": [0.05 * i for i in range(1, 11)]},
         n_replicates=4,
         chunk_size=2,
-        base={**TOY_BASE, "delay": 0.05},
+        base={**TOY_BASE, "delay": 0.08},
     )
     path = write_spec(tmp_path / "spec.yaml", spec)
     out = tmp_path / "out"
