@@ -486,7 +486,8 @@ def run_marketing(
                                 delay = 1
                                 if log_delay < 0.0:
                                     r = uniform(key, _counter(slot, k, _DELAY))
-                                    delay = 1 + int(np.log(1.0 - r) / log_delay)
+                                    gap = np.log(1.0 - r) / log_delay
+                                    delay = 1 + (int(gap) if gap < n_steps else n_steps)
                                 good = uniform(key, _counter(slot, k, _VALENCE)) < quality
                                 item = review_items[0] if good else review_items[1]
                                 _schedule(t + delay, item, v, slot, POST, EARNED, 1.0, ev,

@@ -59,6 +59,22 @@ def _push(nodes, top, value):
     return nodes, top + 1
 
 
+_MAX_GAP = 1 << 62
+
+
+@njit(cache=True)
+def _gap(rng, log_q):
+    """Failed arcs before the next live one, Geometric(p), capped at 2**62.
+
+    Without the cap a tiny ``p`` (``log_q`` near 0) gives a quotient beyond the
+    int64 range, which wraps negative and indexes outside the arc arrays.
+    """
+    x = np.log(1.0 - rng.random()) / log_q
+    if x >= _MAX_GAP:
+        return _MAX_GAP
+    return int(x)
+
+
 @njit(cache=True)
 def sample_rr_uniform(in_indptr, in_src, p, n_sets, rng):
     """Sample ``n_sets`` RR sets when every arc has the same probability ``p``.
@@ -89,7 +105,7 @@ def sample_rr_uniform(in_indptr, in_src, p, n_sets, rng):
         nodes, top = _push(nodes, top, root)
         stamp[root] = mark
         if p > 0.0:
-            gap = 0 if p >= 1.0 else int(np.log(1.0 - rng.random()) / log_q)
+            gap = 0 if p >= 1.0 else _gap(rng, log_q)
             while head < top:
                 u = nodes[head]
                 head += 1
@@ -108,7 +124,7 @@ def sample_rr_uniform(in_indptr, in_src, p, n_sets, rng):
                     if p >= 1.0:
                         k += 1
                     else:
-                        k += 1 + int(np.log(1.0 - rng.random()) / log_q)
+                        k += 1 + _gap(rng, log_q)
                 gap = k - hi
         rr_ptr[r + 1] = top
     return nodes[:top].copy(), rr_ptr, n_checks

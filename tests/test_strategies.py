@@ -435,3 +435,11 @@ def test_budgeted_method_and_p_errors():
         select_seed_nodes_budgeted(G, 2.0, 1.0)
     with pytest.raises(ValueError, match=r"`p` must be in \[0, 1\]; got 2.0"):
         select_seed_nodes_budgeted(G, 2.0, 1.0, "imm", p=2.0)
+
+
+@pytest.mark.parametrize("p", [1e-19, 1e-300, 5e-324])
+def test_imm_with_vanishing_p_does_not_overflow(p):
+    """Geometric gaps of tiny p exceed int64 unless capped (this once segfaulted)."""
+    G = nx.path_graph(30)
+    seeds = select_seed_nodes(G, 3, "imm", p=p, rng=1)
+    assert len(set(seeds)) == 3 and set(seeds) <= set(G)
