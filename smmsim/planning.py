@@ -175,20 +175,32 @@ def _cached(world, key, make):
 
 
 def _plan_levers(cfg, world, rng, events: Events) -> dict:
-    from .strategies import select_seed_positions, select_seed_positions_budgeted
+    from .strategies import IC_METHODS, select_seed_positions, select_seed_positions_budgeted
 
     g, pop = world.graph, world.population
     n = g.n_nodes
     camp = cfg.campaign
     L = camp.levers
     d = cfg.dynamics
-    p_ic = _cached(
-        world,
-        ("arc_p", cfg.content, d.trust_effect),
-        lambda: effective_arc_probabilities(cfg, world),
-    )
-    p_key = (cfg.content, d.trust_effect)
     costs = {}
+
+    def ic_key(method):
+        # what an IC-based method's choice depends on (nothing for heuristics)
+        if method not in IC_METHODS:
+            return None
+        c = cfg.content
+        return (c.stickiness, c.shareability, c.appeal, d.trust_effect)
+
+    def arc_p(method):
+        # the IC arc probabilities the engine implies; only the latest is kept
+        # (one array per arc), so long sweeps do not accumulate them
+        key = ic_key(method)
+        if key is None:
+            return None
+        last = world.cache.get("arc_p")
+        if last is None or last[0] != key:
+            last = world.cache["arc_p"] = (key, effective_arc_probabilities(cfg, world))
+        return last[1]
 
     # organic seeding on owned channels (free)
     s = camp.seeding
@@ -199,11 +211,13 @@ def _plan_levers(cfg, world, rng, events: Events) -> dict:
     else:
         if s.k > n:
             raise ValueError(f"`campaign.seeding.k` must be <= n_nodes ({n}); got {s.k!r}.")
-        key = ("seeding", s.method, s.k, p_key)
+        key = ("seeding", s.method, s.k, ic_key(s.method))
         seeds = _cached(
             world,
             key,
-            lambda: select_seed_positions(g, s.k, s.method, p=p_ic, rng=_selection_rng(cfg, *key)),
+            lambda: select_seed_positions(
+                g, s.k, s.method, p=arc_p(s.method), rng=_selection_rng(cfg, *key)
+            ),
         )
     events.add(0, 0, seeds, K.POST, K.OWNED, d.owned_trust)
 
@@ -238,12 +252,12 @@ def _plan_levers(cfg, world, rng, events: Events) -> dict:
     inf = L.influencers
     if inf.spend > 0:
         fees = inf.fees(g.out_degree)
-        key = ("influencers", inf, p_key)
+        key = ("influencers", inf, ic_key(inf.method))
         chosen = _cached(
             world,
             key,
             lambda: select_seed_positions_budgeted(
-                g, inf.spend, fees, inf.method, p=p_ic, rng=_selection_rng(cfg, *key)
+                g, inf.spend, fees, inf.method, p=arc_p(inf.method), rng=_selection_rng(cfg, *key)
             ),
         )
         events.add(0, 0, chosen, K.POST, K.PAID, d.ad_trust)
