@@ -90,7 +90,7 @@ def register(subparsers) -> None:
         description=(
             "Summarise the sweep results in DIR: per-cell means with bootstrap confidence "
             "intervals, Sobol / Morris indices where the design allows, and a main-effect "
-            "figure. Tables are written as CSV to DIR/_summary (or --to)."
+            "figure. Tables are written as Parquet to DIR/_summary (or --to)."
         ),
     )
     s.add_argument("results", metavar="DIR", help="results folder written by `smmsim sweep`")
@@ -195,14 +195,12 @@ def cmd_summarize(args) -> int:
     to = Path(args.to) if args.to else Path(args.results) / "_summary"
     to.mkdir(parents=True, exist_ok=True)
     written = []
-    summary.cells.to_csv(to / "cells.csv", index=False)
-    written.append(to / "cells.csv")
-    if not summary.sensitivity.empty:
-        summary.sensitivity.to_csv(to / "sensitivity.csv", index=False)
-        written.append(to / "sensitivity.csv")
-    if not summary.failures.empty:
-        summary.failures.to_csv(to / "failures.csv", index=False)
-        written.append(to / "failures.csv")
+    from .io import write_parquet
+
+    for name in ("cells", "sensitivity", "failures"):
+        table = getattr(summary, name)
+        if name == "cells" or not table.empty:
+            written.append(write_parquet(table, to / f"{name}.parquet"))
     if not args.no_figure and not df.empty:
         fig = plot_main_effect(df, spec, metrics=args.metrics, confidence=args.confidence, rng=seed)
         fig.savefig(to / "main_effect.png", dpi=110)
@@ -215,7 +213,7 @@ def cmd_summarize(args) -> int:
         print(f"per-cell means ({100 * args.confidence:g}% bootstrap CI), {len(cells)} rows:")
         print(cells.head(12).to_string(index=False))
         if len(cells) > 12:
-            print(f"... ({len(cells) - 12} more rows in cells.csv)")
+            print(f"... ({len(cells) - 12} more rows in cells.parquet)")
         if not summary.sensitivity.empty:
             print("sensitivity indices:")
             print(summary.sensitivity.to_string(index=False))

@@ -708,9 +708,9 @@ def test_cli_summarize_writes_tidy_tables_and_the_figure(tmp_path, capsys):
     run_sweep(spec, out, workers=1)
     assert _cli_sweep.main(["summarize", str(out), "--n-boot", "100"]) == 0
     assert "sensitivity indices" in capsys.readouterr().out
-    cells = pd.read_csv(out / "_summary" / "cells.csv")
+    cells = pd.read_parquet(out / "_summary" / "cells.parquet")
     assert len(cells) == 64 * 5 and set(cells["n"]) == {2}
-    sens = pd.read_csv(out / "_summary" / "sensitivity.csv")
+    sens = pd.read_parquet(out / "_summary" / "sensitivity.parquet")
     assert set(sens["index"]) == {"S1", "ST"}
     assert (out / "_summary" / "main_effect.png").stat().st_size > 1000
     assert len(pd.read_parquet(out)) == 64 * 5 * 2  # summaries are not result rows
