@@ -132,18 +132,30 @@ def test_family_ties_convert_better_than_the_brand():
 
 @pytest.mark.slow
 def test_seeding_policies_rank_as_expected_in_the_engine():
-    """Mean shares over 40 replicates: IMM >= degree (within 5%) and degree > random."""
-    means = {}
+    """A viral item on a clustered heavy-tailed graph, 60 paired replicates each.
+
+    IMM (run on the engine's own per-tie probabilities) reaches at least as many
+    people as the top-degree seeds (within 2 standard errors) and gets more
+    shares; degree beats random by far. Measured: shares 275.6 / 253.0 / 91.4.
+    """
+    stats = {}
     for method in ("random", "degree", "imm"):
         cfg = scenario(
-            content={"stickiness": 0.4, "shareability": 0.25},
+            content={"stickiness": 0.8, "shareability": 0.5},
             campaign={"seeding": {"method": method, "k": 10}},
             reviews={"enabled": False},
         )
-        s, _ = simulate_replicates(cfg, n_replicates=40, rng=2)
-        means[method] = s["shares"].mean()
-    assert means["imm"] >= 0.95 * means["degree"]
-    assert means["degree"] > means["random"]
+        s, _ = simulate_replicates(cfg, n_replicates=60, rng=2)
+        stats[method] = s
+    imm, degree, rand = stats["imm"], stats["degree"], stats["random"]
+
+    def se(a, b):
+        return np.sqrt(a.var() / len(a) + b.var() / len(b))
+
+    assert imm["shares"].mean() > degree["shares"].mean()
+    assert imm["reach"].mean() >= degree["reach"].mean() - 2 * se(imm["reach"], degree["reach"])
+    assert degree["shares"].mean() > rand["shares"].mean() + 3 * se(degree["shares"], rand["shares"])
+    assert degree["reach"].mean() > rand["reach"].mean()
 
 
 def test_reviews_follow_product_quality():
