@@ -58,8 +58,9 @@ F_REFERRALS = 12
 F_POSTS = 13
 N_FIELDS = 14
 
-# Workspace.seen[item, node]: uint16 stamp of the last run that exposed the
-# person (small, so the reach pass over every tie stays in cache).
+# Workspace.seen[item]: a bitset of the people exposed to the item this run
+# (n / 8 bytes per item, so the reach pass over every tie hits the CPU cache;
+# cleared at the start of each run).
 # Workspace.p_engage[item, node]: the person's engagement chance (float32).
 # Workspace.cold[item, node] = (stamp of the last run in which they shared the
 # item, their share chance as float32 bits; ``coldf`` is a float32 view), read
@@ -79,8 +80,7 @@ class Workspace:
         n, k = n_nodes, n_items
         self.n_nodes, self.n_items = n, k
         self.run = 0
-        self.seen = np.zeros((k, n), np.uint16)
-        self.seen_stamp = 0
+        self.seen = np.zeros((k, (n + 63) // 64), np.uint64)
         self.p_engage = np.zeros((k, n), np.float32)
         self.p_max = np.zeros(k)
         self.cold = np.zeros((k, n, 2), np.uint32)
@@ -106,10 +106,6 @@ class Workspace:
             self.cold[:, :, _STAMP] = 0
             self.flags[:] = 0
             self.run = 1
-        self.seen_stamp += 1
-        if self.seen_stamp > 65535:
-            self.seen[:] = 0
-            self.seen_stamp = 1
         self.counts[:] = 0
         return self.run
 
@@ -159,6 +155,23 @@ def uniform(key, counter):
 @njit(inline="always")
 def _counter(slot, k, purpose):
     return np.uint64((slot * MAX_ITEMS + k) * _N_PURPOSES + purpose)
+
+
+@njit(inline="always")
+def _mark(bits, k, x):
+    """Set bit x of row k; True if it was clear (a first exposure)."""
+    word = x >> 6
+    mask = np.uint64(1) << np.uint64(x & 63)
+    old = bits[k, word]
+    if old & mask:
+        return False
+    bits[k, word] = old | mask
+    return True
+
+
+@njit(inline="always")
+def _is_set(bits, k, x):
+    return (bits[k, x >> 6] >> np.uint64(x & 63)) & np.uint64(1) == np.uint64(1)
 
 
 @njit(cache=True)
@@ -214,7 +227,7 @@ def run_marketing(
     kind, stickiness, shareability, ctr, decay, appeal,
     ev_step, ev_item, ev_node, ev_type, ev_origin, ev_trust,
     params, review_items, n_steps, key, run,
-    seen, p_engage, p_max, seen_stamp, cold, coldf, order, tparent, tdepth, born, origin,
+    seen, p_engage, p_max, cold, coldf, order, tparent, tdepth, born, origin,
     flags, icur, damage, ibefore, lists, counts, ev,
 ):  # fmt: skip
     """Run one marketing cascade.
@@ -233,7 +246,7 @@ def run_marketing(
     n_arcs = len(indices)
     n_items = len(kind)
     urun = np.uint32(run)
-    stamp16 = np.uint16(seen_stamp)
+    seen[:, :] = 0
     n_static = len(ev_step)
     trust_effect = params[0]
     uplift = params[1]
@@ -306,8 +319,7 @@ def run_marketing(
                     origin[k, c] = e_origin[e]
                     counts[k] = c + 1
                     acc[k, F_SHARES] += 1
-                    if seen[k, v] != stamp16:
-                        seen[k, v] = stamp16
+                    if _mark(seen, k, v):
                         acc[k, F_NEW_REACH] += 1
             e = nxt[e]
         for k in range(n_items):
@@ -322,8 +334,7 @@ def run_marketing(
                 acc[k, F_IMPRESSIONS + origin[k, ii]] += a1 - a0
                 for j in range(a0, a1):
                     x = indices[j]
-                    if seen[k, x] != stamp16:
-                        seen[k, x] = stamp16
+                    if _mark(seen, k, x):
                         new += 1
             acc[k, F_NEW_REACH] += new
         # 2. direct exposures (ads, owned channels), then 3. this step's sharers
@@ -358,7 +369,7 @@ def run_marketing(
                     seen_k = e_node[cur]
                     kc = e_item[cur]
                     for x in range(n):
-                        if seen[seen_k, x] == stamp16 and flags[_RESPONDED, x] != run:
+                        if _is_set(seen, seen_k, x) and flags[_RESPONDED, x] != run:
                             flags[_RESPONDED, x] = run
                             c_x = _counter(n_arcs + n_static + x, kc, _RESPOND)
                             if uniform(key, c_x) < respond_reach:
@@ -384,8 +395,7 @@ def run_marketing(
                 slot = e_slot[cur]
                 # a direct exposure: impression, reach, engagement draw
                 acc[k, F_IMPRESSIONS + o] += 1
-                if seen[k, v] != stamp16:
-                    seen[k, v] = stamp16
+                if _mark(seen, k, v):
                     acc[k, F_NEW_REACH] += 1
                 p = p_engage[k, v]
                 if trust_effect > 0.0:

@@ -337,7 +337,7 @@ def _run_plan(cfg, world, plan, key, seed, *, n_events) -> Run:
         kind, stick, share, ctr, decay, appeal,
         ev["step"], ev["item"], ev["node"], ev["type"], ev["origin"], ev["trust"],
         params, review_items, T, key, run_id,
-        ws.seen, ws.p_engage, ws.p_max, ws.seen_stamp, ws.cold, ws.coldf,
+        ws.seen, ws.p_engage, ws.p_max, ws.cold, ws.coldf,
         ws.order, ws.tparent, ws.tdepth, ws.born, ws.origin,
         ws.flags, ws.icur, ws.damage, ws.ibefore, ws.lists, ws.counts, buffers,
     )  # fmt: skip
