@@ -56,7 +56,8 @@ F_CLICKS = 6  # + origin
 F_CONVERSIONS = 9  # + origin
 F_REFERRALS = 12
 F_POSTS = 13
-N_FIELDS = 14
+F_COMPLAINTS = 14  # on a claim's row: complaints (negative posts) it set off
+N_FIELDS = 15
 
 # Workspace.seen[item]: a bitset of the people exposed to the item this run
 # (n / 8 bytes per item, so the reach pass over every tie hits the CPU cache;
@@ -467,6 +468,8 @@ def run_marketing(
                     is_cust = base_customer[v] or flags[_BOUGHT, v] == run
                     if is_cust and review_prob > 0.0 and review_items[1] >= 0:
                         if uniform(key, _counter(slot, k, _REVIEW)) < review_prob * hit:
+                            if t + 1 < n_steps:
+                                acc[k, F_COMPLAINTS] += 1
                             _schedule(t + 1, review_items[1], v, slot, POST, EARNED, 1.0, ev,
                                       head, tail_ev, n_steps, evc)  # fmt: skip
             elif kd == CORRECTION:

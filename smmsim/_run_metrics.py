@@ -4,9 +4,12 @@ Definitions (per run; "brand" means the campaign's own content item):
 
 Reach / virality
     reach: unique people exposed to (or posting) the brand item.
-    impressions, impressions_paid / _owned / _earned: exposures by origin;
-    reshares by people and reviews are earned media.
-    engagements; shares: people who passed the brand item on (seeds included);
+    impressions = impressions_paid + impressions_owned + impressions_earned:
+    exposures to the campaign's content (the brand item and reviews) by origin;
+    reshares by people and reviews are earned media (earned_impressions is the
+    same number as impressions_earned).
+    engagements (with the campaign's content); shares: people who passed the
+    brand item on (seeds included);
     virality_rate = shares / reach; amplification = earned shares per seed post;
     cascade_size, cascade_depth, cascade_breadth, structural_virality of the
     brand item's cascade forest.
@@ -21,12 +24,19 @@ Return on investment
     earned_media_value = earned impressions priced at the broadcast-ads CPM.
 Customer responsiveness
     responsiveness: customers (existing or new) who posted (shared brand
-    content or a review); reviews_positive / reviews_negative posted.
+    content or a review); reviews_positive / reviews_negative: reviews posted
+    by buyers; complaints: negative posts by misinformed customers after a claim.
 Sentiment and crisis
-    sentiment: share of valenced impressions that were positive (brand,
-    positive reviews, correction) rather than negative (negative reviews, claim);
-    negative_reach (people who saw the claim), correction_reach, and, against
-    the same run without the crisis, lost_sales, lost_revenue, intent_loss.
+    sentiment: share of the impressions of people's own posts about the
+    product (reviews, complaints, the claim) that were positive; NaN if none.
+    negative_reach: people who saw the claim; correction_reach: people who saw
+    the correction; misinformed: people who engaged with the claim (their
+    purchase interest was cut); corrected_interest_gap: their mean pre-claim
+    minus final purchase interest (what the correction did not restore).
+    Against the same run without the crisis (same random numbers):
+    baseline_conversions, lost_sales = baseline_conversions - conversions,
+    lost_revenue, intent_loss = drop in the population's mean purchase interest
+    (a probability per website visit).
 """
 
 from __future__ import annotations
@@ -34,6 +44,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import _engine_kernel as K
 from .levers import LEVER_NAMES
 
 
@@ -55,6 +66,7 @@ def summarize_run(run) -> dict:
     cfg = run.config
     brand = _items(run, "brand")
     reviews = _items(run, "review_positive", "review_negative")
+    campaign = brand | reviews
     imp = ps["impressions"]
     reach = int(ps["new_reach"][:, brand].sum())
     conversions = int(ps["conversions"].sum())
@@ -64,19 +76,19 @@ def summarize_run(run) -> dict:
     shares = int(ps["shares"][:, brand].sum())
     seeds = int(run.n_seed_posts[brand].sum())
     tree = tree_metrics_from_parents(run.tree_parent[0], np.arange(len(run.sharers[0])))
-    earned = int(imp[:, brand, 2].sum() + imp[:, reviews].sum())
-    posters = _posters(run, brand | reviews)
-    pos = _items(run, "brand", "review_positive", "correction")
-    neg = _items(run, "review_negative", "claim")
-    n_pos, n_neg = int(imp[:, pos].sum()), int(imp[:, neg].sum())
+    earned = int(imp[:, campaign, 2].sum())
+    posters = _posters(run, campaign)
+    n_pos = int(imp[:, _items(run, "review_positive")].sum())
+    n_neg = int(imp[:, _items(run, "review_negative", "claim")].sum())
+    complaints = int(run.stats[:, :, K.F_COMPLAINTS].sum())
     out = {
         "reach": reach,
-        "impressions": int(imp[:, brand].sum()),
-        "impressions_paid": int(imp[:, brand, 0].sum()),
-        "impressions_owned": int(imp[:, brand, 1].sum()),
+        "impressions": int(imp[:, campaign].sum()),
+        "impressions_paid": int(imp[:, campaign, 0].sum()),
+        "impressions_owned": int(imp[:, campaign, 1].sum()),
         "impressions_earned": earned,
         "earned_impressions": earned,
-        "engagements": int(ps["engagements"][:, brand].sum()),
+        "engagements": int(ps["engagements"][:, campaign].sum()),
         "shares": shares,
         "seed_posts": seeds,
         "virality_rate": shares / reach if reach else 0.0,
@@ -103,7 +115,9 @@ def summarize_run(run) -> dict:
         "earned_media_value": earned * cfg.campaign.levers.broadcast_ads.cpm / 1000,
         "responsiveness": _n_customers(run, posters),
         "reviews_positive": int(run.n_seed_posts[_items(run, "review_positive")].sum()),
-        "reviews_negative": int(run.n_seed_posts[_items(run, "review_negative")].sum()),
+        "reviews_negative": int(run.n_seed_posts[_items(run, "review_negative")].sum())
+        - complaints,
+        "complaints": complaints,
         "sentiment": n_pos / (n_pos + n_neg) if n_pos + n_neg else float("nan"),
         "steps": run.n_steps,
     }

@@ -52,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
         "simulate",
         help="run one scenario (with replicates) and print its metrics",
         description="Run one scenario with replicates and print a summary table of its metrics "
-        "(mean, standard deviation and a 95%% confidence interval over replicates).",
+        "(mean, standard deviation and a 95% confidence interval over replicates). "
+        "Without a seed (in the config or --seed) a fresh one is drawn and printed, "
+        "so any run can be repeated.",
     )
     sim.add_argument(
         "--config",
@@ -80,17 +82,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _summary_table(summary) -> dict:
-    """Mean, sd and 95% CI (normal approximation) of each metric over replicates."""
+    """Mean, sd and 95% CI (normal approximation) of each metric over replicates.
+
+    With a single finite value the sd and CI are NaN (shown as n/a); the CI of a
+    metric that cannot be negative is clipped at 0.
+    """
     metrics = [c for c in summary.columns if c not in ("replicate", "seed")]
     out = {}
-    n = len(summary)
     for m in metrics:
         values = summary[m].astype(float).to_numpy()
         finite = values[np.isfinite(values)]
         mean = float(finite.mean()) if len(finite) else float("nan")
-        sd = float(finite.std(ddof=1)) if len(finite) > 1 else 0.0
-        half = 1.96 * sd / math.sqrt(len(finite)) if len(finite) > 1 else 0.0
-        out[m] = {"mean": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half, "n": n}
+        sd = float(finite.std(ddof=1)) if len(finite) > 1 else float("nan")
+        half = 1.96 * sd / math.sqrt(len(finite)) if len(finite) > 1 else float("nan")
+        low, high = mean - half, mean + half
+        if len(finite) and (finite >= 0).all():
+            low = max(low, 0.0)
+        out[m] = {"mean": mean, "sd": sd, "ci_low": low, "ci_high": high, "n": len(finite)}
     return out
 
 
@@ -100,6 +108,8 @@ def _cmd_simulate(args) -> int:
 
     cfg = load_config(args.config)
     seed = args.seed if args.seed is not None else cfg.seed
+    if seed is None:  # draw one and say which, so the run can be repeated
+        seed = int(np.random.SeedSequence().entropy % 2**32)
     summary, steps = simulate_replicates(
         cfg, n_replicates=args.replicates, rng=seed, progress=sys.stderr.isatty()
     )
@@ -118,14 +128,25 @@ def _cmd_simulate(args) -> int:
         }
         print(json.dumps(payload, indent=2))
     else:
-        print(f"scenario: {cfg.name}   replicates: {args.replicates}   seed: {seed}")
+        n_people = f"{int(summary['reach'].size and _n_people(cfg)):,}"
+        print(
+            f"scenario: {cfg.name}   people: {n_people}   replicates: {args.replicates}   "
+            f"seed: {seed} (repeat with --seed {seed})"
+        )
         print(f"{'metric':<24}{'mean':>14}{'sd':>12}{'95% CI':>28}")
         for name, v in table.items():
             ci = f"[{_fmt(v['ci_low'])}, {_fmt(v['ci_high'])}]"
             print(f"{name:<24}{_fmt(v['mean']):>14}{_fmt(v['sd']):>12}{ci:>28}")
+        print("roi = (gross profit - cost) / cost, as a fraction (0.25 = +25%); n/a: nothing spent")
         if args.out:
             print(f"per-step table written to {args.out}")
     return 0
+
+
+def _n_people(cfg) -> int:
+    from .engine import world_for
+
+    return world_for(cfg).graph.n_nodes
 
 
 def _clean(x):
@@ -135,8 +156,10 @@ def _clean(x):
 def _fmt(x) -> str:
     if x is None or not math.isfinite(x):
         return "n/a"
-    if abs(x) >= 1000 or x == int(x):
-        return f"{x:,.0f}" if abs(x - round(x)) < 1e-9 else f"{x:,.1f}"
+    if abs(x - round(x)) < 1e-9:
+        return f"{x:,.0f}"
+    if abs(x) >= 100:
+        return f"{x:,.1f}"
     return f"{x:.3f}"
 
 

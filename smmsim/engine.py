@@ -247,9 +247,9 @@ def simulate(cfg: ScenarioConfig | None = None, *, rng=None, world: World | None
     cfg : ScenarioConfig, optional
         Defaults to ``ScenarioConfig()``.
     rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
-        Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
-        gives reproducible results; a Generator is used as is (and advanced).
-        If None, ``cfg.seed`` is used.
+        Source of randomness: an int or SeedSequence gives reproducible
+        results; a Generator is used as is (and advanced). If None,
+        ``cfg.seed`` is used, and if that is None too, fresh entropy.
     world : World, optional
         Run on this graph and population instead of the ones ``cfg.graph`` and
         ``cfg.population`` describe (see :func:`make_world`).
@@ -376,12 +376,28 @@ def _lever_costs(cfg, plan, referrals) -> dict:
     return costs
 
 
+def replicate_seeds(root, n_replicates: int) -> list[int]:
+    """Integer seeds of replicates 0..n-1: the i-th child of ``root``, as a 63-bit int.
+
+    The children are built from ``root``'s entropy and spawn key (not by
+    ``root.spawn``, which would advance ``root``), so the result never depends
+    on what was spawned before.
+    """
+    seeds = []
+    for i in range(n_replicates):
+        child = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, i))
+        seeds.append(int(child.generate_state(1, np.uint64)[0] >> np.uint64(1)))
+    return seeds
+
+
 def simulate_replicates(
     cfg: ScenarioConfig | None = None, *, n_replicates: int = 1, rng=None, progress: bool = False
 ):
     """Run ``n_replicates`` independent replicates of one scenario.
 
-    Replicate ``i`` uses the i-th child of ``SeedSequence(seed)``, so adding
+    Replicate ``i`` runs with the integer seed drawn from the i-th child of
+    ``SeedSequence(seed)``; that seed is stored in the ``seed`` column, so
+    ``simulate(cfg, rng=row.seed)`` repeats one replicate, and adding
     replicates leaves the earlier ones unchanged.
 
     Parameters
@@ -396,7 +412,8 @@ def simulate_replicates(
     Returns
     -------
     summary : pandas.DataFrame
-        One row per replicate: ``replicate``, ``seed`` then the metrics.
+        One row per replicate: ``replicate``, ``seed`` (that replicate's own
+        seed) then the metrics.
     steps : pandas.DataFrame
         Per-step table of every replicate (``replicate`` column first).
     """
@@ -408,7 +425,7 @@ def simulate_replicates(
     if isinstance(master, np.random.Generator):
         raise TypeError("`rng` for replicates must be None, an int or a SeedSequence.")
     root = master if isinstance(master, np.random.SeedSequence) else np.random.SeedSequence(master)
-    children = root.spawn(n_replicates)
+    seeds = replicate_seeds(root, n_replicates)
     rows, frames = [], []
     iterator = range(n_replicates)
     if progress:
@@ -416,8 +433,8 @@ def simulate_replicates(
 
         iterator = tqdm(iterator, desc="replicates", unit="run", leave=False)
     for i in iterator:
-        run = simulate(cfg, rng=children[i])
-        rows.append({"replicate": i, "seed": root.entropy, **run.summary()})
+        run = simulate(cfg, rng=seeds[i])
+        rows.append({"replicate": i, "seed": seeds[i], **run.summary()})
         f = run.steps_frame()
         f.insert(0, "replicate", i)
         frames.append(f)

@@ -120,7 +120,11 @@ def test_negative_reviews_can_follow_a_claim():
         }
     )
     s = simulate(cfg, rng=5).summary()
-    assert s["reviews_negative"] > 0  # quality 1: only complaints after the claim
+    # quality 1: buyers' reviews are all positive; the negative posts are complaints
+    assert s["complaints"] > 0
+    assert s["reviews_negative"] == 0
+    calm = simulate(cfg.with_overrides({"crisis.enabled": False}), rng=5).summary()
+    assert calm["complaints"] == 0 and s["sentiment"] < calm["sentiment"]
 
 
 def test_crisis_sources():

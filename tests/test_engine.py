@@ -156,6 +156,9 @@ def test_invariants(stickiness, shareability, k, seed):
     assert s["reach"] >= s["shares"] >= s["seed_posts"] == k
     assert k <= s["cascade_size"] <= n and s["reach"] <= n
     assert s["engagements"] >= s["website_sessions"] >= s["conversions"] >= 0
+    assert (
+        s["impressions"] == s["impressions_paid"] + s["impressions_owned"] + s["impressions_earned"]
+    )
     assert s["impressions"] >= s["reach"] - k
 
 
