@@ -223,7 +223,23 @@ class ReferralConfig:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LeversConfig:
-    """All levers; a lever with ``spend: 0`` is off."""
+    """All levers; a lever with ``spend: 0`` is off.
+
+    Parameters
+    ----------
+    broadcast_ads : AdsConfig
+        Paid ads to anyone, priced per thousand impressions (CPM).
+    targeted_ads : TargetedAdsConfig
+        Paid ads to chosen segments only, at a higher CPM.
+    influencers : InfluencerConfig
+        Paid posts by influencers, fees rising with audience size.
+    employee_advocacy : EmployeeAdvocacyConfig
+        Employees post the content to their own ties (owned media).
+    outreach : OutreachConfig
+        Pitches to bloggers and media; some write about it (earned media).
+    referral : ReferralConfig
+        Rewards to customers per purchase they refer.
+    """
 
     broadcast_ads: AdsConfig = field(default_factory=AdsConfig)
     targeted_ads: TargetedAdsConfig = field(default_factory=TargetedAdsConfig)

@@ -6,13 +6,29 @@ import yaml
 from smmsim.content import ContentConfig
 from smmsim.graphs import GraphConfig, build_graph
 from smmsim.population import PopulationConfig, build_population
-from smmsim.scenario import ScenarioConfig, default_config_path, load_config
+from smmsim.scenario import (
+    DEFAULT_HEADER,
+    ScenarioConfig,
+    default_config_path,
+    load_config,
+    to_commented_yaml,
+)
 
 
 def test_default_yaml_spells_out_the_built_in_defaults():
     cfg = load_config(default_config_path())
     assert cfg == ScenarioConfig(name="default", seed=cfg.seed)
     assert load_config() == cfg
+    # the file is the generated, commented rendering: docs and values in sync
+    expected = DEFAULT_HEADER + to_commented_yaml(cfg)
+    assert default_config_path().read_text() == expected
+
+
+def test_every_field_of_the_default_yaml_is_explained():
+    lines = default_config_path().read_text().splitlines()
+    for before, line in zip(lines, lines[1:]):
+        if line.strip() and not line.lstrip().startswith("#"):
+            assert before.lstrip().startswith("#"), f"no comment above {line.strip()!r}"
 
 
 def test_round_trip_through_dict_and_yaml(tmp_path):
@@ -89,3 +105,11 @@ def test_population_attributes_are_in_range_and_roles_assigned():
         pop.role_positions("alien")
     homo = build_population(g, PopulationConfig.homogeneous(), rng=0)
     assert (homo.activity == 1).all() and (homo.share_propensity == 1).all()
+
+
+def test_relative_edge_list_path_is_read_next_to_the_config(tmp_path, monkeypatch):
+    (tmp_path / "edges.txt").write_text("0 1\n1 2\n2 0\n")
+    (tmp_path / "cfg.yaml").write_text("graph: {model: snap, path: edges.txt}\n")
+    monkeypatch.chdir(tmp_path.parent)  # not next to the config
+    cfg = load_config(tmp_path / "cfg.yaml")
+    assert cfg.graph.path == str(tmp_path / "edges.txt")
