@@ -1,5 +1,10 @@
 """smmsim: simulate, measure and teach word-of-mouth virality in social media marketing.
 
+>>> import smmsim
+>>> run = smmsim.simulate(smmsim.load_config(), rng=1)   # the default scenario
+>>> sorted(run.summary())[:3]
+['amplification', 'cascade_breadth', 'cascade_depth']
+
 Submodules
 ----------
 graphs       synthetic and loaded social graphs, compact CSR arrays
@@ -32,11 +37,28 @@ _SUBMODULES = (
     "sweep",
 )
 
-__all__ = ["__version__", *_SUBMODULES]
+# The few names a student needs first, importable as smmsim.<name>.
+_SHORTCUTS = {
+    "ScenarioConfig": "scenario",
+    "load_config": "scenario",
+    "simulate": "engine",
+    "simulate_replicates": "engine",
+    "select_seed_nodes": "strategies",
+    "independent_cascade": "classic",
+    "structural_virality": "metrics",
+}
+
+__all__ = ["__version__", *_SUBMODULES, *_SHORTCUTS]
 
 
 def __getattr__(name):
     # Submodules load on first use, so `import smmsim` stays fast and light.
     if name in _SUBMODULES:
         return import_module(f".{name}", __name__)
+    if name in _SHORTCUTS:
+        return getattr(import_module(f".{_SHORTCUTS[name]}", __name__), name)
     raise AttributeError(f"module 'smmsim' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -14,7 +14,7 @@ from ._validation import check_int
 from .engine import simulate_replicates
 from .scenario import ScenarioConfig
 
-__all__ = ["compare", "correction_delay_curve"]
+__all__ = ["compare", "correction_delay_curve", "mean_ci"]
 
 CRISIS_COLUMNS = (
     "lost_sales",
@@ -109,3 +109,45 @@ def correction_delay_curve(
     table.insert(1, "corrected", table["arm"] != "no correction")
     keep = ["delay", "corrected", "replicate", "seed", *CRISIS_COLUMNS]
     return table[keep]
+
+
+def mean_ci(table: pd.DataFrame, by, metrics, *, confidence: float = 0.95) -> pd.DataFrame:
+    """Mean and normal-approximation confidence interval of ``metrics`` per group.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Replicate rows, e.g. from :func:`compare` or :func:`correction_delay_curve`.
+    by : str or list of str
+        Grouping columns (NaN groups, such as the no-correction arm, are kept).
+    metrics : str or list of str
+    confidence : float in (0, 1), default 0.95
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: the ``by`` columns, ``metric``, ``n``, ``mean``, ``ci_low``, ``ci_high``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"arm": ["a", "a", "b", "b"], "x": [1.0, 3.0, 5.0, 5.0]})
+    >>> mean_ci(t, "arm", "x")[["arm", "mean", "ci_low", "ci_high"]].round(2).values.tolist()
+    [['a', 2.0, 0.04, 3.96], ['b', 5.0, 5.0, 5.0]]
+    """
+    from scipy import stats
+
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"`confidence` must be in (0, 1); got {confidence!r}.")
+    by = [by] if isinstance(by, str) else list(by)
+    metrics = [metrics] if isinstance(metrics, str) else list(metrics)
+    missing = [c for c in [*by, *metrics] if c not in table.columns]
+    if missing:
+        raise ValueError(f"columns not in the table: {missing}; it has {list(table.columns)}.")
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    long = table.melt(id_vars=by, value_vars=metrics, var_name="metric")
+    grouped = long.groupby([*by, "metric"], dropna=False, sort=True)["value"]
+    out = grouped.agg(n="count", mean="mean", sd="std").reset_index()
+    half = z * out["sd"].fillna(0.0) / np.sqrt(out["n"])
+    out["ci_low"] = out["mean"] - half
+    out["ci_high"] = out["mean"] + half
+    return out.drop(columns="sd")

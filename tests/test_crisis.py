@@ -167,3 +167,15 @@ def test_correction_delay_curve_is_tidy_and_paired():
         correction_delay_curve(cfg.with_overrides({"crisis.enabled": False}), [1])
     with pytest.raises(ValueError, match=r"delays\[\].*>= 0; got -2"):
         correction_delay_curve(cfg, [-2])
+
+
+def test_mean_ci_summarises_a_curve_per_delay():
+    from smmsim.experiments import correction_delay_curve, mean_ci
+
+    curve = correction_delay_curve(crisis(**{"graph.n_nodes": 800}), [1, 6], n_replicates=5, rng=2)
+    table = mean_ci(curve, "delay", ["lost_sales", "intent_loss"])
+    assert len(table) == 3 * 2  # two delays and no correction (NaN), two metrics
+    assert (table["n"] == 5).all()
+    assert (table["ci_low"] <= table["mean"]).all() and (table["mean"] <= table["ci_high"]).all()
+    with pytest.raises(ValueError, match=r"columns not in the table: \['nope'\]"):
+        mean_ci(curve, "delay", "nope")
