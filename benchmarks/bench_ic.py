@@ -27,6 +27,7 @@ Run ``python benchmarks/bench_ic.py --help``; see benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import os
 import sys
@@ -570,65 +571,57 @@ def bench_case(case: GraphCase, p: float, libs, settings: Settings, streams) -> 
 def call_breakdown(case: GraphCase, p: float, *, n_calls: int = 3000) -> dict[str, float]:
     """Split the cost of one ``run_independent_cascade`` call, in microseconds.
 
-    Times the public call, the compiled kernel alone on preallocated arrays,
-    and the fixed costs around it: the numba dispatcher unboxing a
-    ``numpy.random.Generator`` argument, the O(n_nodes) work arrays the
-    wrapper allocates (``sizes``, ``parent``, ``depth``, ``order``, ``hits``)
-    and the two the kernel allocates (``stamp``, ``queue``).
+    Times the public call (with a Generator, as in loop mode); the compiled
+    kernel alone on a ready work space; the numba dispatch of its ten
+    arguments (an empty kernel taking the same ones); and the wrapper's parts:
+    finding this thread's work space for the graph and the Generator's kept
+    uniforms, drawing a new block of 256 uniforms (one call in ~100 needs one
+    at p = 0.01) and building the result (sizes, a copy of the last run's
+    tree, the ``ICResult``).
     """
     from numba import njit
 
-    from smmsim import _ic_kernel
+    from smmsim import _ic_kernel, classic
 
-    g, seeds, n = case.arrays, case.seed_positions, case.arrays.n_nodes
+    g, seeds = case.arrays, case.seed_positions
     rng = np.random.default_rng(0)
-    seeds32 = np.unique(np.asarray(seeds, dtype=np.int32))
-    sizes = np.zeros(1, np.int64)
-    parent = np.full(n, -1, np.int32)
-    depth = np.zeros(n, np.int32)
-    order = np.empty(n, np.int32)
+    run_independent_cascade(g, seeds, p, rng=rng)
+    ws = classic._workspace(g)
+    u = rng.random(1 << 17)  # from any start below 2**15, more than one cascade here reads
+    sizes = np.empty(1, np.int64)
     hits = np.zeros(0, np.int64)
+    kernel = _ic_kernel.ic_uniform
+    args = (g.indptr, g.indices, p, seeds, u, ws.work, ws.state, sizes, hits, 0)
 
     @njit
-    def takes_generator(indptr, indices, s, q, r, gen, a, b, c, d, e):
+    def takes_the_same_arguments(a, b, c, d, e, f, g_, h, i, j):
         return 0
 
-    @njit
-    def takes_arrays(indptr, indices, s, q, r, a, b, c, d, e):
-        return 0
+    kernel(*args)
+    size = int(sizes[0])
+    # A different stretch of the uniforms each call: a different cascade.
+    starts = itertools.cycle(range(0, 1 << 15, 97))
 
-    @njit
-    def kernel_allocs(n):
-        stamp = np.zeros(n, np.int32)
-        queue = np.empty(n, np.int32)
-        return stamp[0] + queue[0]
+    def kernel_alone():
+        start = next(starts)
+        return kernel(g.indptr, g.indices, p, seeds, u, ws.work, ws.state, sizes, hits, start)
 
-    def wrapper_allocs():
-        return (
-            np.zeros(1, np.int64),
-            np.full(n, -1, np.int32),
-            np.zeros(n, np.int32),
-            np.empty(n, np.int32),
-            np.zeros(0, np.int64),
-        )
+    def result():
+        tree = ws.work[1:4, :size].copy()
+        return classic._new_result(np.empty(1, np.int64), hits, tree[0], tree[1], tree[2], 0)
 
-    arrays = (sizes, parent, order, depth, hits)
     parts = {
-        "public call (run_independent_cascade)": lambda: run_independent_cascade(
+        "public call (run_independent_cascade, Generator)": lambda: run_independent_cascade(
             g, seeds, p, rng=rng
         ),
-        "kernel on preallocated arrays": lambda: _ic_kernel.ic_uniform(
-            g.indptr, g.indices, seeds32, p, 1, rng, *arrays
+        "kernel on a ready work space": kernel_alone,
+        "  of which: numba dispatch of its 10 arguments": lambda: takes_the_same_arguments(
+            g.indptr, g.indices, p, seeds, u, ws.work, ws.state, sizes, hits, 0
         ),
-        "  of which: dispatch with a Generator argument": lambda: takes_generator(
-            g.indptr, g.indices, seeds32, p, 1, rng, *arrays
-        ),
-        "  of which: dispatch of the same call without it": lambda: takes_arrays(
-            g.indptr, g.indices, seeds32, p, 1, *arrays
-        ),
-        "  of which: stamp + queue allocation in the kernel": lambda: kernel_allocs(n),
-        "wrapper: O(n) work-array allocation": wrapper_allocs,
-        "wrapper: np.unique(seed positions)": lambda: np.unique(np.asarray(seeds, dtype=np.int32)),
+        "wrapper: work space lookup (graph, thread)": lambda: classic._workspace(g),
+        "wrapper: kept uniforms lookup (bit generator, thread)": lambda: classic._uniforms(rng),
+        "wrapper: new block of 256 uniforms (rng.random)": lambda: rng.random(256),
+        "wrapper: result (sizes, tree copy, ICResult)": result,
     }
     out = {}
     for name, fn in parts.items():
@@ -680,7 +673,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--breakdown",
         action="store_true",
-        help="also split the cost of one smmsim call (wrapper, dispatch, allocation, kernel)",
+        help="also split the cost of one smmsim call (wrapper, dispatch, result, kernel)",
     )
     parser.add_argument("--seed", type=int, default=20240501, help="RNG seed")
     parser.add_argument("--out", default=None, help="also write the table to a .csv or .md file")

@@ -258,7 +258,7 @@ def main(argv=None) -> list[dict]:
         "IC x5 (one call each)",
         secs,
         f"{1e3 * secs / 5:.1f} ms/cascade, mean size {np.mean(loop_sizes):,.0f}; "
-        f"last tree depth {int(res.depth[res.order].max())}",
+        f"last tree depth {int(res.depth.max())}",
     )
 
     peak = maxrss_mib()

@@ -8,6 +8,8 @@ when every optional mechanism is off.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 
 import networkx as nx
@@ -48,10 +50,14 @@ class ICResult:
         Final number of active nodes (seeds included) per run.
     hits : ndarray of int64, shape (n_nodes,) or (0,)
         Runs in which each node ended active (empty unless requested).
-    order, parent, depth : ndarray of int32
-        The last run's cascade tree: activated positions in activation order,
-        the position of the node that activated each (-1 for seeds), and each
-        one's generation.
+    order : ndarray of int32, shape (sizes[-1],)
+        The last run's activated positions, in activation order (seeds first,
+        in the order given, repeats dropped).
+    parent : ndarray of int32, shape (sizes[-1],)
+        ``parent[i]`` is the position of the node that activated ``order[i]``
+        (-1 for a seed). Aligned with ``order``, not indexed by node.
+    depth : ndarray of int32, shape (sizes[-1],)
+        Generation of ``order[i]`` (0 for seeds). Aligned with ``order``.
     edge_checks : int
         Arcs examined over all runs.
     """
@@ -65,8 +71,122 @@ class ICResult:
 
     def last_tree(self) -> dict[int, int]:
         """Parent mapping (child position -> parent position, root -> -1) of the last run."""
-        nodes = self.order
-        return dict(zip(nodes.tolist(), self.parent[nodes].tolist(), strict=True))
+        return dict(zip(self.order.tolist(), self.parent.tolist(), strict=True))
+
+
+# ---------------------------------------------------------------------------
+# Work spaces and uniform buffers of the IC kernels
+
+
+class _Workspace:
+    """Work arrays of the IC kernels for one graph, reused from call to call.
+
+    ``work`` (int32, shape (4, n_nodes)) holds the stamps, queue and tree rows
+    described in :mod:`smmsim._ic_kernel`; ``state`` the kernel's epoch and
+    paused position. Stamps start at 0 and epochs at 1, so a fresh work space
+    needs no other initialisation.
+    """
+
+    __slots__ = ("work", "state", "__weakref__")
+
+    def __init__(self, n_nodes: int):
+        self.work = np.zeros((4, n_nodes), np.int32)
+        self.state = np.zeros(_ic_kernel.STATE_LEN, np.int64)
+
+
+class _Uniforms:
+    """Uniforms drawn from one bit generator but not read yet: ``buf[pos:]``."""
+
+    __slots__ = ("buf", "pos", "owner")
+
+    def __init__(self, owner: int):
+        self.buf = _NO_UNIFORMS
+        self.pos = 0
+        self.owner = owner  # id() of the bit generator
+
+
+class _ThreadCache(threading.local):
+    """Per-thread IC state: work spaces by graph, unread uniforms by bit generator.
+
+    Every kernel call writes its work space, so two threads must never share
+    one: each thread gets its own (``threading.local``). Work spaces are keyed
+    weakly by graph and uniforms weakly by the bit generator's ``lock`` (bit
+    generators take no weak references; each has its own lock, which lives as
+    long as it does), so both are dropped with their owner. ``graph`` /
+    ``workspace`` (weak references both, so a dropped graph's work space is
+    freed at once) and ``lock`` / ``uniforms`` remember the last of each for a
+    fast repeat lookup.
+    """
+
+    def __init__(self):
+        self.workspaces = weakref.WeakKeyDictionary()
+        self.graph = None
+        self.workspace = None
+        self.by_lock = weakref.WeakKeyDictionary()
+        self.lock = None
+        self.uniforms = None
+
+
+_NO_UNIFORMS = np.zeros(0, np.float64)
+_NO_HITS = np.zeros(0, np.int64)
+_CACHE = _ThreadCache()
+
+# Uniforms per draw: a first block of _BLOCK (64 per run for a batch), then
+# 4x larger blocks while a call needs more, up to _MAX_BLOCK (2 MiB). At most
+# _KEEP unread uniforms are kept for the Generator's next call (any beyond are
+# dropped), so a kept buffer never holds more than 32 KiB.
+_BLOCK = 256
+_MAX_BLOCK = 1 << 18
+_KEEP = 4096
+
+
+def _workspace(graph: SocialGraph) -> _Workspace:
+    """This thread's work space for ``graph`` (created on first use)."""
+    cache = _CACHE
+    last = cache.graph
+    if last is not None and last() is graph:
+        return cache.workspace()
+    ws = cache.workspaces.get(graph)
+    if ws is None or ws.work.shape[1] != graph.n_nodes:
+        ws = cache.workspaces[graph] = _Workspace(graph.n_nodes)
+    cache.graph = weakref.ref(graph)
+    cache.workspace = weakref.ref(ws)
+    return ws
+
+
+def _uniforms(rng: np.random.Generator) -> _Uniforms:
+    """This thread's unread uniforms of ``rng``'s bit generator (created on first use)."""
+    cache = _CACHE
+    bit_generator = rng.bit_generator
+    lock = bit_generator.lock
+    last = cache.lock
+    if last is not None and last() is lock and cache.uniforms.owner == id(bit_generator):
+        return cache.uniforms
+    held = cache.by_lock.get(lock)
+    if held is None or held.owner != id(bit_generator):
+        held = cache.by_lock[lock] = _Uniforms(id(bit_generator))
+    cache.lock = weakref.ref(lock)
+    cache.uniforms = held
+    return held
+
+
+def _new_result(sizes, hits, order, parent, depth, checks) -> ICResult:
+    # ICResult(...) costs ~0.5 us through the frozen dataclass's __init__
+    # (object.__setattr__ per field), a large share of a one-cascade call.
+    res = object.__new__(ICResult)
+    fields = res.__dict__
+    fields["sizes"] = sizes
+    fields["hits"] = hits
+    fields["order"] = order
+    fields["parent"] = parent
+    fields["depth"] = depth
+    fields["edge_checks"] = checks
+    return res
+
+
+# Seed arrays of these dtypes (type numbers) go to the kernel as they are.
+_SEED_TYPES = (np.dtype(np.int32).num, np.dtype(np.int64).num)
+_GENERATOR = np.random.Generator
 
 
 def run_independent_cascade(
@@ -84,7 +204,7 @@ def run_independent_cascade(
     ----------
     graph : SocialGraph
     seed_positions : array_like of int
-        Seed nodes as positions in ``0 .. n_nodes - 1``.
+        Seed nodes as positions in ``0 .. n_nodes - 1`` (repeats count once).
     p : float in [0, 1] or ndarray of float, shape (n_arcs,)
         One probability for every arc, or one per arc.
     n_runs : int >= 1
@@ -97,53 +217,101 @@ def run_independent_cascade(
     Returns
     -------
     ICResult
+
+    Raises
+    ------
+    ValueError
+        If a seed position lies outside the graph, ``p`` is outside [0, 1] (or
+        not one per arc) or ``n_runs`` < 1.
+
+    Notes
+    -----
+    The compiled kernel reads uniforms pre-drawn with ``rng.random`` in
+    blocks: one per live arc for a single ``p`` (failed arcs are skipped with
+    a geometric gap), one per arc checked for per-arc probabilities. A run
+    that exhausts a block pauses and resumes on the next one, so the runs
+    read one unbroken stream of uniforms and the results do not depend on the
+    block sizes.
+
+    When ``rng`` is a Generator, the uniforms of its last block that a call
+    leaves unread (up to 4,096) are kept, in the calling thread, for as long as
+    its bit generator exists, and the next call with that Generator reads them
+    first. So ``k`` calls with ``n_runs=1`` and one Generator give the same
+    sizes as one call with ``n_runs=k`` and a copy of it. The Generator itself
+    is advanced by whole blocks: its own next draws come after the kept ones.
+
+    The kernel's work arrays are kept between calls, one set per graph and
+    thread, so a call costs time in proportion to the cascades it runs, not to
+    the size of the graph.
+
+    Examples
+    --------
+    >>> from smmsim.graphs import from_edges
+    >>> g = from_edges([0, 1, 2], [1, 2, 3], n_nodes=5, rng=0)
+    >>> res = run_independent_cascade(g, [0], 1.0, n_runs=2, rng=0)
+    >>> res.sizes.tolist(), res.order.tolist(), res.parent.tolist(), res.depth.tolist()
+    ([4, 4], [0, 1, 2, 3], [-1, 0, 1, 2], [0, 1, 2, 3])
     """
-    rng = as_generator(rng)
-    n_runs = check_int("n_runs", n_runs, minimum=1)
-    n = graph.n_nodes
-    seeds = np.unique(np.asarray(seed_positions, dtype=np.int32))
-    if len(seeds) and (seeds[0] < 0 or seeds[-1] >= n):
-        raise ValueError(f"`seed_nodes` holds a position outside 0..{n - 1}: {seeds!r}.")
-    sizes = np.zeros(n_runs, np.int64)
-    parent = np.full(n, -1, np.int32)
-    depth = np.zeros(n, np.int32)
-    order = np.empty(n, np.int32)
-    hits = np.zeros(n if count_hits else 0, np.int64)
-    if np.ndim(p) == 0:
-        p = check_probability("p", p.item() if isinstance(p, np.ndarray) else p)
-        checks = _ic_kernel.ic_uniform(
-            graph.indptr,
-            graph.indices,
-            seeds,
-            p,
-            n_runs,
-            rng,
-            sizes,
-            parent,
-            order,
-            depth,
-            hits,
-        )
+    cache = _CACHE
+    if type(rng) is _GENERATOR:
+        # Inlined fast path of _uniforms(rng): the same Generator as last time.
+        bit_generator = rng.bit_generator
+        last = cache.lock
+        if (
+            last is not None
+            and last() is bit_generator.lock
+            and cache.uniforms.owner == id(bit_generator)
+        ):
+            held = cache.uniforms
+        else:
+            held = _uniforms(rng)
+        u, start = held.buf, held.pos
+    else:
+        rng = as_generator(rng)
+        held, u, start = None, _NO_UNIFORMS, 0
+    if type(n_runs) is not int or n_runs < 1:
+        n_runs = check_int("n_runs", n_runs, minimum=1)
+    seeds = seed_positions
+    if type(seeds) is not np.ndarray or seeds.ndim != 1 or seeds.dtype.num not in _SEED_TYPES:
+        seeds = np.asarray(seeds, dtype=np.int64).ravel()
+    if type(p) is float and 0.0 <= p <= 1.0:
+        kernel, first = _ic_kernel.ic_uniform, p
+    elif np.ndim(p) == 0:
+        first = check_probability("p", p.item() if isinstance(p, np.ndarray) else p)
+        kernel = _ic_kernel.ic_uniform
     else:
         probs = np.asarray(p, dtype=np.float64)
         if probs.shape != (graph.n_arcs,):
             raise ValueError(f"`p` must be a float or have one entry per arc ({graph.n_arcs}).")
-        check_probability_array("p", probs)
-        checks = _ic_kernel.ic_per_arc(
-            graph.indptr,
-            graph.indices,
-            probs,
-            seeds,
-            n_runs,
-            rng,
-            sizes,
-            parent,
-            order,
-            depth,
-            hits,
-        )
-    last = order[: sizes[-1]].copy()
-    return ICResult(sizes, hits, last, parent, depth, int(checks))
+        first = check_probability_array("p", probs)
+        kernel = _ic_kernel.ic_per_arc
+    last = cache.graph
+    ws = cache.workspace() if last is not None and last() is graph else _workspace(graph)
+    work, state = ws.work, ws.state
+    hits = np.zeros(graph.n_nodes, np.int64) if count_hits else _NO_HITS
+    sizes = np.empty(n_runs, np.int64)
+    block = _BLOCK if n_runs == 1 else max(_BLOCK, min(64 * n_runs, _MAX_BLOCK))
+    indptr, indices = graph.indptr, graph.indices
+    while True:
+        checks = kernel(indptr, indices, first, seeds, u, work, state, sizes, hits, start)
+        if checks >= 0:
+            break
+        if checks == _ic_kernel.BAD_SEED:
+            bad = seeds[state[_ic_kernel.RUN]]
+            raise ValueError(
+                f"`seed_nodes` holds position {bad} outside 0..{graph.n_nodes - 1}: {seeds!r}."
+            )
+        # Out of uniforms: resume the paused run on a fresh block.
+        if start < 0:
+            block = min(4 * block, _MAX_BLOCK)
+        u, start = rng.random(block), -1
+    if held is not None:
+        pos = int(state[_ic_kernel.UPOS])
+        if len(u) > _KEEP:  # keep at most _KEEP unread uniforms, in a small array
+            u, pos = u[pos : pos + _KEEP].copy(), 0
+        held.buf, held.pos = u, pos
+    tree = work[1:4, : sizes[-1]].copy()  # the last run's order, parent and depth
+    return _new_result(sizes, hits, tree[0], tree[1], tree[2], checks)
 
 
 def _prepare(graph, seed_nodes, p):

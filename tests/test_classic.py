@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
+from smmsim import classic
 from smmsim.classic import (
     activation_frequency,
     bass_mean_field,
@@ -585,6 +586,148 @@ def test_models_accept_social_graph():
     w = np.full(arrays.n_arcs, 0.25)
     assert linear_threshold(arrays, [0], weights=w, n_runs=5, rng=1).min() >= 1
     assert len(sir(arrays, [0], np.zeros(arrays.n_arcs), 1.0, rng=1)) == 2
+
+
+# ---------------------------------------------------------------------------
+# run_independent_cascade: uniform blocks, reused work spaces, threads
+
+
+@pytest.fixture(scope="module")
+def ba_arrays():
+    return from_networkx(nx.barabasi_albert_graph(400, 3, seed=4), rng=0)
+
+
+def _ic_outputs(res):
+    return (res.sizes, res.hits, res.order, res.parent, res.depth, res.edge_checks)
+
+
+def _assert_same_result(a, b):
+    for x, y in zip(_ic_outputs(a), _ic_outputs(b), strict=True):
+        np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.parametrize("p", [0.08, 0.3, "per_arc"])
+@pytest.mark.parametrize("n_runs", [1, 40])
+def test_ic_results_do_not_depend_on_uniform_block_sizes(ba_arrays, monkeypatch, p, n_runs):
+    # A run that exhausts a block of uniforms pauses and resumes on the next:
+    # one uniform per block (a pause at every draw) must give the same results.
+    if p == "per_arc":
+        p = np.random.default_rng(3).uniform(0.0, 0.4, ba_arrays.n_arcs)
+    kwargs = {"n_runs": n_runs, "count_hits": True}
+    ref = run_independent_cascade(ba_arrays, [5, 17], p, rng=12, **kwargs)
+    monkeypatch.setattr(classic, "_BLOCK", 1)
+    monkeypatch.setattr(classic, "_MAX_BLOCK", 1)
+    tiny = run_independent_cascade(ba_arrays, [5, 17], p, rng=12, **kwargs)
+    _assert_same_result(ref, tiny)
+    assert ref.sizes.max() > 20  # real cascades, which needed many blocks
+
+
+@pytest.mark.parametrize("p", [0.08, "per_arc"])
+def test_ic_calls_with_one_generator_read_one_stream(ba_arrays, p):
+    # k one-run calls with a Generator read its uniforms without gaps, as one
+    # k-run call with a fresh copy of it does, however calls with other
+    # generators, graphs and seeds are interleaved.
+    if p == "per_arc":
+        p = np.random.default_rng(3).uniform(0.0, 0.3, ba_arrays.n_arcs)
+    other_graph = from_networkx(nx.path_graph(30), rng=0)
+    gen, other = np.random.default_rng(5), np.random.default_rng(6)
+    loop = []
+    for _ in range(60):
+        loop.append(run_independent_cascade(ba_arrays, [5, 17], p, rng=gen).sizes[0])
+        run_independent_cascade(ba_arrays, [1], 0.5, rng=other)
+        run_independent_cascade(other_graph, [0], 0.5, rng=other)
+        run_independent_cascade(ba_arrays, [2], 0.2, n_runs=3, rng=9)
+    batch = run_independent_cascade(ba_arrays, [5, 17], p, n_runs=60, rng=np.random.default_rng(5))
+    np.testing.assert_array_equal(loop, batch.sizes)
+    assert len(set(loop)) > 5
+
+
+def test_ic_same_seed_same_result_whatever_ran_before(ba_arrays):
+    ref = run_independent_cascade(ba_arrays, [3, 8], 0.2, n_runs=30, count_hits=True, rng=4)
+    for n_runs in (1, 500):  # advance the work space's epochs, on this graph and others
+        run_independent_cascade(ba_arrays, [0], 1.0, n_runs=n_runs, rng=1)
+        run_independent_cascade(from_networkx(nx.path_graph(9), rng=0), [0], 1.0, rng=1)
+    again = run_independent_cascade(ba_arrays, [3, 8], 0.2, n_runs=30, count_hits=True, rng=4)
+    _assert_same_result(ref, again)
+    other = run_independent_cascade(ba_arrays, [3, 8], 0.2, n_runs=30, count_hits=True, rng=5)
+    assert not np.array_equal(ref.sizes, other.sizes)
+
+
+def test_ic_stamps_survive_the_epoch_counter_wrapping(ba_arrays):
+    from smmsim import _ic_kernel
+
+    ref = run_independent_cascade(ba_arrays, [3, 8], 0.2, n_runs=30, count_hits=True, rng=4)
+    ws = classic._workspace(ba_arrays)
+    # Epochs run up to 2**31 - 2; then the stamps are zeroed and epochs restart at 1.
+    ws.state[_ic_kernel.EPOCH] = 2**31 - 10
+    run_independent_cascade(ba_arrays, [0], 1.0, rng=0)  # every node stamped 2**31 - 9
+    wrapped = run_independent_cascade(ba_arrays, [3, 8], 0.2, n_runs=30, count_hits=True, rng=4)
+    _assert_same_result(ref, wrapped)
+    assert 1 <= ws.state[_ic_kernel.EPOCH] <= 30
+
+
+def test_ic_threads_get_their_own_work_spaces(ba_arrays):
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = [(seed, p) for seed in range(12) for p in (0.05, 0.2, 0.5)]
+
+    def one(job):
+        seed, p = job
+        res = run_independent_cascade(ba_arrays, [seed, 40], p, n_runs=200, rng=seed)
+        gen = np.random.default_rng(seed)
+        loop = [run_independent_cascade(ba_arrays, [seed], p, rng=gen).sizes[0] for _ in range(50)]
+        return res.sizes.tolist(), res.order.tolist(), loop
+
+    serial = [one(job) for job in jobs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        threaded = list(pool.map(one, jobs))
+    assert threaded == serial
+
+
+def test_ic_work_space_is_dropped_with_its_graph():
+    import gc
+    import weakref
+
+    g = from_networkx(nx.path_graph(50), rng=0)
+    run_independent_cascade(g, [0], 0.5, rng=np.random.default_rng(0))
+    ws = weakref.ref(classic._workspace(g))
+    assert ws() is not None
+    del g
+    gc.collect()
+    assert ws() is None
+
+
+def test_ic_result_tree_is_aligned_with_activation_order(ba_arrays):
+    res = run_independent_cascade(ba_arrays, [9, 4, 9, 4, 31], 0.25, n_runs=3, rng=2)
+    order, parent, depth = res.order, res.parent, res.depth
+    assert order.dtype == parent.dtype == depth.dtype == np.int32
+    assert len(order) == len(parent) == len(depth) == res.sizes[-1]
+    assert order[:3].tolist() == [9, 4, 31]  # seeds first, as given, repeats dropped
+    assert (parent[:3] == -1).all() and (depth[:3] == 0).all()
+    assert len(set(order.tolist())) == len(order)
+    place = {v: i for i, v in enumerate(order.tolist())}
+    for i in range(3, len(order)):
+        u, v = int(parent[i]), int(order[i])
+        assert place[u] < i and depth[i] == depth[place[u]] + 1
+        assert v in ba_arrays.indices[ba_arrays.indptr[u] : ba_arrays.indptr[u + 1]]
+    assert res.last_tree() == dict(zip(order.tolist(), parent.tolist(), strict=True))
+    assert res.sizes[-1] > 10
+
+
+def test_ic_zero_probability_after_a_full_cascade_keeps_only_the_seeds(ba_arrays):
+    assert run_independent_cascade(ba_arrays, [0], 1.0, rng=0).sizes[0] == ba_arrays.n_nodes
+    res = run_independent_cascade(ba_arrays, np.array([7, 7, 2], np.int32), 0.0, rng=0)
+    assert res.sizes.tolist() == [2] and res.order.tolist() == [7, 2]
+    assert res.edge_checks == 0
+
+
+@pytest.mark.parametrize("bad", [-1, 400, 2**40])
+def test_run_independent_cascade_rejects_seed_positions_outside_the_graph(ba_arrays, bad):
+    before = run_independent_cascade(ba_arrays, [3], 0.5, n_runs=5, rng=0)
+    with pytest.raises(ValueError, match=rf"`seed_nodes` holds position {bad} outside 0\.\.399"):
+        run_independent_cascade(ba_arrays, np.array([3, bad], np.int64), 0.5, rng=0)
+    after = run_independent_cascade(ba_arrays, [3], 0.5, n_runs=5, rng=0)
+    _assert_same_result(before, after)
 
 
 # ---------------------------------------------------------------------------
