@@ -298,6 +298,10 @@ def run_marketing(
 
     lo = np.zeros(n_items, np.int64)
     hi = np.zeros(n_items, np.int64)
+    log_miss_item = np.zeros(n_items)
+    for k in range(n_items):
+        if 0.0 < p_max[k] < 1.0:
+            log_miss_item[k] = np.log1p(-p_max[k])
     # this step's counts; the hot loop writes here, never to the growing `stats`
     acc = np.zeros((n_items, N_FIELDS), np.int64)
     t_last = 0
@@ -417,12 +421,17 @@ def run_marketing(
                         # Engagement: candidates at rate q = p_max * fade (geometric
                         # skips), each kept with its own chance / q (thinning): every
                         # tie engages independently with exactly its own chance.
-                        fade = np.exp(-decay[k] * (t - b)) if decay[k] > 0.0 and t > b else 1.0
-                        q = p_max[k] * fade
+                        if decay[k] > 0.0 and t > b:
+                            fade = np.exp(-decay[k] * (t - b))
+                            q = p_max[k] * fade
+                            log_miss = np.log1p(-q) if q < 1.0 else 0.0
+                        else:  # no decay: the item's own rate
+                            fade = 1.0
+                            q = p_max[k]
+                            log_miss = log_miss_item[k]
                         if q <= 0.0:
                             a = a_end
                         else:
-                            log_miss = np.log1p(-q) if q < 1.0 else 0.0
                             a += _skip(key, _counter(a, k, _START), log_miss)
                         continue
                     lo[k] = hi[k]

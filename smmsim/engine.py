@@ -35,7 +35,7 @@ import pandas as pd
 from . import _engine_kernel as K
 from ._rng import as_generator
 from .graphs import SocialGraph, build_graph
-from .planning import plan_run
+from .planning import plan_draws, plan_run
 from .population import Population, build_population
 from .scenario import ScenarioConfig
 
@@ -270,7 +270,13 @@ def simulate(cfg: ScenarioConfig | None = None, *, rng=None, world: World | None
     world = world if world is not None else world_for(cfg)
     # the kernel's key first, so that planning never shifts the dynamics' draws
     key = np.uint64(rng.integers(0, 2**63, dtype=np.int64))
-    plan = plan_run(cfg, world, rng)
+    last = world.cache.get("last_plan")
+    if last is not None and last[0] is cfg:
+        plan = last[1]  # the same config again and its plan draws nothing: reuse it
+    else:
+        plan = plan_run(cfg, world, rng)
+        if not plan_draws(cfg):
+            world.cache["last_plan"] = (cfg, plan)
     run = _run_plan(cfg, world, plan, key, seed, n_events=None)
     if cfg.crisis.enabled:
         # the same run without the crisis: same key, same campaign events

@@ -20,7 +20,7 @@ import numpy as np
 from . import _engine_kernel as K
 from .population import ROLE_CODE
 
-__all__ = ["Item", "Plan", "plan_run", "effective_arc_probabilities"]
+__all__ = ["Item", "Plan", "plan_run", "plan_draws", "effective_arc_probabilities"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,7 +47,10 @@ class Events:
     origin: list = field(default_factory=list)
     trust: list = field(default_factory=list)
 
+    _arrays: dict = field(default_factory=dict, repr=False)
+
     def add(self, steps, item, nodes, kind, origin, trust):
+        self._arrays.clear()
         nodes = np.asarray(nodes, np.int64)
         self.step.append(np.broadcast_to(np.asarray(steps, np.int64), nodes.shape))
         self.item.append(np.full(len(nodes), item, np.int64))
@@ -57,11 +60,15 @@ class Events:
         self.trust.append(np.full(len(nodes), float(trust)))
 
     def arrays(self, limit=None) -> dict:
+        """The events as flat arrays (the first ``limit`` of them), memoized."""
+        if limit in self._arrays:
+            return self._arrays[limit]
+
         def cat(parts, dtype):
             arr = np.concatenate(parts).astype(dtype) if parts else np.empty(0, dtype)
             return arr if limit is None else arr[:limit]
 
-        return {
+        out = self._arrays[limit] = {
             "step": cat(self.step, np.int64),
             "item": cat(self.item, np.int64),
             "node": cat(self.node, np.int64),
@@ -69,6 +76,7 @@ class Events:
             "origin": cat(self.origin, np.int64),
             "trust": cat(self.trust, np.float64),
         }
+        return out
 
     def __len__(self):
         return int(sum(len(a) for a in self.node))
@@ -85,6 +93,23 @@ class Plan:
     review_items: tuple
     crisis_items: tuple
     params: dict
+
+
+def plan_draws(cfg) -> bool:
+    """Whether planning ``cfg`` draws random numbers (ad targets, who posts, ...).
+
+    Seed choices do not count: they are made once per graph (see
+    :func:`_selection_rng`). A plan that draws nothing is the same for every
+    replicate and can be reused.
+    """
+    L = cfg.campaign.levers
+    return bool(
+        L.broadcast_ads.n_impressions
+        or L.targeted_ads.n_impressions
+        or L.employee_advocacy.spend > 0
+        or L.outreach.spend > 0
+        or cfg.crisis.enabled
+    )
 
 
 def plan_run(cfg, world, rng) -> Plan:
