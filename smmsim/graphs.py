@@ -291,7 +291,10 @@ def build_graph(cfg: GraphConfig | None = None, *, rng=None) -> SocialGraph:
     if cfg.model == "snap":
         from .realdata import load_snap_edgelist
 
-        src, dst, ids = load_snap_edgelist(cfg.path, return_arrays=True)
+        try:
+            src, dst, ids = load_snap_edgelist(cfg.path, return_arrays=True)
+        except FileNotFoundError:
+            raise FileNotFoundError(f"`graph.path` edge list not found: {cfg.path!r}.") from None
         n = len(ids)
         segment = rng.integers(cfg.n_segments, size=n).astype(np.int16)
         directed = cfg.directed

@@ -278,3 +278,8 @@ def test_sort_based_unique_equals_numpy_unique():
         np.testing.assert_array_equal(ids, want_ids)
         np.testing.assert_array_equal(inverse, want_inverse)
         assert inverse.dtype == want_inverse.dtype
+
+
+def test_missing_snap_path_names_the_field(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"`graph\.path`.*nowhere\.txt"):
+        build_graph(GraphConfig(model="snap", path=str(tmp_path / "nowhere.txt")), rng=0)
