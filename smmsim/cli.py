@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
         register_sweep = None
     if register_sweep is not None:
         register_sweep(sub)
+    from ._cli_report import register as register_report
+
+    register_report(sub)
     return parser
 
 

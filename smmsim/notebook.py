@@ -1,0 +1,936 @@
+"""Plotting and table helpers for the teaching notebooks.
+
+Every function takes the tidy tables that :mod:`smmsim.engine`,
+:mod:`smmsim.experiments`, :mod:`smmsim.classic` and :mod:`smmsim.realdata`
+return and gives back a :class:`matplotlib.figure.Figure` or a
+:class:`pandas.DataFrame`. No model logic lives here: the helpers sum,
+average, label and draw.
+
+Figures are made through pyplot (so that Jupyter's inline display is set up)
+and closed at once: a notebook cell that ends with one shows it exactly once,
+and nothing piles up in pyplot. Save one with ``fig.savefig("name.png")``.
+
+Examples
+--------
+>>> from smmsim.engine import simulate_replicates
+>>> from smmsim.scenario import ScenarioConfig
+>>> cfg = ScenarioConfig.from_dict({"graph": {"n_nodes": 300}})
+>>> summary, steps = simulate_replicates(cfg, n_replicates=3, rng=1)
+>>> fig = plot_steps(steps, ["website_sessions", "conversions"])
+>>> len(fig.axes)
+2
+>>> metric_families_table(summary)["family"].unique().tolist()
+['Website traffic', 'Return on investment', 'Customer responsiveness', 'Reach / virality']
+"""
+
+from __future__ import annotations
+
+import functools
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+
+__all__ = [
+    "METRIC_LABELS",
+    "METRIC_FAMILIES",
+    "step_totals",
+    "plot_steps",
+    "plot_impressions_by_origin",
+    "metric_families_table",
+    "plot_money",
+    "plot_mean_ci",
+    "plot_seed_choices",
+    "plot_delay_curve",
+    "plot_adoption_curves",
+    "plot_ecdfs",
+]
+
+# ---------------------------------------------------------------------------
+# Names, units and colours
+
+METRIC_LABELS = {
+    # per step (Run.steps_frame) and per run (Run.summary)
+    "website_sessions": "Website sessions (visits)",
+    "sessions_paid": "Website sessions from paid media",
+    "sessions_owned": "Website sessions from owned media",
+    "sessions_earned": "Website sessions from earned media",
+    "conversions": "Conversions (purchases)",
+    "revenue": "Revenue ($)",
+    "gross_profit": "Gross profit ($)",
+    "cost": "Cost ($)",
+    "roi": "ROI: (gross profit - cost) / cost",
+    "cost_per_acquisition": "Cost per acquisition ($ per purchase)",
+    "earned_media_value": "Earned media value ($ at the ad CPM)",
+    "responsiveness": "Customers who posted (people)",
+    "reviews_positive": "Positive reviews",
+    "reviews_negative": "Negative reviews",
+    "sentiment": "Sentiment (share of positive impressions)",
+    "reach": "Reach (people exposed)",
+    "new_reach": "Newly reached people",
+    "impressions": "Impressions",
+    "impressions_paid": "Paid impressions",
+    "impressions_owned": "Owned impressions",
+    "impressions_earned": "Earned impressions",
+    "engagements": "Engagements",
+    "shares": "Shares (people who passed it on)",
+    "virality_rate": "Virality rate (shares / reach)",
+    "amplification": "Amplification (shares per seed post)",
+    "cascade_depth": "Cascade depth (generations)",
+    "structural_virality": "Structural virality (mean distance)",
+    "referrals": "Referred purchases",
+    # crisis (experiments.correction_delay_curve)
+    "lost_sales": "Lost sales (purchases)",
+    "lost_revenue": "Lost revenue ($)",
+    "intent_loss": "Drop in mean purchase interest (percentage points)",
+    "negative_reach": "People who saw the claim",
+    "correction_reach": "People who saw the correction",
+    "misinformed": "People who engaged with the claim",
+    # classic models and real cascades
+    "fraction": "Share of people who adopted",
+    "size": "Cascade size (tweets)",
+    "depth": "Depth (longest reply chain)",
+    "breadth": "Breadth (most tweets at one depth)",
+}
+"""Human-readable axis labels (with units) of the metric columns."""
+
+METRIC_FAMILIES = {
+    "Website traffic": (
+        ("website_sessions", "visits to the brand's website"),
+        ("sessions_paid", "... after seeing an ad"),
+        ("sessions_owned", "... after a post on the brand's own channels"),
+        ("sessions_earned", "... after a share or a review by a person"),
+    ),
+    "Return on investment": (
+        ("conversions", "purchases"),
+        ("revenue", "purchases x price"),
+        ("cost", "money spent on all levers"),
+        ("gross_profit", "revenue x margin"),
+        ("roi", "(gross profit - cost) / cost"),
+        ("cost_per_acquisition", "cost / purchases"),
+        ("earned_media_value", "earned impressions priced at the ad CPM"),
+    ),
+    "Customer responsiveness": (
+        ("responsiveness", "customers who posted (shared or reviewed)"),
+        ("reviews_positive", "positive reviews by buyers"),
+        ("reviews_negative", "negative reviews by buyers"),
+        ("sentiment", "positive share of people's posts seen"),
+    ),
+    "Reach / virality": (
+        ("reach", "unique people exposed to the brand's content"),
+        ("impressions_paid", "exposures bought (ads, influencers)"),
+        ("impressions_owned", "exposures from the brand's own channels"),
+        ("impressions_earned", "exposures from people's shares and reviews"),
+        ("shares", "people who passed the content on"),
+        ("virality_rate", "shares / reach"),
+        ("amplification", "shares by people per post the brand made"),
+        ("cascade_depth", "longest chain of shares"),
+        ("structural_virality", "mean distance in the cascade tree"),
+    ),
+}
+"""The four metric families of social media marketing: metric -> meaning."""
+
+ORIGIN_COLORS = {"paid": "#4C72B0", "owned": "#DD8452", "earned": "#55A868"}
+KIND_COLORS = {
+    "brand": "#4C72B0",
+    "review_positive": "#55A868",
+    "review_negative": "#8C8C8C",
+    "claim": "#C44E52",
+    "correction": "#8172B3",
+}
+_PERCENT = {"roi", "virality_rate", "sentiment", "intent_loss"}
+_STYLE = {
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "grid.color": "#E5E5E5",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 10.5,
+    "font.size": 10.5,
+    "legend.frameon": False,
+    "axes.prop_cycle": mpl.cycler(
+        color=["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3"]
+    ),
+}
+_DPI = 110
+
+
+def _styled(func):
+    """Draw under the module's style, whatever the caller's rcParams."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with mpl.rc_context(_STYLE):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _new_figure(figsize) -> Figure:
+    # pyplot loads the backend, which sets up Jupyter's inline display of figures;
+    # closing leaves the figure to the caller (shown once, when a cell returns it)
+    fig = plt.figure(figsize=figsize, dpi=_DPI, layout="constrained")
+    plt.close(fig)
+    return fig
+
+
+def _figure(n_panels: int, *, ncols: int = 2, panel=(5.0, 3.4), title=None):
+    ncols = max(1, min(ncols, n_panels))
+    nrows = -(-n_panels // ncols)
+    fig = _new_figure((panel[0] * ncols, panel[1] * nrows + 0.4))
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax in axes[n_panels:]:
+        ax.set_visible(False)
+    if title:
+        fig.suptitle(title, fontsize=13, fontweight="bold")
+    return fig, list(axes[:n_panels])
+
+
+def _label(metric: str) -> str:
+    return METRIC_LABELS.get(metric, metric.replace("_", " ").capitalize())
+
+
+def _format_axis(axis, metric: str) -> None:
+    if metric == "intent_loss":  # a drop in a probability: percentage points, no % sign
+        axis.set_major_formatter(FuncFormatter(lambda x, _p: f"{100 * x:.2g}"))
+    elif metric in _PERCENT:
+        axis.set_major_formatter(PercentFormatter(1.0, decimals=None, symbol="%"))
+    else:
+        axis.set_major_formatter(FuncFormatter(_thousands))
+
+
+def _caption(fig, text: str) -> None:
+    """A small grey note under the panels (laid out by constrained layout)."""
+    fig.supxlabel(text, fontsize=9, color="#555555")
+
+
+def _zero_floor(ax, values) -> None:
+    """Start the y axis at 0 when every value is >= 0, so sizes are not exaggerated."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    if len(values) and values.min() >= 0:
+        ax.set_ylim(bottom=0)
+
+
+def _thousands(x, _pos=None) -> str:
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:g}"
+
+
+def _check_columns(table: pd.DataFrame, columns, what: str = "table") -> None:
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"`{what}` must be a pandas DataFrame; got {type(table).__name__}.")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(f"`{what}` lacks column(s) {missing}; it has {list(table.columns)}.")
+
+
+def _as_list(value) -> list:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _mean_ci(table: pd.DataFrame, by: list, metric: str, z: float = 1.959964) -> pd.DataFrame:
+    """Mean and normal-approximation 95% CI of ``metric`` per group (NaN groups kept)."""
+    g = table.groupby(by, dropna=False, sort=True)[metric]
+    out = g.agg(n="count", mean="mean", sd="std").reset_index()
+    half = z * out["sd"].fillna(0.0) / np.sqrt(out["n"].clip(lower=1))
+    out["ci_low"] = out["mean"] - half
+    out["ci_high"] = out["mean"] + half
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Per-step tables (analytics-report style)
+
+
+def step_totals(steps, metrics=None, *, by=None, kinds=None, cumulative=False) -> pd.DataFrame:
+    """Per-replicate, per-step totals over content items, with every step present.
+
+    A run stops early once nothing moves, so replicates can have different
+    numbers of steps; missing steps count as 0 here (or keep the last total
+    with ``cumulative=True``), so means over replicates are taken over all of
+    them.
+
+    Parameters
+    ----------
+    steps : pandas.DataFrame
+        A per-step table: :meth:`smmsim.engine.Run.steps_frame` (one run) or
+        the second table of :func:`smmsim.engine.simulate_replicates` (with a
+        ``replicate`` column).
+    metrics : str or list of str, optional
+        Per-step count columns to total (default: every numeric column except
+        ``reach``, which is already cumulative per item).
+    by : {None, "kind", "item"}, default None
+        Keep items apart by their kind (brand, claim, correction, ...) or name.
+    kinds : str or list of str, optional
+        Only these kinds of item (e.g. ``"brand"``).
+    cumulative : bool, default False
+        Running totals over steps instead of per-step counts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``replicate``, ``step``, the ``by`` column if any, then the metrics.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing or ``by`` is not one of the choices.
+
+    Examples
+    --------
+    >>> steps = pd.DataFrame({"replicate": [0, 0, 1], "step": [0, 1, 0],
+    ...                       "item": ["post"] * 3, "kind": ["brand"] * 3,
+    ...                       "website_sessions": [3, 1, 5]})
+    >>> step_totals(steps, "website_sessions", cumulative=True)["website_sessions"].tolist()
+    [3, 4, 5, 5]
+    """
+    if by not in (None, "kind", "item"):
+        raise ValueError(f"`by` must be None, 'kind' or 'item'; got {by!r}.")
+    _check_columns(steps, ["step", "item", "kind"], "steps")
+    if metrics is None:
+        skip = {"replicate", "step", "reach"}
+        metrics = [
+            c for c in steps.columns if c not in skip and pd.api.types.is_numeric_dtype(steps[c])
+        ]
+    metrics = _as_list(metrics)
+    _check_columns(steps, metrics, "steps")
+    frame = steps if "replicate" in steps.columns else steps.assign(replicate=0)
+    if kinds is not None:
+        frame = frame[frame["kind"].isin(_as_list(kinds))]
+    keys = ["replicate", "step"] + ([by] if by else [])
+    totals = frame.groupby(keys, sort=True)[metrics].sum()
+    # every replicate x step (x group) present, so that means cover all replicates
+    levels = [
+        np.unique(steps["replicate"]) if "replicate" in steps.columns else np.array([0]),
+        np.arange(int(steps["step"].max()) + 1 if len(steps) else 0),
+    ]
+    if by:
+        levels.append(pd.unique(frame[by]))
+    full = pd.MultiIndex.from_product(levels, names=keys)
+    totals = totals.reindex(full, fill_value=0)
+    if cumulative:
+        group = ["replicate"] + ([by] if by else [])
+        totals = totals.groupby(level=group, sort=False).cumsum()
+    return totals.reset_index()
+
+
+@_styled
+def plot_steps(
+    steps,
+    metrics=("website_sessions", "conversions"),
+    *,
+    by=None,
+    kinds=None,
+    cumulative=False,
+    ncols=2,
+    title=None,
+) -> Figure:
+    """Metrics per step, averaged over replicates, with a 95% band.
+
+    Parameters
+    ----------
+    steps : pandas.DataFrame
+        A per-step table (see :func:`step_totals`).
+    metrics : str or list of str, default ("website_sessions", "conversions")
+        One panel each.
+    by : {None, "kind", "item"}, default None
+        One line per kind (or item) of content instead of their total.
+    kinds : str or list of str, optional
+        Only these kinds of item.
+    cumulative : bool, default False
+        Running totals instead of per-step counts.
+    ncols : int >= 1, default 2
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    metrics = _as_list(metrics)
+    totals = step_totals(steps, metrics, by=by, kinds=kinds, cumulative=cumulative)
+    n_rep = totals["replicate"].nunique()
+    fig, axes = _figure(len(metrics), ncols=ncols, title=title)
+    groups = [None] if by is None else list(pd.unique(totals[by]))
+    handles = []
+    for ax, metric in zip(axes, metrics):
+        for group in groups:
+            part = totals if group is None else totals[totals[by] == group]
+            stats = _mean_ci(part, ["step"], metric)
+            color = KIND_COLORS.get(group) if by == "kind" else None
+            label = None if group is None else str(group).replace("_", " ")
+            (line,) = ax.plot(stats["step"], stats["mean"], lw=2, color=color, label=label)
+            if ax is axes[0]:
+                handles.append(line)
+            if n_rep > 1:
+                ax.fill_between(
+                    stats["step"],
+                    stats["ci_low"].clip(lower=0),
+                    stats["ci_high"],
+                    color=line.get_color(),
+                    alpha=0.2,
+                    lw=0,
+                )
+        prefix = "Cumulative " if cumulative else ""
+        name = _label(metric)
+        ax.set_title(prefix + (name[0].lower() + name[1:] if prefix else name))
+        ax.set_xlabel("Time step")
+        ax.set_ylabel("total so far" if cumulative else "per step")
+        ax.set_ylim(bottom=0)
+        ax.set_xlim(0, max(1, int(totals["step"].max())))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _format_axis(ax.yaxis, metric)
+    if by is not None:
+        fig.legend(
+            handles=handles,
+            title=f"content ({by})",
+            loc="outside lower center",
+            ncols=min(len(handles), 5),
+        )
+    if n_rep > 1:
+        _caption(fig, f"Lines: mean over {n_rep} replicates; bands: 95% confidence interval")
+    return fig
+
+
+@_styled
+def plot_impressions_by_origin(steps, *, kinds=None, title=None) -> Figure:
+    """Impressions per step split into paid, owned and earned media.
+
+    Left: mean impressions per step, stacked by origin. Right: mean total per
+    origin over the run, with its share of all impressions.
+
+    Parameters
+    ----------
+    steps : pandas.DataFrame
+        A per-step table with ``impressions_paid``, ``impressions_owned`` and
+        ``impressions_earned`` (see :func:`step_totals`).
+    kinds : str or list of str, optional
+        Only these kinds of item (default: all the campaign's content).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    cols = [f"impressions_{o}" for o in ORIGIN_COLORS]
+    totals = step_totals(steps, cols, kinds=kinds)
+    mean = totals.groupby("step")[cols].mean()
+    fig = _new_figure((11, 3.9))
+    ax, bx = fig.subplots(1, 2, width_ratios=[2.2, 1])
+    ax.stackplot(
+        mean.index,
+        *(mean[c] for c in cols),
+        labels=[o.capitalize() for o in ORIGIN_COLORS],
+        colors=list(ORIGIN_COLORS.values()),
+        alpha=0.85,
+    )
+    ax.set_title("Impressions per step, by media type")
+    ax.set_xlabel("Time step")
+    ax.set_ylabel("impressions per step")
+    ax.set_xlim(0, max(1, int(mean.index.max())))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    ax.legend(loc="upper right")
+    per_run = totals.groupby("replicate")[cols].sum().mean()
+    share = per_run / max(per_run.sum(), 1)
+    names = [o.capitalize() for o in ORIGIN_COLORS]
+    bars = bx.barh(names[::-1], per_run.to_numpy()[::-1], color=list(ORIGIN_COLORS.values())[::-1])
+    for bar, value, s in zip(bars, per_run.to_numpy()[::-1], share.to_numpy()[::-1]):
+        bx.text(
+            bar.get_width(),
+            bar.get_y() + bar.get_height() / 2,
+            f"  {value:,.0f} ({s:.0%})",
+            va="center",
+            fontsize=9.5,
+        )
+    bx.set_title("Total over the run")
+    bx.set_xlabel("impressions")
+    bx.set_xlim(0, per_run.max() * 1.45 if per_run.max() > 0 else 1)
+    bx.xaxis.set_major_formatter(FuncFormatter(_thousands))
+    bx.grid(axis="y", visible=False)
+    if title:
+        fig.suptitle(title, fontsize=13, fontweight="bold")
+    n_rep = totals["replicate"].nunique()
+    if n_rep > 1:
+        _caption(fig, f"Means over {n_rep} replicates")
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# The four metric families
+
+
+def metric_families_table(summary, *, formatted=True) -> pd.DataFrame:
+    """The run summary grouped into the four metric families of SMM.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame or dict
+        One row per replicate (the first table of
+        :func:`smmsim.engine.simulate_replicates`) or one run's
+        :meth:`~smmsim.engine.Run.summary`.
+    formatted : bool, default True
+        Return readable text (thousands separators, percentages, the 95%
+        confidence interval as one column) instead of numbers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per metric. Formatted: indexed by ``metric``, with columns
+        ``family``, ``meaning``, ``mean`` and ``95% CI`` (text). Otherwise
+        columns ``family``, ``metric``, ``meaning``, ``n``, ``mean``,
+        ``ci_low``, ``ci_high`` (numbers). Metrics missing from ``summary``
+        are left out.
+    """
+    if isinstance(summary, dict):
+        summary = pd.DataFrame([summary])
+    if not isinstance(summary, pd.DataFrame):
+        raise TypeError(f"`summary` must be a DataFrame or dict; got {type(summary).__name__}.")
+    rows = []
+    for family, metrics in METRIC_FAMILIES.items():
+        for metric, meaning in metrics:
+            if metric not in summary.columns:
+                continue
+            values = pd.to_numeric(summary[metric], errors="coerce").dropna()
+            n = len(values)
+            mean = float(values.mean()) if n else float("nan")
+            half = 1.959964 * float(values.std(ddof=1)) / np.sqrt(n) if n > 1 else float("nan")
+            rows.append(
+                {
+                    "family": family,
+                    "metric": metric,
+                    "meaning": meaning,
+                    "n": n,
+                    "mean": mean,
+                    "ci_low": mean - half,
+                    "ci_high": mean + half,
+                }
+            )
+    table = pd.DataFrame(rows)
+    if not formatted:
+        return table
+
+    def fmt(metric, x):
+        if not np.isfinite(x):
+            return "n/a"
+        if metric in _PERCENT:
+            return f"{x:.1%}"
+        if metric in ("revenue", "cost", "gross_profit", "earned_media_value"):
+            return f"${x:,.0f}"
+        if metric == "cost_per_acquisition":
+            return f"${x:,.2f}"
+        return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.2f}"
+
+    return pd.DataFrame(
+        {
+            "family": table["family"].to_numpy(),
+            "meaning": table["meaning"].to_numpy(),
+            "mean": [fmt(m, x) for m, x in zip(table["metric"], table["mean"])],
+            "95% CI": [
+                "n/a" if not np.isfinite(lo) else f"{fmt(m, lo)} to {fmt(m, hi)}"
+                for m, lo, hi in zip(table["metric"], table["ci_low"], table["ci_high"])
+            ],
+        },
+        index=pd.Index(table["metric"], name="metric"),
+    )
+
+
+@_styled
+def plot_money(summary, *, title=None) -> Figure:
+    """Where the money went and what came back: cost by lever vs gross profit.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame or dict
+        Replicate rows (or one run's summary) with ``cost_<lever>``,
+        ``revenue``, ``gross_profit``, ``cost`` and ``roi``.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One stacked bar of mean cost by lever next to bars of mean revenue and
+        gross profit; the title states the mean ROI and cost per acquisition.
+    """
+    if isinstance(summary, dict):
+        summary = pd.DataFrame([summary])
+    _check_columns(summary, ["revenue", "gross_profit", "cost", "roi"], "summary")
+    levers = [c for c in summary.columns if c.startswith("cost_") and c != "cost_per_acquisition"]
+    mean = summary[[*levers, "revenue", "gross_profit", "cost"]].mean()
+    fig = _new_figure((9, 4.2))
+    ax = fig.subplots()
+    bottom = 0.0
+    colors = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, col in enumerate(c for c in levers if mean[c] > 0):
+        ax.bar(
+            "Cost",
+            mean[col],
+            bottom=bottom,
+            color=colors[i % len(colors)],
+            label=col.removeprefix("cost_").replace("_", " "),
+            width=0.6,
+        )
+        bottom += mean[col]
+    ax.bar("Revenue", mean["revenue"], color="#C8C8C8", width=0.6)
+    ax.bar("Gross profit", mean["gross_profit"], color="#4D4D4D", width=0.6)
+    if bottom > 0:
+        ax.axhline(bottom, color="black", ls="--", lw=1)
+        ax.annotate(
+            "break-even: gross profit = cost",
+            (2.3, bottom),
+            ha="right",
+            va="bottom",
+            xytext=(0, 3),
+            textcoords="offset points",
+            fontsize=9,
+        )
+    for x, value in zip(
+        ["Cost", "Revenue", "Gross profit"], [bottom, mean["revenue"], mean["gross_profit"]]
+    ):
+        ax.annotate(
+            f"${value:,.0f}",
+            (x, value),
+            ha="center",
+            va="bottom",
+            xytext=(0, 3),
+            textcoords="offset points",
+            fontweight="bold",
+        )
+    ax.set_ylabel("dollars (mean per campaign)")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: f"${x:,.0f}"))
+    ax.set_ylim(0, max(bottom, mean["revenue"], 1) * 1.15)
+    ax.grid(axis="x", visible=False)
+    if bottom > 0:
+        ax.legend(title="cost by lever", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    roi = pd.to_numeric(summary["roi"], errors="coerce").mean()
+    cpa = pd.to_numeric(summary.get("cost_per_acquisition"), errors="coerce")
+    parts = [f"ROI {roi:+.0%}" if np.isfinite(roi) else "ROI n/a (nothing spent)"]
+    if cpa is not None and np.isfinite(cpa.mean()):
+        parts.append(f"cost per acquisition ${cpa.mean():,.2f}")
+    ax.set_title(title or "Money in, money out: " + ", ".join(parts))
+    if len(summary) > 1:
+        _caption(fig, f"Means over {len(summary)} replicates; gross profit = revenue x margin")
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# Comparisons with confidence intervals
+
+
+@_styled
+def plot_mean_ci(
+    table, x, metrics, *, hue=None, ncols=2, logx=False, title=None, xlabel=None
+) -> Figure:
+    """Mean and 95% confidence interval of metrics against ``x``, one panel each.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Replicate rows, e.g. from :func:`smmsim.experiments.compare` with a
+        column for the varied parameter.
+    x : str
+        Column on the horizontal axis (numbers or categories).
+    metrics : str or list of str
+        One panel per metric.
+    hue : str, optional
+        One line per value of this column (e.g. the seeding method).
+    ncols : int >= 1, default 2
+    logx : bool, default False
+    title, xlabel : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    metrics = _as_list(metrics)
+    _check_columns(table, [x, *metrics] + ([hue] if hue else []))
+    fig, axes = _figure(len(metrics), ncols=ncols, title=title)
+    numeric = pd.api.types.is_numeric_dtype(table[x])
+    hues = [None] if hue is None else list(pd.unique(table[hue]))
+    n_rep = int(table.groupby([x] + ([hue] if hue else [])).size().min())
+    for ax, metric in zip(axes, metrics):
+        for i, h in enumerate(hues):
+            part = table if h is None else table[table[hue] == h]
+            stats = _mean_ci(part, [x], metric)
+            if not numeric:  # keep the order of first appearance
+                order = {v: k for k, v in enumerate(pd.unique(table[x]))}
+                stats = stats.sort_values(x, key=lambda s: s.map(order))
+            xs = stats[x].astype(str) if not numeric else stats[x]
+            ax.errorbar(
+                xs,
+                stats["mean"],
+                yerr=[stats["mean"] - stats["ci_low"], stats["ci_high"] - stats["mean"]],
+                marker="o",
+                ms=5,
+                lw=2,
+                capsize=3,
+                label=None if h is None else str(h),
+                zorder=3 + i,
+            )
+        ax.set_title(_label(metric))
+        ax.set_xlabel(xlabel or _label(x))
+        if logx and numeric:
+            ax.set_xscale("log")
+            ticks = np.sort(pd.unique(table[x]))
+            ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+            ax.minorticks_off()
+        _zero_floor(ax, table[metric])
+        _format_axis(ax.yaxis, metric)
+        if hue is not None:
+            ax.legend(title=hue)
+    _caption(fig, f"Points: mean over {n_rep} replicates; bars: 95% confidence interval")
+    return fig
+
+
+@_styled
+def plot_seed_choices(graph, seed_nodes: dict, *, layout_seed: int = 0, title=None) -> Figure:
+    """Draw a (small) graph once per strategy, its seed nodes highlighted.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        A graph small enough to draw (a few hundred nodes).
+    seed_nodes : dict of str -> list
+        Strategy name -> the seed nodes it chose.
+    layout_seed : int, default 0
+        Seed of the spring layout (the same picture every time).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import networkx as nx
+
+    if not isinstance(graph, (nx.Graph, nx.DiGraph)):
+        raise TypeError(f"`graph` must be a networkx graph; got {type(graph).__name__}.")
+    if not seed_nodes:
+        raise ValueError("`seed_nodes` must name at least one strategy; got an empty mapping.")
+    pos = nx.spring_layout(graph, seed=layout_seed, k=1.6 / np.sqrt(max(len(graph), 1)))
+    xy = np.array([pos[v] for v in graph])
+    degree = np.array([d for _, d in graph.degree()], dtype=float)
+    fig, axes = _figure(
+        len(seed_nodes), ncols=min(3, len(seed_nodes)), panel=(4.4, 4.4), title=title
+    )
+    segments = np.array([(pos[u], pos[v]) for u, v in graph.edges()])
+    from matplotlib.collections import LineCollection
+
+    for ax, (name, seeds) in zip(axes, seed_nodes.items()):
+        ax.add_collection(LineCollection(segments, colors="#CCCCCC", linewidths=0.5, zorder=1))
+        ax.scatter(
+            xy[:, 0],
+            xy[:, 1],
+            s=6 + 2.5 * degree,
+            c="#9DB4D3",
+            edgecolors="white",
+            linewidths=0.3,
+            zorder=2,
+        )
+        idx = [list(graph).index(s) for s in seeds]
+        ax.scatter(
+            xy[idx, 0],
+            xy[idx, 1],
+            s=30 + 4 * degree[idx],
+            c="#C44E52",
+            edgecolors="black",
+            linewidths=0.8,
+            zorder=3,
+            label="seed",
+        )
+        ax.set_title(f"{name}: {len(seeds)} seeds")
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+    fig.supxlabel("dot size grows with the number of ties; red: chosen seed nodes", fontsize=9.5)
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# Crisis
+
+
+@_styled
+def plot_delay_curve(curve, metrics=("lost_sales", "intent_loss"), *, title=None) -> Figure:
+    """Crisis damage against the correction delay, and without any correction.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        From :func:`smmsim.experiments.correction_delay_curve`: ``delay``
+        (NaN for the no-correction arm) and the crisis metrics per replicate.
+    metrics : str or list of str, default ("lost_sales", "intent_loss")
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Mean and 95% CI per delay; the no-correction arm as a red dashed
+        line with its band.
+    """
+    metrics = _as_list(metrics)
+    _check_columns(curve, ["delay", *metrics], "curve")
+    fig, axes = _figure(len(metrics), title=title)
+    corrected = curve[curve["delay"].notna()]
+    never = curve[curve["delay"].isna()]
+    n_rep = int(corrected.groupby("delay").size().min()) if len(corrected) else len(never)
+    for ax, metric in zip(axes, metrics):
+        if len(corrected):
+            s = _mean_ci(corrected, ["delay"], metric)
+            ax.errorbar(
+                s["delay"],
+                s["mean"],
+                yerr=[s["mean"] - s["ci_low"], s["ci_high"] - s["mean"]],
+                marker="o",
+                lw=2,
+                capsize=3,
+                label="corrected after delay",
+            )
+        if len(never):
+            m = float(never[metric].mean())
+            half = 1.959964 * float(never[metric].std(ddof=1)) / np.sqrt(len(never))
+            ax.axhline(m, color="#C44E52", ls="--", lw=2, label="never corrected")
+            if np.isfinite(half):
+                ax.axhspan(m - half, m + half, color="#C44E52", alpha=0.12, lw=0)
+        ax.axhline(0, color="black", lw=0.8)
+        ax.set_title(_label(metric))
+        ax.set_xlabel("Correction delay (steps after the claim appears)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _format_axis(ax.yaxis, metric)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside upper center", ncols=len(handles))
+    _caption(
+        fig,
+        "Damage against the same campaign without the crisis. "
+        f"Mean over {n_rep} paired replicates; bars and band: 95% confidence interval",
+    )
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# Validation: classic models and real cascades
+
+
+@_styled
+def plot_adoption_curves(curves, theory=None, *, hue="graph", title=None) -> Figure:
+    """Adoption over time on several networks against a theoretical curve.
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        Rows of :func:`smmsim.classic.bass_network` with a ``hue`` column
+        naming the network (columns ``run``, ``t``, ``fraction``,
+        ``adoption_rate``).
+    theory : pandas.DataFrame, optional
+        Columns ``t`` and ``fraction`` (e.g. :func:`smmsim.classic.bass_mean_field`).
+        Its adoption rate is taken as the slope of ``fraction``.
+    hue : str, default "graph"
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: cumulative share of adopters (mean over runs, band 5-95% of
+        runs). Right: adoption rate per unit time.
+    """
+    _check_columns(curves, [hue, "t", "fraction", "adoption_rate"], "curves")
+    fig, (ax, bx) = _figure(2, title=title)
+    for name in pd.unique(curves[hue]):
+        part = curves[curves[hue] == name]
+        g = part.groupby("t")
+        mean = g["fraction"].mean()
+        (line,) = ax.plot(mean.index, mean, lw=2, label=str(name))
+        if "run" in part and part["run"].nunique() > 1:
+            ax.fill_between(
+                mean.index,
+                g["fraction"].quantile(0.05),
+                g["fraction"].quantile(0.95),
+                color=line.get_color(),
+                alpha=0.15,
+                lw=0,
+            )
+        # smoothed over one unit of time, so that the rate is readable on small graphs
+        dt = float(np.median(np.diff(mean.index))) if len(mean) > 1 else 1.0
+        window = max(1, int(round(1.0 / dt)))
+        rate = g["adoption_rate"].mean().rolling(window, center=True, min_periods=1).mean()
+        bx.plot(rate.index, rate, lw=2, color=line.get_color(), label=str(name))
+    if theory is not None:
+        _check_columns(theory, ["t", "fraction"], "theory")
+        ax.plot(theory["t"], theory["fraction"], "k--", lw=1.8, label="mean-field theory")
+        slope = np.gradient(theory["fraction"].to_numpy(), theory["t"].to_numpy())
+        bx.plot(theory["t"], slope, "k--", lw=1.8, label="mean-field theory")
+    ax.set_title("Cumulative adoption")
+    ax.set_ylabel("share of people who adopted")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylim(0, 1.02)
+    bx.set_title("Adoption rate (smoothed over one time unit)")
+    bx.set_ylabel("share adopting per unit time")
+    bx.yaxis.set_major_formatter(PercentFormatter(1.0))
+    bx.set_ylim(bottom=0)
+    for a in (ax, bx):
+        a.set_xlabel("Time (the unit of p and q, e.g. years)")
+        a.set_xlim(0, float(curves["t"].max()))
+    ax.legend(loc="lower right")
+    n_runs = int(curves.groupby(hue)["run"].nunique().min()) if "run" in curves else 1
+    if n_runs > 1:
+        _caption(fig, f"Lines: mean over {n_runs} runs per network; bands: 90% of the runs")
+    return fig
+
+
+@_styled
+def plot_ecdfs(table, metrics, *, hue="label", logx=(), colors=None, ncols=2, title=None) -> Figure:
+    """Empirical distribution functions of metrics, one line per group.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per observation (e.g. one per cascade from
+        :func:`smmsim.realdata.twitter_cascade_summary`).
+    metrics : str or list of str
+        One panel each.
+    hue : str, default "label"
+    logx : str or iterable of str, default ()
+        Metrics drawn on a log scale.
+    colors : dict, optional
+        Group -> colour.
+    ncols : int >= 1, default 2
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Share of observations at or below each value; the legend gives each
+        group's size and median.
+    """
+    metrics = _as_list(metrics)
+    logx = set(_as_list(logx))
+    _check_columns(table, [hue, *metrics])
+    fig, axes = _figure(len(metrics), ncols=ncols, title=title)
+    for ax, metric in zip(axes, metrics):
+        for name in pd.unique(table[hue]):
+            values = np.sort(table.loc[table[hue] == name, metric].dropna().to_numpy(float))
+            if len(values) == 0:
+                continue
+            frac = np.arange(1, len(values) + 1) / len(values)
+            ax.step(
+                values,
+                frac,
+                where="post",
+                lw=2,
+                color=(colors or {}).get(name),
+                label=f"{name} (n={len(values)}, median {np.median(values):,.3g})",
+            )
+        ax.set_title(_label(metric))
+        ax.set_xlabel("value (log scale)" if metric in logx else "value")
+        ax.set_ylabel("share at or below the value")
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        if metric in logx:
+            ax.set_xscale("log")
+        ax.legend(title=hue, loc="lower right", fontsize=9)
+    return fig

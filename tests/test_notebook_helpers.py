@@ -1,0 +1,291 @@
+"""Plotting and table helpers of :mod:`smmsim.notebook`."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from smmsim import notebook as nbh
+from smmsim.classic import bass_mean_field, bass_network
+from smmsim.engine import simulate, simulate_replicates
+from smmsim.experiments import compare, correction_delay_curve
+from smmsim.scenario import ScenarioConfig
+
+SMALL = {"graph": {"n_nodes": 300}, "steps": 15}
+
+
+@pytest.fixture(scope="module")
+def campaign():
+    cfg = ScenarioConfig.from_dict(
+        {
+            **SMALL,
+            "campaign": {
+                "budget": 200,
+                "levers": {"broadcast_ads": {"spend": 40}, "influencers": {"spend": 100}},
+            },
+        }
+    )
+    return simulate_replicates(cfg, n_replicates=3, rng=1)
+
+
+@pytest.fixture(autouse=True)
+def _no_open_figures():
+    plt.close("all")
+    yield
+    # helpers hand their figure to the caller and leave nothing open in pyplot
+    assert plt.get_fignums() == []
+
+
+def _steps_table():
+    # replicate 1 stopped after one step; "b" is a second item
+    return pd.DataFrame(
+        {
+            "replicate": [0, 0, 0, 0, 1, 1],
+            "step": [0, 0, 1, 1, 0, 0],
+            "item": ["a", "b", "a", "b", "a", "b"],
+            "kind": ["brand", "claim", "brand", "claim", "brand", "claim"],
+            "website_sessions": [3, 1, 2, 0, 5, 2],
+            "reach": [9, 9, 9, 9, 9, 9],
+        }
+    )
+
+
+# ---------------------------------------------------------------------------
+# step_totals
+
+
+def test_step_totals_sums_items_and_fills_missing_steps_with_zero():
+    t = nbh.step_totals(_steps_table(), "website_sessions")
+    assert t[["replicate", "step", "website_sessions"]].values.tolist() == [
+        [0, 0, 4],
+        [0, 1, 2],
+        [1, 0, 7],
+        [1, 1, 0],
+    ]
+
+
+def test_step_totals_cumulative_keeps_the_last_total():
+    t = nbh.step_totals(_steps_table(), "website_sessions", cumulative=True)
+    assert t["website_sessions"].tolist() == [4, 6, 7, 7]
+
+
+def test_step_totals_by_kind_and_kind_filter():
+    t = nbh.step_totals(_steps_table(), "website_sessions", by="kind")
+    claim = t[t["kind"] == "claim"]["website_sessions"].tolist()
+    assert claim == [1, 0, 2, 0]
+    only = nbh.step_totals(_steps_table(), "website_sessions", kinds="brand")
+    assert only["website_sessions"].tolist() == [3, 2, 5, 0]
+
+
+def test_step_totals_default_metrics_skip_cumulative_reach():
+    t = nbh.step_totals(_steps_table())
+    assert "reach" not in t.columns and "website_sessions" in t.columns
+
+
+def test_step_totals_of_one_run_without_replicate_column():
+    run = simulate(ScenarioConfig.from_dict(SMALL), rng=3)
+    t = nbh.step_totals(run.steps_frame(), ["website_sessions", "new_reach"])
+    assert set(t["replicate"]) == {0}
+    assert t["new_reach"].sum() == run.steps_frame()["new_reach"].sum()
+
+
+def test_step_totals_matches_the_run_summary(campaign):
+    summary, steps = campaign
+    t = nbh.step_totals(steps, ["website_sessions", "conversions"])
+    per_rep = t.groupby("replicate")[["website_sessions", "conversions"]].sum()
+    np.testing.assert_array_equal(per_rep["website_sessions"], summary["website_sessions"])
+    np.testing.assert_array_equal(per_rep["conversions"], summary["conversions"])
+
+
+def test_step_totals_rejects_bad_input():
+    with pytest.raises(ValueError, match="`by` must be None, 'kind' or 'item'"):
+        nbh.step_totals(_steps_table(), by="segment")
+    with pytest.raises(ValueError, match=r"`steps` lacks column\(s\) \['nope'\]"):
+        nbh.step_totals(_steps_table(), "nope")
+    with pytest.raises(TypeError, match="`steps` must be a pandas DataFrame"):
+        nbh.step_totals({"step": [0]})
+
+
+# ---------------------------------------------------------------------------
+# Figures
+
+
+def _titles(fig):
+    return [ax.get_title() for ax in fig.axes if ax.get_visible()]
+
+
+def test_plot_steps(campaign):
+    _, steps = campaign
+    fig = nbh.plot_steps(steps, ["website_sessions", "conversions", "shares"], title="T")
+    assert isinstance(fig, Figure)
+    assert _titles(fig) == [
+        "Website sessions (visits)",
+        "Conversions (purchases)",
+        "Shares (people who passed it on)",
+    ]
+    assert fig.axes[0].get_xlabel() == "Time step"
+    assert fig._suptitle.get_text() == "T"
+    assert "3 replicates" in fig._supxlabel.get_text()
+    cum = nbh.plot_steps(steps, "website_sessions", cumulative=True)
+    assert _titles(cum) == ["Cumulative website sessions (visits)"]
+
+
+def test_plot_steps_by_kind_draws_one_line_per_kind():
+    fig = nbh.plot_steps(_steps_table(), "website_sessions", by="kind")
+    assert len(fig.axes[0].get_lines()) == 2
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["brand", "claim"]
+
+
+def test_plot_impressions_by_origin(campaign):
+    summary, steps = campaign
+    fig = nbh.plot_impressions_by_origin(steps)
+    bars = fig.axes[1].patches
+    totals = sorted(b.get_width() for b in bars)
+    means = sorted(summary[[f"impressions_{o}" for o in ("paid", "owned", "earned")]].mean())
+    np.testing.assert_allclose(totals, means)
+
+
+def test_plot_money_states_roi_in_the_title(campaign):
+    summary, _ = campaign
+    fig = nbh.plot_money(summary)
+    roi = summary["roi"].mean()
+    assert f"ROI {roi:+.0%}" in fig.axes[0].get_title()
+    one = nbh.plot_money(summary.iloc[0].to_dict())
+    assert isinstance(one, Figure)
+
+
+def test_plot_money_without_spend():
+    summary, _ = simulate_replicates(ScenarioConfig.from_dict(SMALL), n_replicates=2, rng=1)
+    fig = nbh.plot_money(summary)
+    assert "ROI n/a" in fig.axes[0].get_title()
+
+
+def test_plot_mean_ci_numeric_x_with_hue():
+    table = pd.DataFrame(
+        {
+            "k": [1, 1, 2, 2] * 2,
+            "strategy": ["a"] * 4 + ["b"] * 4,
+            "reach": [1.0, 3.0, 5.0, 7.0, 2.0, 2.0, 4.0, 4.0],
+        }
+    )
+    fig = nbh.plot_mean_ci(table, "k", "reach", hue="strategy", logx=True)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
+    # one point per k: the mean over replicates
+    line = ax.get_lines()[0]
+    np.testing.assert_allclose(np.asarray(line.get_ydata(), dtype=float), [2.0, 6.0])
+    assert ax.get_ylim()[0] == 0  # counts start at zero
+
+
+def test_plot_mean_ci_categorical_x_keeps_order():
+    table = pd.DataFrame({"arm": ["late", "early", "late", "early"], "roi": [0.1, 0.2, 0.3, 0.4]})
+    fig = nbh.plot_mean_ci(table, "arm", ["roi"])
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels == ["late", "early"]
+
+
+def test_plot_mean_ci_on_compare_output():
+    cfg = ScenarioConfig.from_dict(SMALL)
+    table = compare(cfg, {"a": {}, "b": {"content.stickiness": 0.6}}, n_replicates=2, rng=1)
+    fig = nbh.plot_mean_ci(table, "arm", ["reach", "roi"])
+    assert len([a for a in fig.axes if a.get_visible()]) == 2
+
+
+def test_plot_mean_ci_rejects_missing_columns():
+    with pytest.raises(ValueError, match=r"`table` lacks column\(s\) \['reach'\]"):
+        nbh.plot_mean_ci(pd.DataFrame({"k": [1]}), "k", "reach")
+
+
+def test_plot_seed_choices():
+    G = nx.karate_club_graph()
+    fig = nbh.plot_seed_choices(G, {"degree": [0, 33], "random": [5]})
+    assert _titles(fig) == ["degree: 2 seeds", "random: 1 seeds"]
+    with pytest.raises(ValueError, match="`seed_nodes` must name at least one strategy"):
+        nbh.plot_seed_choices(G, {})
+    with pytest.raises(TypeError, match="`graph` must be a networkx graph"):
+        nbh.plot_seed_choices([1, 2], {"a": [1]})
+
+
+def test_plot_delay_curve():
+    cfg = ScenarioConfig.from_dict({**SMALL, "crisis": {"enabled": True, "step": 2}})
+    curve = correction_delay_curve(cfg, [0, 3], n_replicates=2, rng=1)
+    fig = nbh.plot_delay_curve(curve)
+    assert _titles(fig) == [
+        "Lost sales (purchases)",
+        "Drop in mean purchase interest (percentage points)",
+    ]
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "never corrected" in labels and "corrected after delay" in labels
+    # intent loss is shown in percentage points: 0.01 -> "1"
+    assert fig.axes[1].yaxis.get_major_formatter()(0.01, 0) == "1"
+
+
+def test_plot_adoption_curves_against_theory():
+    curves = pd.concat(
+        [
+            bass_network(
+                nx.complete_graph(40), 0.03, 0.38, dt=0.5, t_max=10.0, n_runs=2, rng=1
+            ).assign(graph="complete"),
+            bass_network(
+                nx.cycle_graph(40), 0.03, 0.38, dt=0.5, t_max=10.0, n_runs=2, rng=1
+            ).assign(graph="ring"),
+        ]
+    )
+    t = np.linspace(0, 10, 21)
+    theory = pd.DataFrame({"t": t, "fraction": bass_mean_field(0.03, 0.38, t)})
+    fig = nbh.plot_adoption_curves(curves, theory)
+    left, right = fig.axes
+    assert len(left.get_lines()) == 3 and len(right.get_lines()) == 3
+    assert "2 runs" in fig._supxlabel.get_text()
+
+
+def test_plot_ecdfs():
+    table = pd.DataFrame({"label": ["x", "x", "y"], "size": [1, 10, 100], "depth": [1, 2, 3]})
+    fig = nbh.plot_ecdfs(table, ["size", "depth"], logx="size", colors={"x": "red"})
+    assert fig.axes[0].get_xscale() == "log" and fig.axes[1].get_xscale() == "linear"
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["x (n=2, median 5.5)", "y (n=1, median 100)"]
+
+
+# ---------------------------------------------------------------------------
+# Tables
+
+
+def test_metric_families_table_covers_the_four_families(campaign):
+    summary, _ = campaign
+    table = nbh.metric_families_table(summary)
+    assert list(table.columns) == ["family", "meaning", "mean", "95% CI"]
+    assert list(table["family"].unique()) == list(nbh.METRIC_FAMILIES)
+    assert table.loc["roi", "mean"].endswith("%")
+    assert table.loc["revenue", "mean"].startswith("$")
+
+
+def test_metric_families_table_numbers(campaign):
+    summary, _ = campaign
+    table = nbh.metric_families_table(summary, formatted=False).set_index("metric")
+    assert table.loc["reach", "mean"] == pytest.approx(summary["reach"].mean())
+    sd = summary["reach"].std(ddof=1)
+    half = 1.959964 * sd / np.sqrt(3)
+    assert table.loc["reach", "ci_high"] == pytest.approx(summary["reach"].mean() + half)
+    assert (table["n"] <= 3).all()
+
+
+def test_metric_families_table_of_one_run_has_no_interval():
+    run = simulate(ScenarioConfig.from_dict(SMALL), rng=2)
+    table = nbh.metric_families_table(run.summary())
+    assert (table["95% CI"] == "n/a").all()
+    with pytest.raises(TypeError, match="`summary` must be a DataFrame or dict"):
+        nbh.metric_families_table([1, 2])
+
+
+def test_every_family_metric_is_in_the_run_summary(campaign):
+    summary, _ = campaign
+    for metrics in nbh.METRIC_FAMILIES.values():
+        for metric, _meaning in metrics:
+            assert metric in summary.columns
+            assert metric in nbh.METRIC_LABELS
