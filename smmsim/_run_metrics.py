@@ -159,25 +159,35 @@ def _corrected_gap(run) -> float:
 
 
 def steps_frame(run) -> pd.DataFrame:
-    """Tidy per-step table of a run: one row per (step, item), like an analytics report."""
-    ps = run.per_step
-    T, n_items = ps["shares"].shape
-    frame = pd.DataFrame(
-        {
-            "step": np.repeat(np.arange(T), n_items),
-            "item": np.tile(np.array(run.items, dtype=object), T),
-            "kind": np.tile(np.array(run.kinds, dtype=object), T),
-            "impressions_paid": ps["impressions"][:, :, 0].ravel(),
-            "impressions_owned": ps["impressions"][:, :, 1].ravel(),
-            "impressions_earned": ps["impressions"][:, :, 2].ravel(),
-            "new_reach": ps["new_reach"].ravel(),
-            "engagements": ps["engagements"].ravel(),
-            "shares": ps["shares"].ravel(),
-            "website_sessions": ps["clicks"].sum(axis=2).ravel(),
-            "conversions": ps["conversions"].sum(axis=2).ravel(),
-            "referrals": ps["referrals"].ravel(),
-        }
-    )
+    """Tidy per-step table of a run: one row per (step, item), like an analytics report.
+
+    Every step of the scenario has its rows (``config.steps`` of them): after
+    the cascade stops the counts are 0, so replicates line up step by step.
+    Sessions and conversions are also split by the origin of the exposure
+    that led there (``website_sessions_paid`` ...).
+    """
+    s = run.stats
+    T = max(run.config.steps, s.shape[0])
+    if s.shape[0] < T:
+        s = np.concatenate([s, np.zeros((T - s.shape[0], *s.shape[1:]), s.dtype)])
+    n_items = s.shape[1]
+    cols = {
+        "step": np.repeat(np.arange(T), n_items),
+        "item": np.tile(np.array(run.items, dtype=object), T),
+        "kind": np.tile(np.array(run.kinds, dtype=object), T),
+    }
+    for i, origin in enumerate(("paid", "owned", "earned")):
+        cols[f"impressions_{origin}"] = s[:, :, K.F_IMPRESSIONS + i].ravel()
+    cols["new_reach"] = s[:, :, K.F_NEW_REACH].ravel()
+    cols["engagements"] = s[:, :, K.F_ENGAGEMENTS].ravel()
+    cols["shares"] = s[:, :, K.F_SHARES].ravel()
+    cols["website_sessions"] = s[:, :, K.F_CLICKS : K.F_CLICKS + 3].sum(axis=2).ravel()
+    cols["conversions"] = s[:, :, K.F_CONVERSIONS : K.F_CONVERSIONS + 3].sum(axis=2).ravel()
+    for i, origin in enumerate(("paid", "owned", "earned")):
+        cols[f"website_sessions_{origin}"] = s[:, :, K.F_CLICKS + i].ravel()
+        cols[f"conversions_{origin}"] = s[:, :, K.F_CONVERSIONS + i].ravel()
+    cols["referrals"] = s[:, :, K.F_REFERRALS].ravel()
+    frame = pd.DataFrame(cols)
     frame["reach"] = frame.groupby("item", sort=False)["new_reach"].cumsum()
     frame["revenue"] = frame["conversions"] * run.config.campaign.price
     return frame

@@ -33,6 +33,7 @@ __all__ = [
     "ScenarioConfig",
     "load_config",
     "default_config_path",
+    "example_path",
 ]
 
 SEEDING_METHODS = (
@@ -297,6 +298,22 @@ def default_config_path() -> Path:
     read and copy them; a test keeps the two equal.
     """
     return Path(__file__).resolve().parents[1] / "data" / "default.yaml"
+
+
+def example_path(name: str) -> Path:
+    """Path of an example config shipped in the project's ``data/examples``.
+
+    Examples
+    --------
+    >>> example_path("campaign").name
+    'campaign.yaml'
+    """
+    folder = Path(__file__).resolve().parents[1] / "data" / "examples"
+    path = folder / (name if name.endswith(".yaml") else f"{name}.yaml")
+    if not path.is_file():
+        known = sorted(p.stem for p in folder.glob("*.yaml"))
+        raise ValueError(f"`name` must be one of the examples {known}; got {name!r}.")
+    return path
 
 
 def load_config(path=None) -> ScenarioConfig:

@@ -170,3 +170,15 @@ def test_unknown_seed_node_is_named():
 def test_too_many_seeds_is_an_error():
     with pytest.raises(ValueError, match=r"campaign\.seeding\.k.*<= n_nodes \(400\); got 401"):
         simulate(small(campaign={"seeding": {"k": 401}}), rng=0)
+
+
+def test_steps_frame_covers_every_step_and_splits_sessions_by_origin():
+    cfg = small(steps=60)
+    run = simulate(cfg, rng=4)
+    frame = run.steps_frame()
+    assert run.n_steps < 60 and frame["step"].nunique() == 60  # padded with zeros
+    late = frame[frame["step"] >= run.n_steps]
+    assert (late[["shares", "website_sessions", "conversions"]] == 0).all().all()
+    split = frame[["website_sessions_paid", "website_sessions_owned", "website_sessions_earned"]]
+    assert (split.sum(axis=1) == frame["website_sessions"]).all()
+    assert frame["website_sessions"].sum() == run.summary()["website_sessions"]

@@ -113,3 +113,11 @@ def test_relative_edge_list_path_is_read_next_to_the_config(tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path.parent)  # not next to the config
     cfg = load_config(tmp_path / "cfg.yaml")
     assert cfg.graph.path == str(tmp_path / "edges.txt")
+
+
+def test_example_path_finds_the_shipped_examples():
+    from smmsim.scenario import example_path
+
+    assert load_config(example_path("campaign")).name == "campaign"
+    with pytest.raises(ValueError, match=r"`name` must be one of the examples.*'nope'"):
+        example_path("nope")
