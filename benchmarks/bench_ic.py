@@ -3,10 +3,14 @@
 Every library runs on the same graphs, from the same seed nodes (chosen at
 random with a fixed seed) and with the same edge probability ``p``:
 
-- smmsim: :func:`smmsim.classic.run_independent_cascade` on a
-  :class:`~smmsim.graphs.SocialGraph` built once per graph. ``loop`` calls it
-  once per cascade from Python; ``batch`` asks for many cascades in one call
-  (``n_runs``). The kernel records each cascade's tree (parent, depth, order).
+- smmsim: on a :class:`~smmsim.graphs.SocialGraph` built once per graph.
+  ``loop`` is ``ICModel.run(rng=g)`` per cascade, on a
+  :class:`smmsim.classic.ICModel` built once from the graph, seeds and ``p``
+  (as the peers' loops run their model objects); ``call`` is one
+  :func:`smmsim.classic.run_independent_cascade` call per cascade (the plain
+  function: validates its arguments and returns an ``ICResult`` each time);
+  ``batch`` asks that function for many cascades in one call (``n_runs``).
+  The kernels record each cascade's tree (parent, depth, order).
 - cynetdiff: ``IndependentCascadeModel`` built by ``networkx_to_ic_model``.
   ``loop`` is ``reset_model()`` + ``advance_until_completion()`` per cascade;
   ``batch`` is ``compute_marginal_gains(seeds, [], n)`` (n cascades in C++).
@@ -45,7 +49,7 @@ from _common import (
     write_rows,
 )
 
-from smmsim.classic import run_independent_cascade
+from smmsim.classic import ICModel, run_independent_cascade
 from smmsim.graphs import SocialGraph, from_networkx
 from smmsim.realdata import load_snap_edgelist, shared_data_dir
 
@@ -283,17 +287,34 @@ class Bench:
 
 class SmmsimBench(Bench):
     library = "smmsim"
-    modes = ("loop", "batch")
-    checks_source = {"loop": "kernel count", "batch": "kernel count"}
+    modes = ("loop", "call", "batch")
+    checks_source = {"loop": "kernel count", "call": "kernel count", "batch": "kernel count"}
 
     def setup(self):
         # The SocialGraph is built once per graph (GraphCase); its conversion
-        # time is reported as this library's setup.
+        # time plus the model's construction is reported as this library's setup.
+        self.model = ICModel(self.case.arrays, self.case.seed_labels, self.p)
         self.batch = None
 
     def step(self, mode):
         g, seeds, p, rng = self.case.arrays, self.case.seed_positions, self.p, self.rng
         if mode == "loop":
+            model = self.model
+            run = model.run
+
+            def once_model():
+                return run(rng=rng)
+
+            def after_model(size, tally):
+                tally.sizes.add([size])
+                tally.n_cascades += 1
+                checks = model.edge_checks  # this thread's running total
+                tally.checks += checks - self.checks_seen
+                self.checks_seen = checks
+
+            self.checks_seen = model.edge_checks
+            return once_model, after_model
+        if mode == "call":
 
             def once():
                 return run_independent_cascade(g, seeds, p, rng=rng)
@@ -318,7 +339,7 @@ class SmmsimBench(Bench):
     def rows(self):
         rows = super().rows()
         for r in rows:
-            r["setup_s"] = self.case.convert_s
+            r["setup_s"] = self.case.convert_s + (self.setup_s if r["mode"] == "loop" else 0.0)
         return rows
 
 
@@ -569,15 +590,20 @@ def bench_case(case: GraphCase, p: float, libs, settings: Settings, streams) -> 
 
 
 def call_breakdown(case: GraphCase, p: float, *, n_calls: int = 3000) -> dict[str, float]:
-    """Split the cost of one ``run_independent_cascade`` call, in microseconds.
+    """Split the cost of one smmsim cascade in loop mode, in microseconds.
 
-    Times the public call (with a Generator, as in loop mode); the compiled
-    kernel alone on a ready work space; the numba dispatch of its ten
-    arguments (an empty kernel taking the same ones); and the wrapper's parts:
-    finding this thread's work space for the graph and the Generator's kept
-    uniforms, drawing a new block of 256 uniforms (one call in ~100 needs one
-    at p = 0.01) and building the result (sizes, a copy of the last run's
-    tree, the ``ICResult``).
+    For ``ICModel.run`` (loop mode): the public call with a Generator; its
+    compiled kernel alone on a ready work space; the numba dispatch of the
+    kernel's seven arguments (an empty kernel taking the same ones); and the
+    rest (the Python method call, this thread's state, the Generator check),
+    by difference.
+
+    For one ``run_independent_cascade`` call per cascade (call mode): the
+    public call; its kernel alone; the dispatch of the kernel's ten arguments;
+    and the wrapper's parts: finding this thread's work space for the graph
+    and the Generator's kept uniforms, drawing a new block of 256 uniforms
+    (one call in ~100 needs one at p = 0.01) and building the result (sizes, a
+    copy of the last run's tree, the ``ICResult``).
     """
     from numba import njit
 
@@ -585,6 +611,25 @@ def call_breakdown(case: GraphCase, p: float, *, n_calls: int = 3000) -> dict[st
 
     g, seeds = case.arrays, case.seed_positions
     rng = np.random.default_rng(0)
+
+    model = ICModel(g, case.seed_labels, p)
+    model.run(rng=rng)
+    space = model._threads.space
+    model_kernel = model._kernel
+    mu = rng.random(1 << 20)
+    cursor = np.zeros(1, np.int64)
+
+    def model_kernel_alone():
+        # Reads the block on, a new cascade each call; at its end the paused
+        # cascade is dropped and the block read again from the start.
+        if model_kernel(g.indptr, g.indices, p, mu, cursor, space.work, space.state) < 0:
+            space.state[_ic_kernel.PAUSED] = 0
+            cursor[0] = 0
+
+    @njit
+    def takes_the_model_arguments(a, b, c, d, e, f, g_):
+        return 0
+
     run_independent_cascade(g, seeds, p, rng=rng)
     ws = classic._workspace(g)
     u = rng.random(1 << 17)  # from any start below 2**15, more than one cascade here reads
@@ -610,26 +655,43 @@ def call_breakdown(case: GraphCase, p: float, *, n_calls: int = 3000) -> dict[st
         tree = ws.work[1:4, :size].copy()
         return classic._new_result(np.empty(1, np.int64), hits, tree[0], tree[1], tree[2], 0)
 
-    parts = {
-        "public call (run_independent_cascade, Generator)": lambda: run_independent_cascade(
-            g, seeds, p, rng=rng
+    parts = [
+        ("loop: ICModel.run (Generator)", lambda: model.run(rng=rng)),
+        ("  its kernel on a ready work space", model_kernel_alone),
+        (
+            "    of which: numba dispatch of its 7 arguments",
+            lambda: takes_the_model_arguments(
+                g.indptr, g.indices, p, mu, cursor, space.work, space.state
+            ),
         ),
-        "kernel on a ready work space": kernel_alone,
-        "  of which: numba dispatch of its 10 arguments": lambda: takes_the_same_arguments(
-            g.indptr, g.indices, p, seeds, u, ws.work, ws.state, sizes, hits, 0
+        (
+            "call: run_independent_cascade (Generator)",
+            lambda: run_independent_cascade(g, seeds, p, rng=rng),
         ),
-        "wrapper: work space lookup (graph, thread)": lambda: classic._workspace(g),
-        "wrapper: kept uniforms lookup (bit generator, thread)": lambda: classic._uniforms(rng),
-        "wrapper: new block of 256 uniforms (rng.random)": lambda: rng.random(256),
-        "wrapper: result (sizes, tree copy, ICResult)": result,
-    }
+        ("  its kernel on a ready work space ", kernel_alone),
+        (
+            "    of which: numba dispatch of its 10 arguments",
+            lambda: takes_the_same_arguments(
+                g.indptr, g.indices, p, seeds, u, ws.work, ws.state, sizes, hits, 0
+            ),
+        ),
+        ("  wrapper: work space lookup (graph, thread)", lambda: classic._workspace(g)),
+        ("  wrapper: kept uniforms lookup (bit generator, thread)", lambda: classic._uniforms(rng)),
+        ("  wrapper: new block of 256 uniforms (rng.random)", lambda: rng.random(256)),
+        ("  wrapper: result (sizes, tree copy, ICResult)", result),
+    ]
     out = {}
-    for name, fn in parts.items():
+    for name, fn in parts:
         fn()
         t0 = time.perf_counter()
         for _ in range(n_calls):
             fn()
         out[name] = 1e6 * (time.perf_counter() - t0) / n_calls
+        if name.startswith("    of which: numba dispatch of its 7"):
+            # By difference: the public call minus its kernel.
+            out["  the rest: method call, thread state, rng check"] = (
+                out["loop: ICModel.run (Generator)"] - out["  its kernel on a ready work space"]
+            )
     return out
 
 
@@ -753,6 +815,11 @@ def main(argv=None) -> list[dict]:
                 f"WARNING: {r['library']} {r['mode']} on {r['graph']} p={r['p']:g}: mean size "
                 f"{r['mean_size']:.1f} is {r['size_z']:+.1f} standard errors from smmsim's."
             )
+    calls = {
+        (r["graph"], r["p"]): r
+        for r in rows
+        if r.get("library") == "smmsim" and r.get("mode") == "call" and r.get("status") == "ok"
+    }
     for r in rows:
         if r.get("library") == "cynetdiff" and r.get("status") == "ok":
             target = 0.5 if r["p"] >= 0.05 else 1.0
@@ -762,6 +829,12 @@ def main(argv=None) -> list[dict]:
                 f"target {r['graph']} p={r['p']:g} {r['mode']}: smmsim takes {share:.2f}x "
                 f"cynetdiff's time (target <= {target:g}x): {verdict}"
             )
+            call = calls.get((r["graph"], r["p"]))
+            if r["mode"] == "loop" and call is not None:
+                print(
+                    f"  (one run_independent_cascade call per cascade instead: "
+                    f"{call['mean_ms'] / r['mean_ms']:.2f}x cynetdiff's loop time)"
+                )
     if args.out:
         preamble = f"bench_ic, {stamp}, {machine_summary()}\n\nCommand: `{command}`"
         write_rows(args.out, rows, COLUMNS, preamble)

@@ -25,6 +25,17 @@ reused from call to call:
 
 ``state`` (int64, length :data:`STATE_LEN`) holds the epoch between calls and
 the position of a paused run.
+
+:func:`ic_run_uniform` and :func:`ic_run_per_arc` run one cascade per call
+for ``smmsim.classic.ICModel``, with as few arguments as possible (numba's
+dispatch costs about 40 ns per array argument): the seeds, a paused flag, the
+last size and a running count of edge checks live in a longer ``state``
+(length ``MODEL_STATE_LEN + n_seeds``, the seeds last), and the read position
+in the uniforms lives in ``cursor`` (int64, shape (1,)), which the kernel
+advances, so the caller has nothing to update after a call. They grow a
+cascade exactly as the batch kernels do (the same uniforms for the same
+arcs), with the loop written out again: sharing it through an inlined helper
+made the batch kernels 50% slower per small cascade.
 """
 
 from __future__ import annotations
@@ -42,6 +53,10 @@ _MAX_EPOCH = (1 << 31) - 1
 # Layout of `state`.
 EPOCH, RUN, HEAD, TAIL, ARC, ARC_END, CHECKS, UPOS = range(8)
 STATE_LEN = 8
+
+# Layout of an ICModel's `state`: the slots above, then these, then its seeds.
+PAUSED, SIZE, TOTAL_CHECKS = range(STATE_LEN, STATE_LEN + 3)
+MODEL_STATE_LEN = STATE_LEN + 3
 
 # Return codes (edge checks, >= 0, when every run is done).
 NEED_UNIFORMS = -1
@@ -285,3 +300,142 @@ def ic_per_arc(indptr, indices, probs, seeds, u, work, state, sizes, hits, start
     state[EPOCH] = mark
     state[UPOS] = pos
     return checks
+
+
+# ---------------------------------------------------------------------------
+# One cascade per call, for ICModel
+
+
+@njit(cache=True)
+def _pause_model_run(state, head, tail, k, hi, checks, u, cursor):
+    state[HEAD] = head
+    state[TAIL] = tail
+    state[ARC] = k
+    state[ARC_END] = hi
+    state[CHECKS] = checks
+    state[PAUSED] = 1
+    cursor[0] = len(u)
+    return NEED_UNIFORMS
+
+
+@njit(cache=True)
+def _end_model_run(state, tail, checks, pos, cursor):
+    state[PAUSED] = 0
+    state[SIZE] = tail
+    state[TOTAL_CHECKS] += checks
+    cursor[0] = pos
+    return tail
+
+
+@njit(cache=True)
+def ic_run_uniform(indptr, indices, p, u, cursor, work, state):
+    """One cascade with one probability ``p`` for every arc, for an ICModel.
+
+    The same cascade as a one-run :func:`ic_uniform` batch on the same
+    uniforms (keep the two loops in step). The seeds are
+    ``state[MODEL_STATE_LEN:]``, checked by the caller once. Reads ``u`` from
+    ``cursor[0]`` and leaves ``cursor[0]`` at the first unread uniform. A new
+    cascade starts unless ``state[PAUSED]`` is set, in which case the paused
+    one resumes. Returns the final size (>= 0), or :data:`NEED_UNIFORMS`
+    (every uniform of ``u`` was read: call again with a fresh ``u`` and
+    ``cursor[0] = 0``). ``state[SIZE]`` keeps the size and
+    ``state[TOTAL_CHECKS]`` adds up the arcs examined.
+    """
+    stamp = work[0]
+    queue = work[1]
+    nu = len(u)
+    log_q = np.log1p(-p) if p < 1.0 else 0.0
+    pos = cursor[0]
+    if state[PAUSED]:
+        mark = state[EPOCH]
+        head = state[HEAD]
+        tail = state[TAIL]
+        k = state[ARC]
+        hi = state[ARC_END]
+        checks = state[CHECKS]
+    else:
+        mark = _next_epoch(work, state[EPOCH])
+        state[EPOCH] = mark
+        tail = _start_run(state[MODEL_STATE_LEN:], work, mark)
+        head = k = hi = checks = 0
+        if p <= 0.0:
+            return _end_model_run(state, tail, 0, pos, cursor)
+    while True:
+        if p >= 1.0:
+            gap = 0
+        else:
+            if pos == nu:
+                return _pause_model_run(state, head, tail, k, hi, checks, u, cursor)
+            gap = _skip(u[pos], log_q)
+            pos += 1
+        done = False
+        while k + gap >= hi:
+            gap -= hi - k
+            if head == tail:
+                done = True
+                break
+            node = queue[head]
+            head += 1
+            k = indptr[node]
+            hi = indptr[node + 1]
+            checks += hi - k
+        if done:
+            break
+        k += gap
+        v = indices[k]
+        if stamp[v] != mark:
+            stamp[v] = mark
+            queue[tail] = v
+            work[2, tail] = queue[head - 1]
+            work[3, tail] = work[3, head - 1] + 1
+            tail += 1
+        k += 1
+    return _end_model_run(state, tail, checks, pos, cursor)
+
+
+@njit(cache=True)
+def ic_run_per_arc(indptr, indices, probs, u, cursor, work, state):
+    """One cascade with a probability per arc, for an ICModel; as :func:`ic_run_uniform`.
+
+    The same cascade as a one-run :func:`ic_per_arc` batch on the same uniforms.
+    """
+    stamp = work[0]
+    queue = work[1]
+    nu = len(u)
+    pos = cursor[0]
+    if state[PAUSED]:
+        mark = state[EPOCH]
+        head = state[HEAD]
+        tail = state[TAIL]
+        k = state[ARC]
+        hi = state[ARC_END]
+        checks = state[CHECKS]
+    else:
+        mark = _next_epoch(work, state[EPOCH])
+        state[EPOCH] = mark
+        tail = _start_run(state[MODEL_STATE_LEN:], work, mark)
+        head = k = hi = checks = 0
+    while True:
+        if k == hi:
+            if head == tail:
+                break
+            node = queue[head]
+            head += 1
+            k = indptr[node]
+            hi = indptr[node + 1]
+            checks += hi - k
+            continue
+        v = indices[k]
+        if stamp[v] != mark:
+            if pos == nu:
+                return _pause_model_run(state, head, tail, k, hi, checks, u, cursor)
+            x = u[pos]
+            pos += 1
+            if x < probs[k]:
+                stamp[v] = mark
+                queue[tail] = v
+                work[2, tail] = queue[head - 1]
+                work[3, tail] = work[3, head - 1] + 1
+                tail += 1
+        k += 1
+    return _end_model_run(state, tail, checks, pos, cursor)

@@ -4,12 +4,20 @@ Small, well-known reference models: independent cascade (IC), linear
 threshold (LT), SIR, Bass diffusion on a network and the Bass mean-field
 curve. The marketing engine (:mod:`smmsim.engine`) reduces to :func:`independent_cascade`
 when every optional mechanism is off.
+
+IC comes three ways: :func:`independent_cascade` (sizes of a batch of runs on
+a labelled graph), :func:`run_independent_cascade` (the batch on compact
+arrays, with the last cascade's tree) and :class:`ICModel` (set up once from
+a graph, seed nodes and ``p``; ``run()`` returns one cascade's size at little
+more than the cost of the cascade). All three give the same cascades from the
+same stream of random numbers.
 """
 
 from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 import networkx as nx
@@ -25,9 +33,10 @@ from ._validation import (
     check_probability,
     check_probability_array,
 )
-from .graphs import SocialGraph, edge_probabilities, from_networkx
+from .graphs import SocialGraph, from_networkx
 
 __all__ = [
+    "ICModel",
     "ICResult",
     "independent_cascade",
     "activation_frequency",
@@ -95,13 +104,17 @@ class _Workspace:
 
 
 class _Uniforms:
-    """Uniforms drawn from one bit generator but not read yet: ``buf[pos:]``."""
+    """Uniforms drawn from one bit generator but not read yet: ``buf[cursor[0]:]``.
 
-    __slots__ = ("buf", "pos", "owner")
+    The read position is a one-element int64 array so that the kernels of
+    :class:`ICModel` advance it themselves.
+    """
+
+    __slots__ = ("buf", "cursor", "owner")
 
     def __init__(self, owner: int):
         self.buf = _NO_UNIFORMS
-        self.pos = 0
+        self.cursor = np.zeros(1, np.int64)
         self.owner = owner  # id() of the bit generator
 
 
@@ -132,9 +145,10 @@ _NO_HITS = np.zeros(0, np.int64)
 _CACHE = _ThreadCache()
 
 # Uniforms per draw: a first block of _BLOCK (64 per run for a batch), then
-# 4x larger blocks while a call needs more, up to _MAX_BLOCK (2 MiB). At most
-# _KEEP unread uniforms are kept for the Generator's next call (any beyond are
-# dropped), so a kept buffer never holds more than 32 KiB.
+# 4x larger blocks while a call needs more, up to _MAX_BLOCK (2 MiB). Unread
+# uniforms are kept for the Generator's next call; when at most _KEEP of a
+# larger block are left, they are copied into a small array so that the block
+# itself can be freed.
 _BLOCK = 256
 _MAX_BLOCK = 1 << 18
 _KEEP = 4096
@@ -170,6 +184,14 @@ def _uniforms(rng: np.random.Generator) -> _Uniforms:
     return held
 
 
+def _keep_unread(held: _Uniforms, u: np.ndarray, pos: int) -> None:
+    """Leave ``u[pos:]`` for the next call with ``held``'s Generator (nothing is dropped)."""
+    if len(u) > _KEEP and len(u) - pos <= _KEEP:
+        u, pos = u[pos:].copy(), 0
+    held.buf = u
+    held.cursor[0] = pos
+
+
 def _new_result(sizes, hits, order, parent, depth, checks) -> ICResult:
     # ICResult(...) costs ~0.5 us through the frozen dataclass's __init__
     # (object.__setattr__ per field), a large share of a one-cascade call.
@@ -182,6 +204,39 @@ def _new_result(sizes, hits, order, parent, depth, checks) -> ICResult:
     fields["depth"] = depth
     fields["edge_checks"] = checks
     return res
+
+
+def _bad_seed(seeds, n_nodes: int, i: int) -> ValueError:
+    return ValueError(
+        f"`seed_nodes` holds position {seeds[i]} outside 0..{n_nodes - 1}: {seeds!r}."
+    )
+
+
+def _run_batch(kernel, indptr, indices, first, seeds, work, state, sizes, hits, rng, held):
+    """Run ``len(sizes)`` cascades with a batch kernel, drawing uniform blocks as needed.
+
+    Reads ``held``'s unread uniforms first (none if ``held`` is None) and leaves
+    the rest of the last block there. Returns the edge checks.
+    """
+    if held is None:
+        u, start = _NO_UNIFORMS, 0
+    else:
+        u, start = held.buf, int(held.cursor[0])
+    n_runs = len(sizes)
+    block = _BLOCK if n_runs == 1 else max(_BLOCK, min(64 * n_runs, _MAX_BLOCK))
+    while True:
+        checks = kernel(indptr, indices, first, seeds, u, work, state, sizes, hits, start)
+        if checks >= 0:
+            break
+        if checks == _ic_kernel.BAD_SEED:
+            raise _bad_seed(seeds, len(indptr) - 1, state[_ic_kernel.RUN])
+        # Out of uniforms: resume the paused run on a fresh block.
+        if start < 0:
+            block = min(4 * block, _MAX_BLOCK)
+        u, start = rng.random(block), -1
+    if held is not None:
+        _keep_unread(held, u, int(state[_ic_kernel.UPOS]))
+    return checks
 
 
 # Seed arrays of these dtypes (type numbers) go to the kernel as they are.
@@ -224,6 +279,10 @@ def run_independent_cascade(
         If a seed position lies outside the graph, ``p`` is outside [0, 1] (or
         not one per arc) or ``n_runs`` < 1.
 
+    See Also
+    --------
+    ICModel : the same cascades from a model built once, for one call per cascade.
+
     Notes
     -----
     The compiled kernel reads uniforms pre-drawn with ``rng.random`` in
@@ -234,11 +293,14 @@ def run_independent_cascade(
     block sizes.
 
     When ``rng`` is a Generator, the uniforms of its last block that a call
-    leaves unread (up to 4,096) are kept, in the calling thread, for as long as
-    its bit generator exists, and the next call with that Generator reads them
-    first. So ``k`` calls with ``n_runs=1`` and one Generator give the same
-    sizes as one call with ``n_runs=k`` and a copy of it. The Generator itself
-    is advanced by whole blocks: its own next draws come after the kept ones.
+    leaves unread are kept, in the calling thread, for as long as its bit
+    generator exists, and the next call with that Generator reads them first
+    (a block is at most 2 MiB; when at most 4,096 uniforms of a larger block
+    are left, they are copied and the block freed). So ``k`` calls with
+    ``n_runs=1`` and one Generator give the same sizes as one call with
+    ``n_runs=k`` and a copy of it, as do :meth:`ICModel.run` and
+    :meth:`ICModel.runs` with that Generator. The Generator itself is
+    advanced by whole blocks: its own next draws come after the kept ones.
 
     The kernel's work arrays are kept between calls, one set per graph and
     thread, so a call costs time in proportion to the cascades it runs, not to
@@ -265,10 +327,9 @@ def run_independent_cascade(
             held = cache.uniforms
         else:
             held = _uniforms(rng)
-        u, start = held.buf, held.pos
     else:
         rng = as_generator(rng)
-        held, u, start = None, _NO_UNIFORMS, 0
+        held = None
     if type(n_runs) is not int or n_runs < 1:
         n_runs = check_int("n_runs", n_runs, minimum=1)
     seeds = seed_positions
@@ -290,64 +351,503 @@ def run_independent_cascade(
     work, state = ws.work, ws.state
     hits = np.zeros(graph.n_nodes, np.int64) if count_hits else _NO_HITS
     sizes = np.empty(n_runs, np.int64)
-    block = _BLOCK if n_runs == 1 else max(_BLOCK, min(64 * n_runs, _MAX_BLOCK))
-    indptr, indices = graph.indptr, graph.indices
-    while True:
-        checks = kernel(indptr, indices, first, seeds, u, work, state, sizes, hits, start)
-        if checks >= 0:
-            break
-        if checks == _ic_kernel.BAD_SEED:
-            bad = seeds[state[_ic_kernel.RUN]]
-            raise ValueError(
-                f"`seed_nodes` holds position {bad} outside 0..{graph.n_nodes - 1}: {seeds!r}."
-            )
-        # Out of uniforms: resume the paused run on a fresh block.
-        if start < 0:
-            block = min(4 * block, _MAX_BLOCK)
-        u, start = rng.random(block), -1
-    if held is not None:
-        pos = int(state[_ic_kernel.UPOS])
-        if len(u) > _KEEP:  # keep at most _KEEP unread uniforms, in a small array
-            u, pos = u[pos : pos + _KEEP].copy(), 0
-        held.buf, held.pos = u, pos
+    checks = _run_batch(
+        kernel, graph.indptr, graph.indices, first, seeds, work, state, sizes, hits, rng, held
+    )
     tree = work[1:4, : sizes[-1]].copy()  # the last run's order, parent and depth
     return _new_result(sizes, hits, tree[0], tree[1], tree[2], checks)
 
 
-def _prepare(graph, seed_nodes, p):
-    if not isinstance(graph, nx.Graph):
-        raise TypeError(f"`graph` must be a networkx Graph or DiGraph; got {type(graph).__name__}.")
-    if graph.number_of_nodes() == 0:
-        raise ValueError("`graph` is empty: it has no nodes.")
-    if isinstance(seed_nodes, (str, bytes)) or not hasattr(seed_nodes, "__iter__"):
-        seed_nodes = [seed_nodes]
-    seed_nodes = list(seed_nodes)
-    arrays = from_networkx(graph, rng=0)
-    seeds = arrays.index_of(seed_nodes, field_name="seed_nodes")
+# ---------------------------------------------------------------------------
+# ICModel: one graph, seeds and p, set up once
+
+
+_UNBOUND = object()
+
+
+class _ModelSpace:
+    """One thread's state of an :class:`ICModel`.
+
+    ``work`` and ``state`` are the kernels' work space (``state`` holds the
+    seeds after the slots listed in :mod:`smmsim._ic_kernel`); ``rng`` and
+    ``held`` are the Generator of the last call and its unread uniforms;
+    ``block`` is the size of the next block of uniforms to draw.
+    """
+
+    __slots__ = ("work", "state", "rng", "held", "block")
+
+    def __init__(self, n_nodes: int, seeds: np.ndarray):
+        self.work = np.zeros((4, n_nodes), np.int32)
+        self.state = np.zeros(_ic_kernel.MODEL_STATE_LEN + len(seeds), np.int64)
+        self.state[_ic_kernel.MODEL_STATE_LEN :] = seeds
+        self.rng = _UNBOUND  # no rng a caller passes, None included, `is` this
+        self.held = None
+        self.block = _BLOCK
+
+
+class _ModelThreads(threading.local):
+    """``space``: this thread's :class:`_ModelSpace`, made on its first use."""
+
+    def __init__(self, n_nodes: int, seeds: np.ndarray):
+        self.space = _ModelSpace(n_nodes, seeds)
+
+
+class ICModel:
+    """Independent cascade on one graph from fixed seed nodes: set up once, run often.
+
+    The graph, the seed nodes and the probabilities are converted and checked
+    once, here; :meth:`run` then costs little more than the cascade itself
+    (well under a microsecond of fixed cost), for loops that need one cascade
+    at a time. :func:`independent_cascade` and :func:`run_independent_cascade`
+    give the same cascades (see Notes).
+
+    Parameters
+    ----------
+    graph : networkx.Graph, networkx.DiGraph or SocialGraph
+        An undirected edge works both ways; parallel edges of a multigraph are
+        separate chances. A networkx graph is converted with
+        :func:`~smmsim.graphs.from_networkx` (node order ``list(graph)``).
+    seed_nodes : node label or iterable of node labels
+        Initially active nodes (repeats count once), as labels: for a
+        SocialGraph, its ``node_ids``. A hashable ``seed_nodes`` that is itself
+        a node of the graph (a tuple label, say) is one seed node. The seeds
+        are taken in the order given, which fixes the cascades' order of
+        activation; a set's are taken in graph order.
+    p : float in [0, 1], str or ndarray
+        One probability for every arc, the name of an edge attribute holding
+        each edge's probability (networkx graphs), or one probability per arc
+        in CSR order (SocialGraph only).
+
+    Raises
+    ------
+    ValueError
+        If a seed node is not in the graph, the graph is empty, ``p`` (or an
+        edge's probability) lies outside [0, 1], an edge lacks the named
+        attribute or an array ``p`` does not have one entry per arc.
+    TypeError
+        If ``graph`` or ``p`` has the wrong type.
+
+    See Also
+    --------
+    independent_cascade : sizes of a batch of cascades in one call.
+    run_independent_cascade : the batch kernel on a SocialGraph, with the tree.
+
+    Notes
+    -----
+    Randomness: every call reads the uniforms of ``rng`` as one stream, with
+    the same kept-uniforms rule as :func:`run_independent_cascade`. So with one
+    Generator ``g``, ``[model.run(rng=g) for _ in range(k)]`` equals
+    ``model.runs(k, rng=h)`` and ``independent_cascade(graph, seed_nodes, p,
+    n_runs=k, rng=h)`` for a Generator ``h`` in the same state as ``g``, such
+    as ``copy.deepcopy(g)`` or one built from the same seed. Calls with ``g``
+    may be mixed with other IC calls on ``g`` in the same thread without
+    breaking the stream. An int or SeedSequence ``rng`` starts afresh at every
+    call (every ``run(rng=5)`` gives the same cascade), and ``None`` draws
+    fresh entropy at every call, which costs far more than the cascade: pass
+    a Generator in a loop.
+
+    Threads: the model keeps a work space of 16 bytes per node for each
+    thread that uses it, so one model may run in several threads at once.
+    The last cascade and the edge-check count are per thread too.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> import numpy as np
+    >>> model = ICModel(nx.path_graph(5), [0], 1.0)
+    >>> model.run(rng=np.random.default_rng(1))
+    5
+    >>> model.last_cascade().order.tolist()
+    [0, 1, 2, 3, 4]
+    >>> g = np.random.default_rng(7)
+    >>> star = ICModel(nx.star_graph(50), 0, 0.2)
+    >>> loop = [star.run(rng=g) for _ in range(4)]
+    >>> loop == star.runs(4, rng=np.random.default_rng(7)).tolist()
+    True
+    """
+
+    __slots__ = (
+        "_graph",
+        "_seeds",
+        "_p",
+        "_indptr",
+        "_indices",
+        "_kernel",
+        "_batch_kernel",
+        "_threads",
+    )
+
+    def __init__(self, graph, seed_nodes, p):
+        arrays, G = _as_arrays(graph)
+        seeds = _seed_order(arrays, seed_nodes)
+        self._setup(arrays, seeds, _ic_probabilities(p, arrays, G))
+
+    def _setup(self, arrays: SocialGraph, seeds: np.ndarray, p) -> None:
+        self._graph = arrays
+        self._seeds = np.array(seeds, dtype=np.int64)
+        self._p = p
+        self._indptr = arrays.indptr
+        self._indices = arrays.indices
+        if isinstance(p, float):
+            self._kernel, self._batch_kernel = _ic_kernel.ic_run_uniform, _ic_kernel.ic_uniform
+        else:
+            self._kernel, self._batch_kernel = _ic_kernel.ic_run_per_arc, _ic_kernel.ic_per_arc
+        self._threads = _ModelThreads(arrays.n_nodes, self._seeds)
+
+    def __reduce__(self):
+        # Per-thread state (work spaces, the last Generator) is not pickled.
+        return _rebuild_model, (self._graph, self._seeds, self._p)
+
+    def __repr__(self) -> str:
+        p = self._p if isinstance(self._p, float) else "per arc"
+        return (
+            f"ICModel(n_nodes={self._graph.n_nodes}, n_arcs={self._graph.n_arcs}, "
+            f"n_seeds={len(self._seeds)}, p={p})"
+        )
+
+    @property
+    def graph(self) -> SocialGraph:
+        """The graph as compact arrays (positions index its ``node_ids``)."""
+        return self._graph
+
+    @property
+    def seed_positions(self) -> np.ndarray:
+        """Positions of the seed nodes, in the order given (repeats kept; a copy)."""
+        return self._seeds.copy()
+
+    @property
+    def p(self):
+        """The probability of every arc (float), or a copy of the per-arc array."""
+        return self._p if isinstance(self._p, float) else self._p.copy()
+
+    def run(self, *, rng=None) -> int:
+        """Run one cascade and return its final size.
+
+        Parameters
+        ----------
+        rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+            Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
+            gives reproducible results; a Generator is used as is (and advanced).
+
+        Returns
+        -------
+        int
+            Number of active nodes at the end, seed nodes included.
+
+        Raises
+        ------
+        TypeError
+            If ``rng`` has the wrong type.
+        """
+        space = self._threads.space
+        if rng is not space.rng:
+            self._bind(space, rng)
+        held = space.held
+        size = self._kernel(
+            self._indptr, self._indices, self._p, held.buf, held.cursor, space.work, space.state
+        )
+        if size < 0:
+            size = self._resume(space)
+        return size
+
+    def runs(self, n_runs: int, *, rng=None) -> np.ndarray:
+        """Run ``n_runs`` cascades in one compiled call and return their final sizes.
+
+        Parameters
+        ----------
+        n_runs : int >= 1
+        rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+            Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
+            gives reproducible results; a Generator is used as is (and advanced).
+
+        Returns
+        -------
+        ndarray of int64, shape (n_runs,)
+
+        Raises
+        ------
+        ValueError
+            If ``n_runs`` < 1.
+        TypeError
+            If ``n_runs`` or ``rng`` has the wrong type.
+        """
+        n_runs = check_int("n_runs", n_runs, minimum=1)
+        space = self._threads.space
+        if rng is not space.rng:
+            self._bind(space, rng)
+        state = space.state
+        sizes = np.empty(n_runs, np.int64)
+        state[_ic_kernel.PAUSED] = 0
+        state[_ic_kernel.SIZE] = -1  # no complete cascade until the batch ends
+        checks = _run_batch(
+            self._batch_kernel,
+            self._indptr,
+            self._indices,
+            self._p,
+            self._seeds,
+            space.work,
+            state,
+            sizes,
+            _NO_HITS,
+            space.rng,
+            space.held,
+        )
+        state[_ic_kernel.TOTAL_CHECKS] += checks
+        state[_ic_kernel.SIZE] = sizes[-1]
+        return sizes
+
+    def last_cascade(self) -> ICResult:
+        """The last cascade run by this model in the calling thread.
+
+        Returns
+        -------
+        ICResult
+            ``sizes`` holds its size alone, ``hits`` is empty, ``order``,
+            ``parent`` and ``depth`` describe its tree (copies) and
+            ``edge_checks`` counts the arcs it examined.
+
+        Raises
+        ------
+        RuntimeError
+            If no cascade has run to its end in this thread.
+        """
+        space = self._threads.space
+        size = int(space.state[_ic_kernel.SIZE])
+        if space.state[_ic_kernel.EPOCH] == 0 or size < 0:
+            raise RuntimeError("ICModel.last_cascade(): no cascade has run in this thread yet.")
+        tree = space.work[1:4, :size].copy()
+        order = tree[0]
+        indptr = self._indptr
+        if isinstance(self._p, float) and self._p <= 0.0:
+            checks = 0  # the kernel stops at once: no arc is examined
+        else:
+            checks = int((indptr[order + 1] - indptr[order]).sum())
+        return _new_result(np.array([size]), _NO_HITS, order, tree[1], tree[2], checks)
+
+    @property
+    def edge_checks(self) -> int:
+        """Arcs examined by this model's cascades in the calling thread so far."""
+        return int(self._threads.space.state[_ic_kernel.TOTAL_CHECKS])
+
+    def _bind(self, space: _ModelSpace, rng) -> None:
+        """Make ``rng`` the Generator of this thread's calls, with its unread uniforms."""
+        gen = as_generator(rng)
+        space.held = _uniforms(gen) if gen is rng else _Uniforms(id(gen.bit_generator))
+        space.rng = gen
+
+    def _resume(self, space: _ModelSpace) -> int:
+        """Draw blocks of uniforms until the paused cascade ends; return its size."""
+        state, held, rng, kernel = space.state, space.held, space.rng, self._kernel
+        try:
+            while True:
+                u = rng.random(space.block)
+                held.buf = u
+                held.cursor[0] = 0
+                size = kernel(
+                    self._indptr, self._indices, self._p, u, held.cursor, space.work, state
+                )
+                if size >= 0:
+                    return size
+                space.block = min(4 * space.block, _MAX_BLOCK)
+        except BaseException:
+            state[_ic_kernel.PAUSED] = 0  # drop the interrupted cascade
+            state[_ic_kernel.SIZE] = -1
+            raise
+
+
+def _rebuild_model(graph: SocialGraph, seeds: np.ndarray, p) -> ICModel:
+    model = object.__new__(ICModel)
+    model._setup(graph, seeds, p)
+    return model
+
+
+# ---------------------------------------------------------------------------
+# Input handling shared by the models
+
+
+def _as_arrays(graph) -> tuple[SocialGraph, nx.Graph | None]:
+    """Return the graph as a SocialGraph, plus the networkx graph it came from (or None)."""
+    if isinstance(graph, SocialGraph):
+        return graph, None
+    if isinstance(graph, nx.Graph):
+        if graph.number_of_nodes() == 0:
+            raise ValueError("`graph` is empty: it has no nodes.")
+        # rng=0: trust weights are drawn but unused here, and the caller's
+        # generator must not be advanced by the conversion.
+        return from_networkx(graph, rng=0), graph
+    raise TypeError(
+        f"`graph` must be a networkx Graph or DiGraph or a SocialGraph; got {type(graph).__name__}."
+    )
+
+
+def _is_node(arrays: SocialGraph, label) -> bool:
+    try:
+        arrays.index_of([label])
+    except ValueError:
+        return False
+    return True
+
+
+def _seed_order(arrays: SocialGraph, seed_nodes) -> np.ndarray:
+    """Positions of ``seed_nodes`` in the order given (repeats kept; a set's in graph order).
+
+    ``seed_nodes`` is one label (a str, bytes, a non-iterable, or any label
+    that is itself a node, such as a tuple) or an iterable of labels.
+    """
+    if seed_nodes is None:
+        return np.zeros(0, np.int32)
+    if isinstance(seed_nodes, np.ndarray) and seed_nodes.ndim == 0:
+        seed_nodes = seed_nodes.item()
+    if (
+        isinstance(seed_nodes, (str, bytes))
+        or not hasattr(seed_nodes, "__iter__")
+        or (isinstance(seed_nodes, Hashable) and _is_node(arrays, seed_nodes))
+    ):
+        return arrays.index_of([seed_nodes], field_name="seed_nodes")
+    positions = arrays.index_of(list(seed_nodes), field_name="seed_nodes")
+    if isinstance(seed_nodes, (set, frozenset)):
+        # A set has no order (and a set of str iterates in a different order
+        # in every process): take its seeds in graph order.
+        positions.sort()
+    return positions
+
+
+def _seed_positions(arrays: SocialGraph, seed_nodes) -> np.ndarray:
+    """Distinct array positions of ``seed_nodes`` (one label or an iterable of labels), sorted."""
+    return np.unique(_seed_order(arrays, seed_nodes))
+
+
+def _edge_attribute(G: nx.Graph, arrays: SocialGraph, attr: str, missing) -> list:
+    """Edge attribute ``attr`` of every arc of ``arrays`` (built from ``G``), in CSR order.
+
+    Parallel edges of a multigraph keep their own values (their arcs have the
+    same ends, so which of them gets which value does not matter).
+    ``missing(u, v)`` returns the exception to raise for an edge without it.
+    """
+    pos = {label: i for i, label in enumerate(arrays.node_ids.tolist())}
+    by_arc: dict[tuple[int, int], list] = {}
+    for u, v, data in G.edges(data=True):
+        if attr not in data:
+            raise missing(u, v)
+        value = data[attr]
+        by_arc.setdefault((pos[u], pos[v]), []).append(value)
+        if not G.is_directed():
+            by_arc.setdefault((pos[v], pos[u]), []).append(value)
+    values = {arc: iter(vals) for arc, vals in by_arc.items()}
+    src = np.repeat(np.arange(arrays.n_nodes), arrays.out_degree)
+    return [next(values[arc]) for arc in zip(src.tolist(), arrays.indices.tolist(), strict=True)]
+
+
+def _as_floats(name: str, attr: str, raw: list) -> np.ndarray:
+    try:
+        return np.array(raw, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"`{name}` edge attribute {attr!r} must hold numbers; got {raw[:3]!r}..."
+        ) from None
+
+
+def _ic_probabilities(p, arrays: SocialGraph, G: nx.Graph | None):
+    """IC probabilities: one float for every arc, or an array with one per arc."""
     if isinstance(p, str):
-        probs = edge_probabilities(graph, arrays, p)
-    else:
-        probs = edge_probabilities(graph, arrays, p)[:1].item() if arrays.n_arcs else 0.0
-        if arrays.n_arcs == 0:
-            probs = check_probability("p", p)
-    return arrays, seeds, probs
+        if G is None:
+            raise TypeError(
+                f"`p` may name an edge attribute only for a networkx graph; "
+                f"got {p!r} with a SocialGraph."
+            )
+
+        def missing(u, v):
+            return ValueError(f"edge ({u!r}, {v!r}) has no attribute `p`={p!r}.")
+
+        raw = _edge_attribute(G, arrays, p, missing)
+        return check_probability_array(f"p (edge attribute {p!r})", _as_floats("p", p, raw))
+    if isinstance(p, np.ndarray) and p.ndim == 0:
+        p = p.item()
+    if isinstance(p, (np.ndarray, list, tuple)):
+        if G is not None:
+            raise TypeError(
+                "`p` as an array needs a SocialGraph (one entry per arc); for a networkx "
+                f"graph pass a number or an edge attribute name; got {type(p).__name__}."
+            )
+        try:
+            probs = np.array(p, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"`p` must hold numbers; got {p!r}.") from None
+        if probs.shape != (arrays.n_arcs,):
+            raise ValueError(
+                f"`p` must have one entry per arc ({arrays.n_arcs}); got shape {probs.shape}."
+            )
+        return check_probability_array("p", probs)
+    return check_probability("p", p)
+
+
+def _arc_values(name: str, value, arrays: SocialGraph, G: nx.Graph | None) -> np.ndarray:
+    """One float per arc of ``arrays`` from a number, an edge attribute name or an array.
+
+    Every value must lie in [0, 1]. An attribute name needs the networkx graph
+    ``G``; an array (one entry per arc, in CSR order) needs a SocialGraph.
+    """
+    if isinstance(value, str):
+        if G is None:
+            raise TypeError(
+                f"`{name}` may name an edge attribute only for a networkx graph; "
+                f"got {value!r} with a SocialGraph."
+            )
+
+        def missing(u, v):
+            return ValueError(
+                f"`{name}` names edge attribute {value!r}, which edge ({u!r}, {v!r}) lacks."
+            )
+
+        values = _as_floats(name, value, _edge_attribute(G, arrays, value, missing))
+        return check_probability_array(f"{name} (edge attribute {value!r})", values)
+    if isinstance(value, (np.ndarray, list, tuple)):
+        if G is not None:
+            raise TypeError(
+                f"`{name}` as an array needs a SocialGraph (one entry per arc); for a networkx "
+                f"graph pass a number or an edge attribute name; got {type(value).__name__}."
+            )
+        try:
+            values = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"`{name}` must hold numbers; got {value!r}.") from None
+        if values.shape != (arrays.n_arcs,):
+            raise ValueError(
+                f"`{name}` must have one entry per arc ({arrays.n_arcs}); got shape {values.shape}."
+            )
+        return check_probability_array(name, values)
+    return np.full(arrays.n_arcs, check_probability(name, value))
+
+
+# ---------------------------------------------------------------------------
+# Independent cascade on labelled graphs
+
+
+def _prepare(graph, seed_nodes, p):
+    arrays, G = _as_arrays(graph)
+    seeds = _seed_order(arrays, seed_nodes)
+    return arrays, seeds, _ic_probabilities(p, arrays, G)
 
 
 def independent_cascade(graph, seed_nodes, p, *, n_runs: int = 1, rng=None) -> np.ndarray:
-    """Final sizes of independent-cascade runs on a networkx graph.
+    """Final sizes of independent-cascade runs on a graph.
 
     Every active node gets one chance to activate each inactive out-neighbour,
     succeeding with the arc's probability (Kempe, Kleinberg & Tardos 2003).
 
     Parameters
     ----------
-    graph : networkx.Graph or networkx.DiGraph
-        An undirected edge works both ways.
-    seed_nodes : iterable of node labels
-        Initially active nodes (duplicates count once).
-    p : float in [0, 1] or str
-        Probability for every edge, or the name of an edge attribute holding
-        each edge's probability.
+    graph : networkx.Graph, networkx.DiGraph or SocialGraph
+        An undirected edge works both ways; parallel edges of a multigraph are
+        separate chances.
+    seed_nodes : node label or iterable of node labels
+        Initially active nodes (duplicates count once). A hashable
+        ``seed_nodes`` that is itself a node (a tuple label, say) is one seed
+        node. Seeds are taken in the order given (a set's in graph order).
+    p : float in [0, 1], str or ndarray
+        Probability for every edge, the name of an edge attribute holding each
+        edge's probability (networkx graphs), or one probability per arc in
+        CSR order (SocialGraph only).
     n_runs : int >= 1, default 1
     rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
@@ -363,6 +863,17 @@ def independent_cascade(graph, seed_nodes, p, *, n_runs: int = 1, rng=None) -> n
     ValueError
         If ``p`` is outside [0, 1], a seed node is not in the graph, the graph
         is empty or ``n_runs`` < 1.
+    TypeError
+        If an argument has the wrong type.
+
+    See Also
+    --------
+    ICModel : the same cascades one at a time, from a model set up once.
+
+    References
+    ----------
+    .. [1] D. Kempe, J. Kleinberg and E. Tardos, "Maximizing the spread of
+       influence through a social network", Proc. KDD 2003, pp. 137-146.
 
     Examples
     --------
@@ -389,96 +900,30 @@ def activation_frequency(graph, seed_nodes, p, *, n_runs: int, rng=None) -> pd.S
 
     Returns
     -------
-    pandas.Series of float, indexed by node (in ``graph`` order)
+    pandas.Series of float, named ``activation_frequency``
+        Indexed by node label (index name ``node``), in graph order; tuple
+        labels stay tuples (a flat Index, not a MultiIndex).
 
     Examples
     --------
     >>> import networkx as nx
     >>> activation_frequency(nx.path_graph(3), [0], 0.0, n_runs=10, rng=0).tolist()
     [1.0, 0.0, 0.0]
+    >>> activation_frequency(nx.grid_2d_graph(2, 2), (0, 0), 1.0, n_runs=1, rng=0)
+    node
+    (0, 0)    1.0
+    (0, 1)    1.0
+    (1, 0)    1.0
+    (1, 1)    1.0
+    Name: activation_frequency, dtype: float64
     """
     check_int("n_runs", n_runs, minimum=1)
     arrays, seeds, probs = _prepare(graph, seed_nodes, p)
     res = run_independent_cascade(arrays, seeds, probs, n_runs=n_runs, count_hits=True, rng=rng)
-    index = pd.Index(list(graph), name="node")
+    labels = list(graph) if isinstance(graph, nx.Graph) else arrays.node_ids.tolist()
+    # tupleize_cols=False: tuple labels (grid graphs) make a flat Index, not a MultiIndex.
+    index = pd.Index(labels, name="node", tupleize_cols=False)
     return pd.Series(res.hits / n_runs, index=index, name="activation_frequency")
-
-
-# ---------------------------------------------------------------------------
-# Input handling shared by linear threshold, SIR and network Bass
-
-
-def _as_arrays(graph) -> tuple[SocialGraph, nx.Graph | None]:
-    """Return the graph as a SocialGraph, plus the networkx graph it came from (or None)."""
-    if isinstance(graph, SocialGraph):
-        return graph, None
-    if isinstance(graph, nx.Graph):
-        if graph.number_of_nodes() == 0:
-            raise ValueError("`graph` is empty: it has no nodes.")
-        # rng=0: trust weights are drawn but unused here, and the caller's
-        # generator must not be advanced by the conversion.
-        return from_networkx(graph, rng=0), graph
-    raise TypeError(
-        f"`graph` must be a networkx Graph or DiGraph or a SocialGraph; got {type(graph).__name__}."
-    )
-
-
-def _seed_positions(arrays: SocialGraph, seed_nodes) -> np.ndarray:
-    """Distinct array positions of ``seed_nodes`` (one label or an iterable of labels)."""
-    if seed_nodes is None:
-        return np.zeros(0, np.int32)
-    if isinstance(seed_nodes, (str, bytes)) or not hasattr(seed_nodes, "__iter__"):
-        seed_nodes = [seed_nodes]
-    return np.unique(arrays.index_of(list(seed_nodes), field_name="seed_nodes"))
-
-
-def _arc_values(name: str, value, arrays: SocialGraph, G: nx.Graph | None) -> np.ndarray:
-    """One float per arc of ``arrays`` from a number, an edge attribute name or an array.
-
-    Every value must lie in [0, 1]. An attribute name needs the networkx graph
-    ``G``; an array (one entry per arc, in CSR order) needs a SocialGraph.
-    """
-    if isinstance(value, str):
-        if G is None:
-            raise TypeError(
-                f"`{name}` may name an edge attribute only for a networkx graph; "
-                f"got {value!r} with a SocialGraph."
-            )
-        pos = {label: i for i, label in enumerate(arrays.node_ids.tolist())}
-        by_arc = {}
-        for u, v, data in G.edges(data=True):
-            if value not in data:
-                raise ValueError(
-                    f"`{name}` names edge attribute {value!r}, which edge ({u!r}, {v!r}) lacks."
-                )
-            by_arc[pos[u], pos[v]] = data[value]
-            if not G.is_directed():
-                by_arc[pos[v], pos[u]] = data[value]
-        src = np.repeat(np.arange(arrays.n_nodes), arrays.out_degree)
-        raw = [by_arc[u, v] for u, v in zip(src.tolist(), arrays.indices.tolist(), strict=True)]
-        try:
-            values = np.array(raw, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(
-                f"`{name}` edge attribute {value!r} must hold numbers; got {raw[:3]!r}..."
-            ) from None
-        return check_probability_array(f"{name} (edge attribute {value!r})", values)
-    if isinstance(value, (np.ndarray, list, tuple)):
-        if G is not None:
-            raise TypeError(
-                f"`{name}` as an array needs a SocialGraph (one entry per arc); for a networkx "
-                f"graph pass a number or an edge attribute name; got {type(value).__name__}."
-            )
-        try:
-            values = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(f"`{name}` must hold numbers; got {value!r}.") from None
-        if values.shape != (arrays.n_arcs,):
-            raise ValueError(
-                f"`{name}` must have one entry per arc ({arrays.n_arcs}); got shape {values.shape}."
-            )
-        return check_probability_array(name, values)
-    return np.full(arrays.n_arcs, check_probability(name, value))
 
 
 # ---------------------------------------------------------------------------

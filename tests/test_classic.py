@@ -20,6 +20,7 @@ from pandas.testing import assert_frame_equal
 
 from smmsim import classic
 from smmsim.classic import (
+    ICModel,
     activation_frequency,
     bass_mean_field,
     bass_network,
@@ -642,6 +643,18 @@ def test_ic_calls_with_one_generator_read_one_stream(ba_arrays, p):
     assert len(set(loop)) > 5
 
 
+def test_ic_calls_with_one_generator_read_one_stream_for_large_cascades():
+    # A cascade that needs ~10^4 uniforms draws blocks of 256, 1024, 4096 and
+    # 16384 and may leave more than 4,096 unread; those were once dropped, so
+    # a loop of one-run calls no longer matched one batch call.
+    g = from_networkx(nx.barabasi_albert_graph(3000, 3, seed=2), rng=0)
+    probs = np.full(g.n_arcs, 0.25)
+    gen = np.random.default_rng(3)
+    loop = [int(run_independent_cascade(g, [0], probs, rng=gen).sizes[0]) for _ in range(8)]
+    batch = run_independent_cascade(g, [0], probs, n_runs=8, rng=np.random.default_rng(3))
+    assert loop == batch.sizes.tolist()
+
+
 def test_ic_same_seed_same_result_whatever_ran_before(ba_arrays):
     ref = run_independent_cascade(ba_arrays, [3, 8], 0.2, n_runs=30, count_hits=True, rng=4)
     for n_runs in (1, 500):  # advance the work space's epochs, on this graph and others
@@ -867,3 +880,309 @@ def test_bass_network_bad_input(kwargs, error, match):
 def test_bass_curve_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# ---------------------------------------------------------------------------
+# ICModel: set up once, one cascade per call
+
+
+def _per_arc_probs(arrays, hi=0.3):
+    return np.random.default_rng(3).uniform(0.0, hi, arrays.n_arcs)
+
+
+@pytest.mark.parametrize("p", [0.08, 0.3, "per_arc"])
+def test_ic_model_loop_equals_one_batch_with_a_copy_of_the_generator(ba_arrays, p):
+    # One cascade per call reads the Generator's uniforms as one stream: the
+    # same sizes as one batch call with a Generator in the same state, through
+    # every entry point. p = 0.3 takes off (hundreds of uniforms per cascade,
+    # many fresh blocks within one run() call).
+    if p == "per_arc":
+        p = _per_arc_probs(ba_arrays)
+    model = ICModel(ba_arrays, [5, 17], p)
+    gen = np.random.default_rng(11)
+    loop = [model.run(rng=gen) for _ in range(80)]
+    assert all(type(size) is int for size in loop)
+    batch = run_independent_cascade(ba_arrays, [5, 17], p, n_runs=80, rng=np.random.default_rng(11))
+    np.testing.assert_array_equal(loop, batch.sizes)
+    np.testing.assert_array_equal(loop, model.runs(80, rng=np.random.default_rng(11)))
+    assert len(set(loop)) > 5
+    # The next calls carry on with the same stream.
+    more = [model.run(rng=gen) for _ in range(5)] + model.runs(5, rng=gen).tolist()
+    again = model.runs(90, rng=np.random.default_rng(11))
+    np.testing.assert_array_equal(more, again[80:])
+
+
+def test_ic_model_matches_independent_cascade_on_networkx_graphs():
+    G = _kite_with_tail()
+    for p in (0.4, "prob"):
+        model = ICModel(G, [0, 5], p)
+        gen = np.random.default_rng(2)
+        loop = [model.run(rng=gen) for _ in range(300)]
+        sizes = independent_cascade(G, [0, 5], p, n_runs=300, rng=np.random.default_rng(2))
+        np.testing.assert_array_equal(loop, sizes)
+
+
+def test_ic_model_results_do_not_depend_on_uniform_block_sizes(ba_arrays, monkeypatch):
+    p = 0.3
+    ref = ICModel(ba_arrays, [5, 17], p).runs(30, rng=4)
+    monkeypatch.setattr(classic, "_BLOCK", 1)
+    monkeypatch.setattr(classic, "_MAX_BLOCK", 1)
+    model = ICModel(ba_arrays, [5, 17], p)  # blocks of one uniform: a pause at every draw
+    gen = np.random.default_rng(4)
+    np.testing.assert_array_equal([model.run(rng=gen) for _ in range(30)], ref)
+    np.testing.assert_array_equal(model.runs(30, rng=4), ref)
+    assert ref.max() > 50
+
+
+def test_ic_model_calls_mixed_with_other_ic_calls_on_one_generator(ba_arrays):
+    # Whoever reads a Generator's kept uniforms, they are read once each, in
+    # order: the same sizes as the same sequence of calls made another way.
+    a = ICModel(ba_arrays, [5, 17], 0.2)
+    b = ICModel(ba_arrays, [3], _per_arc_probs(ba_arrays))
+    gen = np.random.default_rng(8)
+    mixed = []
+    for _ in range(40):
+        mixed.append(a.run(rng=gen))
+        mixed.append(int(run_independent_cascade(ba_arrays, [3], b.p, rng=gen).sizes[0]))
+        mixed.append(b.run(rng=gen))
+        mixed.extend(a.runs(2, rng=gen).tolist())
+        a.run(rng=np.random.default_rng(1))  # another Generator in between
+    gen = np.random.default_rng(8)
+    plain = []
+    for _ in range(40):
+        plain.append(int(run_independent_cascade(ba_arrays, [5, 17], 0.2, rng=gen).sizes[0]))
+        for _ in range(2):
+            plain.append(int(run_independent_cascade(ba_arrays, [3], b.p, rng=gen).sizes[0]))
+        plain.extend(run_independent_cascade(ba_arrays, [5, 17], 0.2, n_runs=2, rng=gen).sizes)
+    assert mixed == plain
+
+
+def test_ic_model_seeds_and_none(ba_arrays):
+    model = ICModel(ba_arrays, [5, 17], 0.2)
+    # An int seed starts afresh at every call; a Generator carries on.
+    assert len({model.run(rng=123) for _ in range(5)}) == 1
+    assert model.run(rng=123) == run_independent_cascade(ba_arrays, [5, 17], 0.2, rng=123).sizes[0]
+    np.testing.assert_array_equal(model.runs(20, rng=5), model.runs(20, rng=5))
+    assert not np.array_equal(model.runs(20, rng=5), model.runs(20, rng=6))
+    seq = np.random.SeedSequence(9)
+    assert model.run(rng=seq) == model.run(rng=np.random.SeedSequence(9))
+    sizes = [model.run() for _ in range(50)]  # fresh entropy each call
+    assert all(2 <= s <= ba_arrays.n_nodes for s in sizes) and len(set(sizes)) > 1
+
+
+def test_ic_model_last_cascade_and_edge_checks(ba_arrays):
+    model = ICModel(ba_arrays, [9, 4, 9, 31], 0.25)
+    with pytest.raises(RuntimeError, match=r"no cascade has run in this thread yet"):
+        model.last_cascade()
+    gen = np.random.default_rng(3)
+    total = 0
+    for _ in range(20):
+        size = model.run(rng=gen)
+        last = model.last_cascade()
+        total += last.edge_checks
+        assert last.sizes.tolist() == [size] and len(last.order) == size
+    ref = run_independent_cascade(ba_arrays, [9, 4, 9, 31], 0.25, n_runs=20, rng=3)
+    for x, y in zip(_ic_outputs(last)[2:5], _ic_outputs(ref)[2:5], strict=True):
+        np.testing.assert_array_equal(x, y)
+    assert model.edge_checks == total == ref.edge_checks
+    assert last.order[:3].tolist() == [9, 4, 31] and (last.parent[:3] == -1).all()
+    # After a batch: the batch's last cascade.
+    sizes = model.runs(7, rng=4)
+    ref = run_independent_cascade(ba_arrays, [9, 4, 9, 31], 0.25, n_runs=7, rng=4)
+    np.testing.assert_array_equal(sizes, ref.sizes)
+    np.testing.assert_array_equal(model.last_cascade().order, ref.order)
+    np.testing.assert_array_equal(model.last_cascade().depth, ref.depth)
+    assert model.edge_checks == total + ref.edge_checks
+    # p = 0: only the seeds, and the kernel examines no arc.
+    none = ICModel(ba_arrays, [9, 4], 0.0)
+    assert none.run(rng=1) == 2 and none.last_cascade().edge_checks == 0
+
+
+def test_ic_model_threads_share_a_model(ba_arrays):
+    from concurrent.futures import ThreadPoolExecutor
+
+    model = ICModel(ba_arrays, [5, 40], 0.2)
+
+    def one(seed):
+        gen = np.random.default_rng(seed)
+        loop = [model.run(rng=gen) for _ in range(300)]
+        return loop, model.last_cascade().order.tolist(), model.runs(50, rng=seed).tolist()
+
+    serial = [one(seed) for seed in range(8)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        threaded = list(pool.map(one, range(8)))
+    assert threaded == serial
+
+
+def test_ic_model_recovers_from_an_interrupted_cascade(ba_arrays):
+    class Failing(np.random.Generator):
+        def random(self, *args, **kwargs):
+            raise KeyboardInterrupt
+
+    model = ICModel(ba_arrays, [5, 17], 0.3)
+    with pytest.raises(KeyboardInterrupt):
+        model.run(rng=Failing(np.random.PCG64(1)))
+    with pytest.raises(RuntimeError, match="no cascade has run"):
+        model.last_cascade()
+    # The interrupted cascade is dropped, not resumed by the next call.
+    gen = np.random.default_rng(6)
+    loop = [model.run(rng=gen) for _ in range(10)]
+    np.testing.assert_array_equal(loop, model.runs(10, rng=6))
+
+
+def test_ic_model_exact_edge_cases_and_properties():
+    G = nx.path_graph(6)
+    assert ICModel(G, [2, 2, 4], 0.0).run(rng=1) == 2
+    assert ICModel(G, 0, 1.0).run(rng=1) == 6
+    assert ICModel(G, [], 0.5).run(rng=1) == 0
+    model = ICModel(G, [3, 1], 0.5)
+    assert model.seed_positions.tolist() == [3, 1] and model.p == 0.5
+    assert model.graph.n_nodes == 6
+    assert repr(model) == "ICModel(n_nodes=6, n_arcs=10, n_seeds=2, p=0.5)"
+    arrays = from_networkx(G, rng=0)
+    per_arc = ICModel(arrays, [0], np.ones(arrays.n_arcs))
+    assert per_arc.run(rng=0) == 6 and "p=per arc" in repr(per_arc)
+    per_arc.p[:] = 0.0  # a copy: the model is unchanged
+    assert per_arc.run(rng=0) == 6
+
+
+def test_ic_model_pickles():
+    import pickle
+
+    model = ICModel(_kite_with_tail(), [0], "prob")
+    model.run(rng=1)
+    copy = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(copy.runs(50, rng=2), model.runs(50, rng=2))
+    with pytest.raises(RuntimeError, match="no cascade has run"):
+        pickle.loads(pickle.dumps(model)).last_cascade()  # per-thread state is not pickled
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"p": 1.5}, ValueError, r"`p` must be in \[0, 1\]; got 1\.5"),
+        ({"p": float("nan")}, ValueError, r"`p` must be finite; got nan"),
+        ({"p": None}, TypeError, r"`p` must be a number; got NoneType None"),
+        ({"p": "weight"}, ValueError, r"edge \(0, 1\) has no attribute `p`='weight'"),
+        ({"p": np.ones(4)}, TypeError, r"`p` as an array needs a SocialGraph"),
+        ({"seed_nodes": ["zzz"]}, ValueError, r"`seed_nodes` .* not in the graph: 'zzz'"),
+        ({"seed_nodes": [[0]]}, ValueError, r"`seed_nodes` .* not in the graph: \[0\]"),
+        ({"graph": nx.Graph()}, ValueError, r"`graph` is empty"),
+        ({"graph": {0: [1]}}, TypeError, r"`graph` must be a networkx .*; got dict"),
+    ],
+)
+def test_ic_model_bad_input(attr_graph, kwargs, error, match):
+    args = {"graph": attr_graph, "seed_nodes": [0], "p": 0.5} | kwargs
+    with pytest.raises(error, match=match):
+        ICModel(args["graph"], args["seed_nodes"], args["p"])
+
+
+def test_ic_model_bad_input_social_graph_and_calls():
+    arrays = from_networkx(nx.path_graph(3), rng=0)
+    with pytest.raises(
+        ValueError, match=r"`p` must have one entry per arc \(4\); got shape \(3,\)"
+    ):
+        ICModel(arrays, [0], np.full(3, 0.5))
+    with pytest.raises(ValueError, match=r"`p` must hold probabilities .*got -0\.5"):
+        ICModel(arrays, [0], np.array([0.5, -0.5, 0.5, 0.5]))
+    with pytest.raises(TypeError, match=r"`p` may name an edge attribute only .*'prob'"):
+        ICModel(arrays, [0], "prob")
+    with pytest.raises(ValueError, match=r"`seed_nodes` holds a node not in the graph: 3"):
+        ICModel(arrays, [0, 3], 0.5)
+    model = ICModel(arrays, [0], 0.5)
+    with pytest.raises(ValueError, match=r"`n_runs` must be an int >= 1; got 0"):
+        model.runs(0)
+    with pytest.raises(TypeError, match=r"`n_runs` must be an int; got float 2\.0"):
+        model.runs(2.0)
+    with pytest.raises(TypeError, match=r"`rng` must be None, an int, .*got str 'seed'"):
+        model.run(rng="seed")
+    with pytest.raises(ValueError, match=r"`rng` seed must be a non-negative int; got -1"):
+        model.runs(3, rng=-1)
+
+
+# ---------------------------------------------------------------------------
+# Node labels and seed forms
+
+
+def test_activation_frequency_with_tuple_labels_is_indexed_by_node():
+    G = nx.grid_2d_graph(4, 4)
+    freq = activation_frequency(G, [(0, 0)], 1.0, n_runs=3, rng=0)
+    assert not isinstance(freq.index, pd.MultiIndex)
+    assert freq.index.name == "node" and freq.index.tolist() == list(G)
+    assert (freq == 1.0).all() and freq[(3, 3)] == 1.0
+    none = activation_frequency(G, [(1, 2)], 0.0, n_runs=3, rng=0)
+    assert none[(1, 2)] == 1.0 and none.drop([(1, 2)]).eq(0.0).all()
+    # A tuple that is a node is one seed node, not a list of two labels.
+    assert (independent_cascade(G, (0, 0), 0.0, n_runs=2, rng=0) == 1).all()
+    assert ICModel(G, (3, 3), 0.0).run(rng=0) == 1
+    assert (linear_threshold(G, (0, 0), weights=0.0, n_runs=2, rng=0) == 1).all()
+
+
+def test_activation_frequency_with_string_and_mixed_labels():
+    letters = _letters()
+    freq = activation_frequency(letters, "a", 1.0, n_runs=2, rng=0)
+    assert freq.index.tolist() == list(letters) and (freq == 1.0).all()
+    mixed = nx.Graph([(0, "a"), ("a", 2), (2, "b")])
+    mixed.add_node((5, "x"))
+    freq = activation_frequency(mixed, "a", 1.0, n_runs=2, rng=0)
+    assert freq.index.tolist() == [0, "a", 2, "b", (5, "x")]
+    assert freq.tolist() == [1.0, 1.0, 1.0, 1.0, 0.0]
+    assert independent_cascade(mixed, [(5, "x"), 0], 1.0, rng=0).tolist() == [5]
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_ic_parallel_edges_are_separate_chances(directed):
+    # Two parallel edges 0-1 with probabilities 0.5 and 0 give node 1 a 0.5
+    # chance; the edge attribute of each parallel edge is its own (the values
+    # were once collapsed to the last edge's).
+    G = nx.MultiDiGraph() if directed else nx.MultiGraph()
+    G.add_edge(0, 1, prob=0.5)
+    G.add_edge(0, 1, prob=0.0)
+    G.add_edge(0, 1, prob=0.2)
+    G.add_edge(1, 2, prob=1.0)
+    exact, _ = exact_ic(G, [0], "prob")
+    assert exact[1] == pytest.approx(0.6)
+    n_runs = 100_000
+    freq = activation_frequency(G, [0], "prob", n_runs=n_runs, rng=7)
+    se = np.sqrt(exact * (1 - exact) / n_runs)
+    np.testing.assert_array_less(np.abs(freq - exact), Z * se + 1e-12)
+    # One probability for all: 1 - (1 - p)**3 for node 1.
+    freq = activation_frequency(G, [0], 0.5, n_runs=n_runs, rng=8)
+    assert abs(freq[1] - 0.875) < Z * math.sqrt(0.875 * 0.125 / n_runs)
+    # LT and SIR read per-arc values the same way: SIR with gamma = 1 is IC.
+    df = sir(G, [0], "prob", 1.0, n_runs=n_runs, rng=9)
+    final = df.groupby("run")["recovered"].last()
+    _check_law(final.to_numpy(), exact_ic(G, [0], "prob")[1])
+
+
+def test_ic_self_loops_isolated_seeds_and_seed_forms():
+    G = nx.path_graph(5)
+    G.add_edge(2, 2)
+    G.add_node(9)
+    assert independent_cascade(G, [9], 1.0, n_runs=2, rng=0).tolist() == [1, 1]
+    assert independent_cascade(G, [0], 1.0, rng=0).tolist() == [5]
+    freq = activation_frequency(G, [9, 0], 1.0, n_runs=2, rng=0)
+    assert freq.tolist() == [1.0] * 6
+    ref = independent_cascade(G, [1, 3], 0.5, n_runs=50, rng=4)
+    for seeds in (np.array([1, 3]), [np.int64(1), np.int32(3)], (1, 3), iter([1, 3])):
+        np.testing.assert_array_equal(independent_cascade(G, seeds, 0.5, n_runs=50, rng=4), ref)
+    one = independent_cascade(G, [3], 0.5, n_runs=50, rng=4)
+    for seed in (3, np.int64(3), np.array(3)):
+        np.testing.assert_array_equal(independent_cascade(G, seed, 0.5, n_runs=50, rng=4), one)
+        assert ICModel(G, seed, 0.5).seed_positions.tolist() == [3]
+
+
+def test_a_set_of_seeds_is_taken_in_graph_order():
+    # A set has no order of its own (a set of str iterates differently in
+    # every process), so its seeds are taken in graph order: reproducible.
+    G = nx.Graph()
+    G.add_nodes_from(range(199, -1, -1))  # graph order 199, 198, ..., 0
+    G.add_edges_from(nx.barabasi_albert_graph(200, 2, seed=1).edges())
+    seeds = {1, 2, 3}  # iterates 1, 2, 3; graph order is 3, 2, 1
+    ref = independent_cascade(G, [3, 2, 1], 0.3, n_runs=200, rng=5)
+    for unordered in (seeds, frozenset(seeds)):
+        np.testing.assert_array_equal(
+            independent_cascade(G, unordered, 0.3, n_runs=200, rng=5), ref
+        )
+    assert ICModel(G, seeds, 0.3).seed_positions.tolist() == [196, 197, 198]
+    assert not np.array_equal(independent_cascade(G, [1, 2, 3], 0.3, n_runs=200, rng=5), ref)
