@@ -13,6 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ._cli_args import int_at_least
+
 EXIT_OK, EXIT_RUNS_FAILED, EXIT_USAGE, EXIT_ABORTED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 _SWEEP_EPILOG = """\
@@ -22,14 +24,7 @@ Rerunning the same command on the same --out folder resumes an interrupted sweep
 """
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an int >= 1; got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be an int >= 1; got {text!r}")
-    return value
+_positive_int = int_at_least(1)
 
 
 def _fraction(text: str) -> float:

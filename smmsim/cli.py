@@ -9,6 +9,8 @@ import sys
 
 import numpy as np
 
+from ._cli_args import int_at_least
+
 DESCRIPTION = """\
 smmsim: simulate word-of-mouth virality in social media marketing.
 
@@ -20,24 +22,8 @@ Examples:
 """
 
 
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer; got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1; got {value}")
-    return value
-
-
-def _seed_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer; got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0; got {value}")
-    return value
+_positive_int = int_at_least(1)
+_seed_int = int_at_least(0)
 
 
 def build_parser() -> argparse.ArgumentParser:
