@@ -263,6 +263,11 @@ def _plan_levers(cfg, world, rng, events: Events) -> dict:
                 f"has {g.n_segments} segments."
             )
         pool = np.flatnonzero(np.isin(g.segment, segments))
+        if len(pool) == 0:
+            raise ValueError(
+                f"`campaign.levers.targeted_ads.segments` {list(segments)} hold nobody "
+                "in this graph: there is no one to show the ads to."
+            )
         m = tads.n_impressions
         events.add(
             _spread(m, tads.steps),
