@@ -344,6 +344,11 @@ def load_config(path=None) -> ScenarioConfig:
         data = {}
     if not isinstance(data, dict):
         raise ValueError(f"config file {path.name} must hold a mapping; got {type(data).__name__}.")
+    if {"base", "parameters"} <= set(data):
+        raise ValueError(
+            f"{path.name} looks like a sweep spec (it has `base` and `parameters`): "
+            f"run it with `smmsim sweep {path} --out DIR`."
+        )
     graph = data.get("graph")
     if isinstance(graph, dict) and isinstance(graph.get("path"), str):
         # a relative edge-list path is read next to the config file when it is there

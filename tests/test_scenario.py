@@ -121,3 +121,8 @@ def test_example_path_finds_the_shipped_examples():
     assert load_config(example_path("campaign")).name == "campaign"
     with pytest.raises(ValueError, match=r"`name` must be one of the examples.*'nope'"):
         example_path("nope")
+
+
+def test_a_sweep_spec_given_as_a_config_says_so():
+    with pytest.raises(ValueError, match=r"sweep\.yaml looks like a sweep spec.*smmsim sweep"):
+        load_config(default_config_path().parent / "examples" / "sweep.yaml")
