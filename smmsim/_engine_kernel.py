@@ -519,6 +519,9 @@ def run_marketing(
                 if share_boost > 0.0 and kd != CLAIM:
                     if base_customer[v] or flags[_BOUGHT, v] == run:
                         s = min(1.0, s * (1.0 + share_boost))
+                if kd == CLAIM and (flags[_PREBUNKED, v] == run or flags[_CORRECTED, v] == run):
+                    # someone who has seen the correction passes the claim on less
+                    s *= 1.0 - prebunk_protection
                 if s > 0.0 and uniform(key, _counter(slot, k, _SHARE)) < s:
                     cold[k, v, _STAMP] = urun
                     c = counts[k]

@@ -81,7 +81,8 @@ class CorrectionConfig:
         recovery < 1.
     prebunk_protection : float in [0, 1], default 0.7
         How much of the claim's effect is blocked for people who saw the
-        correction first.
+        correction first; people who have seen the correction (before or
+        after the claim) also pass the claim on this much less.
     stickiness, shareability : float in [0, 1]
     """
 

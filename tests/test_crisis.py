@@ -179,3 +179,16 @@ def test_mean_ci_summarises_a_curve_per_delay():
     assert (table["ci_low"] <= table["mean"]).all() and (table["mean"] <= table["ci_high"]).all()
     with pytest.raises(ValueError, match=r"columns not in the table: \['nope'\]"):
         mean_ci(curve, "delay", "nope")
+
+
+@pytest.mark.slow
+def test_an_early_correction_slows_the_claim():
+    """People who have seen the correction pass the claim on less: negative reach
+    grows with the correction delay (paired means over 20 replicates; a later
+    delay may tie but not fall by more than 2% of the no-correction reach)."""
+    from smmsim.experiments import correction_delay_curve
+
+    curve = correction_delay_curve(crisis(), [0, 3, 8], n_replicates=20, rng=6)
+    reach = curve.groupby("delay", dropna=False)["negative_reach"].mean().to_numpy()
+    assert (np.diff(reach) >= -0.02 * reach[-1]).all(), reach
+    assert reach[0] < 0.8 * reach[-1]  # answering at once clearly slows the claim
