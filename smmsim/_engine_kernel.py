@@ -270,25 +270,10 @@ def run_marketing(
     nxt = ev[6]
     head = np.full(n_steps + 1, -1, np.int64)
     tail_ev = np.full(n_steps + 1, -1, np.int64)
-    n_ev = 0
+    evc = np.zeros(2, np.int64)  # [events stored, events pending]
     for i in range(n_static):
-        s = ev_step[i]
-        if s >= n_steps:
-            continue
-        ev[0][n_ev] = ev_item[i]
-        ev[1][n_ev] = ev_node[i]
-        ev[2][n_ev] = ev_type[i]
-        ev[3][n_ev] = ev_origin[i]
-        ev[4][n_ev] = ev_trust[i]
-        ev[5][n_ev] = n_arcs + i
-        nxt[n_ev] = -1
-        if head[s] < 0:
-            head[s] = n_ev
-        else:
-            nxt[tail_ev[s]] = n_ev
-        tail_ev[s] = n_ev
-        n_ev += 1
-    evc = np.array([n_ev, n_ev], np.int64)
+        _schedule(ev_step[i], ev_item[i], ev_node[i], n_arcs + i, ev_type[i], ev_origin[i],
+                  ev_trust[i], ev, head, tail_ev, n_steps, evc)  # fmt: skip
     e_item = ev[0]
     e_node = ev[1]
     e_type = ev[2]
