@@ -33,6 +33,8 @@ def shared_data_dir() -> Path:
 
     env = os.environ.get("SMMSIM_DATA")
     if env:
+        if not Path(env).is_dir():
+            raise FileNotFoundError(f"$SMMSIM_DATA names {env!r}, which is not a folder.")
         return Path(env)
     here = Path.cwd().resolve()
     for base in [here, *here.parents, Path(__file__).resolve().parents[1]]:

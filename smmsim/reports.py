@@ -44,6 +44,9 @@ __all__ = [
 ]
 
 _PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# Written into every site this module builds: only a folder holding it (or an
+# empty one) is ever replaced, so a report never deletes files it did not write.
+SITE_MARKER = ".smmsim-site"
 _PRESET_KEYS = ("description", "notebooks")
 _TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "dict": dict}
 
@@ -475,8 +478,10 @@ def build_report(preset="quick", *, out="reports/site", notebooks=None, progress
     if not paths:
         raise ValueError(f"no notebooks to run in {str(notebooks_dir())!r}.")
     out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"`out` must be a folder; {str(out)!r} is a file.")
+    if out.name in ("", ".."):  # "." or "..": name the folder itself
+        out = out.resolve()
+    _check_replaceable(out, "out")
+    _check_replaceable(out.with_name(out.name + ".failed"), "out")
     out.parent.mkdir(parents=True, exist_ok=True)
 
     def say(message):
@@ -508,6 +513,7 @@ def build_report(preset="quick", *, out="reports/site", notebooks=None, progress
             )
         total = time.perf_counter() - started
         (tmp / "index.html").write_text(_index_html(preset, chosen, entries, total))
+        (tmp / SITE_MARKER).write_text("A report site written by `smmsim report`.\n")
         os.chmod(tmp, 0o755)
         if failed:
             target = out.with_name(out.name + ".failed")
@@ -551,6 +557,26 @@ def _render_page(folder: Path, source: Path, params: dict, seconds: float, error
         "params": params,
         "n_figures": n_figures,
     }
+
+
+def _check_replaceable(folder: Path, name: str) -> None:
+    """Refuse a site folder that holds anything a report did not write."""
+    if not folder.exists():
+        if any(p.exists() and not p.is_dir() for p in folder.parents):
+            raise ValueError(f"`{name}` {str(folder)!r} lies below a file; choose a folder.")
+        return
+    if not folder.is_dir():
+        raise ValueError(f"`{name}` must be a folder; {str(folder)!r} is a file.")
+    if (folder / SITE_MARKER).is_file():
+        return
+    entries = sorted(p.name for p in folder.iterdir())
+    if entries:
+        shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
+        raise ValueError(
+            f"`{name}` {str(folder)!r} holds files that smmsim did not write ({shown}); "
+            "a report replaces its folder as a whole, so give a new or empty folder, "
+            "or one that holds a site smmsim built."
+        )
 
 
 def _swap_in(tmp: Path, target: Path) -> None:

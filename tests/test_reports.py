@@ -15,6 +15,7 @@ import pytest
 from smmsim import reports
 from smmsim.cli import main
 from smmsim.reports import (
+    SITE_MARKER,
     ReportError,
     build_report,
     list_notebooks,
@@ -223,7 +224,12 @@ def test_rebuild_replaces_the_site_as_a_whole(small_suite):
     build_report("ok", out=out, progress=False)
     (out / "stale.html").write_text("old")
     build_report("ok", out=out, notebooks=["02_two"], progress=False)
-    assert sorted(p.name for p in out.iterdir()) == ["02_two.html", "02_two.ipynb", "index.html"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        SITE_MARKER,
+        "02_two.html",
+        "02_two.ipynb",
+        "index.html",
+    ]
 
 
 def test_unknown_preset_or_notebook(small_suite):
@@ -234,6 +240,44 @@ def test_unknown_preset_or_notebook(small_suite):
     (small_suite / "file").write_text("x")
     with pytest.raises(ValueError, match="`out` must be a folder"):
         build_report("ok", out=small_suite / "file")
+
+
+def test_report_never_deletes_files_it_did_not_write(small_suite, capsys, monkeypatch):
+    user = small_suite / "thesis"
+    (user / "sub").mkdir(parents=True)
+    (user / "thesis.txt").write_text("three years of work")
+    (user / "sub" / "data.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(ValueError, match=r"smmsim did not write \(sub, thesis.txt\)"):
+        build_report("ok", out=user, progress=False)
+    assert main(["report", "--preset", "ok", "--out", str(user), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "did not write" in err and len(err.strip().splitlines()) == 1
+    assert (user / "thesis.txt").read_text() == "three years of work"
+    assert (user / "sub" / "data.csv").read_text() == "a,b\n1,2\n"
+    # the current folder is refused by name, and so is a stray `.failed` folder
+    monkeypatch.chdir(user)
+    with pytest.raises(ValueError, match=r"did not write"):
+        build_report("ok", out=".", progress=False)
+    (small_suite / "fresh.failed").mkdir()
+    (small_suite / "fresh.failed" / "notes.md").write_text("mine")
+    with pytest.raises(ValueError, match=r"fresh.failed' holds files"):
+        build_report("ok", out=small_suite / "fresh", progress=False)
+    assert (small_suite / "fresh.failed" / "notes.md").read_text() == "mine"
+
+
+def test_report_out_below_a_file_is_refused_before_running(small_suite):
+    (small_suite / "afile").write_text("x")
+    with pytest.raises(ValueError, match=r"lies below a file"):
+        build_report("ok", out=small_suite / "afile" / "site", progress=False)
+
+
+def test_report_replaces_an_empty_folder_and_its_own_site(small_suite):
+    out = small_suite / "empty"
+    out.mkdir()
+    build_report("ok", out=out, progress=False)
+    assert (out / SITE_MARKER).is_file()
+    build_report("ok", out=out, progress=False)  # its own site: replaced
+    assert (out / "index.html").is_file()
 
 
 def test_cli_report(small_suite, capsys):
