@@ -57,11 +57,14 @@ F_CONVERSIONS = 9  # + origin
 F_REFERRALS = 12
 F_POSTS = 13
 F_COMPLAINTS = 14  # on a claim's row: complaints (negative posts) it set off
-N_FIELDS = 15
+F_NEW_REACH_EARNED = 15  # newly reached people whose first exposure was earned
+F_EARNED_LOST = 16  # people reached by earned media only so far who now got a paid/owned one
+N_FIELDS = 17
 
 # Workspace.seen[item]: a bitset of the people exposed to the item this run
 # (n / 8 bytes per item, so the reach pass over every tie hits the CPU cache;
-# cleared at the start of each run).
+# cleared at the start of each run). Rows n_items.. (one per item) mark the
+# people who had a paid or owned exposure to the item (reach_earned_only).
 # Workspace.p_engage[item, node]: the person's engagement chance (float32).
 # Workspace.cold[item, node] = (stamp of the last run in which they shared the
 # item, their share chance as float32 bits; ``coldf`` is a float32 view), read
@@ -81,7 +84,7 @@ class Workspace:
         n, k = n_nodes, n_items
         self.n_nodes, self.n_items = n, k
         self.run = 0
-        self.seen = np.zeros((k, (n + 63) // 64), np.uint64)
+        self.seen = np.zeros((2 * k, (n + 63) // 64), np.uint64)
         self.p_engage = np.zeros((k, n), np.float32)
         self.p_max = np.zeros(k)
         self.cold = np.zeros((k, n, 2), np.uint32)
@@ -168,6 +171,21 @@ def _mark(bits, k, x):
         return False
     bits[k, word] = old | mask
     return True
+
+
+@njit(inline="always")
+def _expose(bits, k, n_items, x, o, acc):
+    """Mark x as exposed to item k by origin o; count new reach and earned-only reach."""
+    first = _mark(bits, k, x)
+    if first:
+        acc[k, F_NEW_REACH] += 1
+    if o == EARNED:
+        if first:
+            acc[k, F_NEW_REACH_EARNED] += 1
+    elif _mark(bits, n_items + k, x) and not first:
+        # seen before, and only through earned media until now
+        acc[k, F_EARNED_LOST] += 1
+    return first
 
 
 @njit(inline="always")
@@ -309,24 +327,30 @@ def run_marketing(
                     origin[k, c] = e_origin[e]
                     counts[k] = c + 1
                     acc[k, F_SHARES] += 1
-                    if _mark(seen, k, v):
-                        acc[k, F_NEW_REACH] += 1
+                    _expose(seen, k, n_items, v, e_origin[e], acc)
             e = nxt[e]
         for k in range(n_items):
             hi[k] = counts[k]
         # this step's sharers: every out-tie is an impression and reaches its target
         for k in range(n_items):
             new = 0
+            new_earned = 0
             for ii in range(lo[k], hi[k]):
                 uu = order[k, ii]
                 a0 = indptr[uu]
                 a1 = indptr[uu + 1]
-                acc[k, F_IMPRESSIONS + origin[k, ii]] += a1 - a0
-                for j in range(a0, a1):
-                    x = indices[j]
-                    if _mark(seen, k, x):
-                        new += 1
+                og = origin[k, ii]
+                acc[k, F_IMPRESSIONS + og] += a1 - a0
+                if og == EARNED:
+                    for j in range(a0, a1):
+                        if _mark(seen, k, indices[j]):
+                            new += 1
+                            new_earned += 1
+                else:
+                    for j in range(a0, a1):
+                        _expose(seen, k, n_items, indices[j], og, acc)
             acc[k, F_NEW_REACH] += new
+            acc[k, F_NEW_REACH_EARNED] += new_earned
         # 2. direct exposures (ads, owned channels), then 3. this step's sharers
         # expose their out-ties. One loop body handles both sources.
         e = head[t]
@@ -385,8 +409,7 @@ def run_marketing(
                 slot = e_slot[cur]
                 # a direct exposure: impression, reach, engagement draw
                 acc[k, F_IMPRESSIONS + o] += 1
-                if _mark(seen, k, v):
-                    acc[k, F_NEW_REACH] += 1
+                _expose(seen, k, n_items, v, o, acc)
                 p = p_engage[k, v]
                 if trust_effect > 0.0:
                     p *= 1.0 - trust_effect + trust_effect * w

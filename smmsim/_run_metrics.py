@@ -4,6 +4,11 @@ Definitions (per run; "brand" means the campaign's own content item):
 
 Reach / virality
     reach: unique people exposed to (or posting) the brand item.
+    reach_earned_only: those of them whose every exposure to it came through
+    people's shares or reviews (earned media), none from paid or owned media
+    (ads, the brand's channels, its seed posts, influencers it paid):
+    the people only word of mouth reached. earned_reach_share =
+    reach_earned_only / reach (0 when reach is 0).
     impressions = impressions_paid + impressions_owned + impressions_earned:
     exposures to the campaign's content (the brand item and reviews) by origin;
     reshares by people and reviews are earned media (earned_impressions is the
@@ -69,6 +74,7 @@ def summarize_run(run) -> dict:
     campaign = brand | reviews
     imp = ps["impressions"]
     reach = int(ps["new_reach"][:, brand].sum())
+    earned_only = int(_earned_only(run.stats)[:, brand].sum())
     conversions = int(ps["conversions"].sum())
     revenue = conversions * cfg.campaign.price
     gross = revenue * cfg.campaign.margin
@@ -83,6 +89,8 @@ def summarize_run(run) -> dict:
     complaints = int(run.stats[:, :, K.F_COMPLAINTS].sum())
     out = {
         "reach": reach,
+        "reach_earned_only": earned_only,
+        "earned_reach_share": earned_only / reach if reach else 0.0,
         "impressions": int(imp[:, campaign].sum()),
         "impressions_paid": int(imp[:, campaign, 0].sum()),
         "impressions_owned": int(imp[:, campaign, 1].sum()),
@@ -126,6 +134,11 @@ def summarize_run(run) -> dict:
     return out
 
 
+def _earned_only(stats) -> np.ndarray:
+    """Per step and item: net change of the people reached by earned media only."""
+    return stats[:, :, K.F_NEW_REACH_EARNED] - stats[:, :, K.F_EARNED_LOST]
+
+
 def _n_customers(run, people) -> int:
     """How many of ``people`` are customers at the end of the run."""
     before = run.world.population.is_customer[people]
@@ -164,7 +177,10 @@ def steps_frame(run) -> pd.DataFrame:
     Every step of the scenario has its rows (``config.steps`` of them): after
     the cascade stops the counts are 0, so replicates line up step by step.
     Sessions and conversions are also split by the origin of the exposure
-    that led there (``website_sessions_paid`` ...).
+    that led there (``website_sessions_paid`` ...). ``reach`` and
+    ``reach_earned_only`` are cumulative up to the step (a person reached by
+    word of mouth at step 3 who sees an ad at step 8 leaves the earned-only
+    count at step 8); ``new_reach_earned_only`` is their net change in the step.
     """
     s = run.stats
     T = max(run.config.steps, s.shape[0])
@@ -179,6 +195,7 @@ def steps_frame(run) -> pd.DataFrame:
     for i, origin in enumerate(("paid", "owned", "earned")):
         cols[f"impressions_{origin}"] = s[:, :, K.F_IMPRESSIONS + i].ravel()
     cols["new_reach"] = s[:, :, K.F_NEW_REACH].ravel()
+    cols["new_reach_earned_only"] = _earned_only(s).ravel()
     cols["engagements"] = s[:, :, K.F_ENGAGEMENTS].ravel()
     cols["shares"] = s[:, :, K.F_SHARES].ravel()
     cols["website_sessions"] = s[:, :, K.F_CLICKS : K.F_CLICKS + 3].sum(axis=2).ravel()
@@ -188,6 +205,10 @@ def steps_frame(run) -> pd.DataFrame:
         cols[f"conversions_{origin}"] = s[:, :, K.F_CONVERSIONS + i].ravel()
     cols["referrals"] = s[:, :, K.F_REFERRALS].ravel()
     frame = pd.DataFrame(cols)
-    frame["reach"] = frame.groupby("item", sort=False)["new_reach"].cumsum()
+    by_item = frame.groupby("item", sort=False)
+    frame["reach"] = by_item["new_reach"].cumsum()
+    frame["reach_earned_only"] = by_item["new_reach_earned_only"].cumsum()
+    share = frame["reach_earned_only"] / frame["reach"].where(frame["reach"] > 0)
+    frame["earned_reach_share"] = share.fillna(0.0)
     frame["revenue"] = frame["conversions"] * run.config.campaign.price
     return frame

@@ -217,3 +217,35 @@ def test_steps_frame_is_an_analytics_report():
     sessions = frame.groupby("step")["website_sessions"].sum()
     assert sessions.sum() == run.summary()["website_sessions"]
     assert isinstance(frame, pd.DataFrame) and not isinstance(frame.columns, pd.MultiIndex)
+
+
+def test_earned_only_reach_is_reach_outside_the_brands_own_audience():
+    # seeds post on owned channels: everyone they expose directly is owned reach;
+    # everyone else reached got there through people's shares only
+    cfg = scenario(content={"stickiness": 0.6, "shareability": 0.6})
+    run = simulate(cfg, rng=3)
+    s = run.summary()
+    g = run.world.graph
+    seeds = run.sharers[0][run.tree_parent[0] < 0]
+    owned = set(seeds.tolist())
+    for u in seeds.tolist():
+        owned.update(g.indices[g.indptr[u] : g.indptr[u + 1]].tolist())
+    assert s["reach_earned_only"] == s["reach"] - len(owned) > 0
+    assert s["earned_reach_share"] == pytest.approx(s["reach_earned_only"] / s["reach"])
+    brand = run.steps_frame().query("kind == 'brand'")
+    assert brand["reach_earned_only"].iloc[-1] == s["reach_earned_only"]
+    assert (brand["reach_earned_only"] <= brand["reach"]).all()
+    # nobody passes it on: all reach is the brand's own
+    quiet = simulate(cfg.with_overrides({"content.shareability": 0.0}), rng=3).summary()
+    assert quiet["reach_earned_only"] == 0 and quiet["earned_reach_share"] == 0.0
+
+
+def test_an_ad_after_word_of_mouth_takes_a_person_out_of_earned_only_reach():
+    base = scenario(content={"stickiness": 0.6, "shareability": 0.6})
+    ads = base.with_overrides(
+        {"campaign.budget": 40.0, "campaign.levers.broadcast_ads.spend": 40.0}
+    )
+    a, b = simulate(base, rng=5), simulate(ads, rng=5)
+    frame = b.steps_frame().query("kind == 'brand'")
+    assert (frame["new_reach_earned_only"] < 0).any()  # people left the earned-only group
+    assert b.summary()["reach_earned_only"] < a.summary()["reach_earned_only"]
