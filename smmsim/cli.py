@@ -19,6 +19,8 @@ Examples:
   smmsim simulate --config data/examples/campaign.yaml --replicates 20
   smmsim simulate --config my.yaml --json          # machine-readable summary
   smmsim simulate --out steps.parquet              # per-step table to Parquet
+  smmsim cascades ../shared/data/twitter-cascades-chile --out shapes.csv
+  smmsim calibrate ../shared/data/twitter-cascades-chile --label False --out out/fit
 """
 
 
@@ -67,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ._cli_report import register as register_report
 
     register_report(sub)
+    from ._cli_realdata import register as register_realdata
+
+    register_realdata(sub)
     return parser
 
 

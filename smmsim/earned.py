@@ -111,10 +111,12 @@ class CrisisConfig:
     enabled : bool, default False
     step : int >= 0, default 5
         When the claim is injected.
-    source : {"random", "media", "nodes"}, default "random"
-        Who posts it first: random people, media outlets, or ``nodes``.
+    source : {"random", "media", "broadcasters", "nodes"}, default "random"
+        Who posts it first: random people, the largest media outlets, ``k``
+        broadcasters drawn at random in each run (each post its own
+        cascade, as each real reply tree is one root's), or ``nodes``.
     k : int >= 1, default 5
-        Number of initial posters (random / media).
+        Number of initial posters (random / media / broadcasters).
     nodes : tuple, default ()
     is_true : bool, default False
     stickiness, shareability : float in [0, 1]
@@ -123,6 +125,11 @@ class CrisisConfig:
     impact : float in [0, 1], default 0.6
         Share of purchase interest lost by someone who engages with the claim.
     correction : CorrectionConfig
+    claim_only : bool, default False
+        Run only the claim (and its correction): the brand's seeding, levers
+        and reviews are left out and no no-crisis twin run is made, so the
+        claim's own cascades come at the cost of one run (what ``smmsim
+        cascades --simulate`` and calibration use).
     """
 
     enabled: bool = False
@@ -135,10 +142,11 @@ class CrisisConfig:
     shareability: float = 0.35
     impact: float = 0.6
     correction: CorrectionConfig = field(default_factory=CorrectionConfig)
+    claim_only: bool = False
 
     def __post_init__(self):
         check_int("crisis.step", self.step, minimum=0)
-        check_choice("crisis.source", self.source, ("random", "media", "nodes"))
+        check_choice("crisis.source", self.source, ("random", "media", "broadcasters", "nodes"))
         check_int("crisis.k", self.k, minimum=1)
         object.__setattr__(self, "nodes", tuple(self.nodes))
         if self.source == "nodes" and not self.nodes:

@@ -278,7 +278,7 @@ def simulate(cfg: ScenarioConfig | None = None, *, rng=None, world: World | None
         if not plan_draws(cfg):
             world.cache["last_plan"] = (cfg, plan)
     run = _run_plan(cfg, world, plan, key, seed, n_events=None)
-    if cfg.crisis.enabled:
+    if cfg.crisis.enabled and not cfg.crisis.claim_only:
         # the same run without the crisis: same key, same campaign events
         base = _run_plan(cfg, world, plan, key, seed, n_events=plan.n_campaign_events)
         run = dataclasses.replace(run, baseline=base)

@@ -212,6 +212,9 @@ class GraphConfig:
     followers_mean : float >= 0, default 0.05
         Mean number of followers per broadcaster, as a fraction of ``n_nodes``
         (drawn from a heavy-tailed Pareto).
+    followers_alpha : float > 1, default 2.0
+        Tail index of that Pareto (Lomax) distribution: smaller means a few
+        broadcasters hold more of the followers (audience inequality).
     path : str, optional
         SNAP edge list to load when ``model == "snap"``.
     directed : bool, default False
@@ -229,6 +232,7 @@ class GraphConfig:
     homophily: float = 0.7
     n_broadcasters: int = 10
     followers_mean: float = 0.05
+    followers_alpha: float = 2.0
     path: str | None = None
     directed: bool = False
     ties: TieConfig = field(default_factory=TieConfig)
@@ -245,6 +249,8 @@ class GraphConfig:
         check_probability("graph.homophily", self.homophily)
         check_int("graph.n_broadcasters", self.n_broadcasters, minimum=0)
         check_nonnegative("graph.followers_mean", self.followers_mean)
+        if not (isinstance(self.followers_alpha, (int, float)) and self.followers_alpha > 1.0):
+            raise ValueError(f"`graph.followers_alpha` must be > 1; got {self.followers_alpha!r}.")
         if self.model == "snap" and not self.path:
             raise ValueError("`graph.path` is required when graph.model is 'snap'; got None.")
         if isinstance(self.ties, dict):
@@ -316,7 +322,9 @@ def build_graph(cfg: GraphConfig | None = None, *, rng=None) -> SocialGraph:
         p=[cfg.ties.family_prob, cfg.ties.friends_prob, cfg.ties.colleagues_prob],
     ).astype(np.int8)
     broadcaster = np.zeros(n, dtype=bool)
-    fsrc, fdst = _followers(n, cfg.n_broadcasters, cfg.followers_mean, broadcaster, rng)
+    fsrc, fdst = _followers(
+        n, cfg.n_broadcasters, cfg.followers_mean, broadcaster, rng, alpha=cfg.followers_alpha
+    )
     return from_edges(
         src,
         dst,
@@ -660,14 +668,14 @@ def _draw_trust(tie: np.ndarray, ties: TieConfig, rng: np.random.Generator) -> n
     return out
 
 
-def _followers(n, n_broadcasters, followers_mean, broadcaster, rng):
+def _followers(n, n_broadcasters, followers_mean, broadcaster, rng, *, alpha=2.0):
     if n_broadcasters == 0 or followers_mean == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     k = min(n_broadcasters, n)
     hubs = rng.choice(n, size=k, replace=False)
     broadcaster[hubs] = True
-    # Pareto(alpha=2) scaled to the requested mean: a few broadcasters dominate.
-    sizes = (rng.pareto(2.0, size=k) + 1.0) * (followers_mean * n / 2.0)
+    # Pareto(alpha) scaled to the requested mean: a few broadcasters dominate.
+    sizes = (rng.pareto(alpha, size=k) + 1.0) * (followers_mean * n * (alpha - 1.0) / alpha)
     sizes = np.minimum(sizes.astype(np.int64), n - 1)
     src = np.repeat(hubs, sizes)
     dst = np.concatenate([rng.choice(n - 1, size=s, replace=False) for s in sizes])

@@ -130,7 +130,8 @@ def plan_run(cfg, world, rng) -> Plan:
     ]
     review_items = (-1, -1)
     r = cfg.reviews
-    if r.enabled:
+    claim_only = cfg.crisis.enabled and cfg.crisis.claim_only
+    if r.enabled and not claim_only:
         flat = [1.0] * n_seg
         items.append(
             Item(
@@ -156,7 +157,7 @@ def plan_run(cfg, world, rng) -> Plan:
         )
         review_items = (1, 2)
     events = Events()
-    costs = _plan_levers(cfg, world, rng, events)
+    costs = {} if claim_only else _plan_levers(cfg, world, rng, events)
     n_campaign = len(events)
     crisis_items = (-1, -1)
     if cfg.crisis.enabled:
@@ -168,8 +169,8 @@ def plan_run(cfg, world, rng) -> Plan:
         "claim_impact": cfg.crisis.impact if cfg.crisis.enabled else 0.0,
         "recovery": cfg.crisis.correction.recovery,
         "prebunk_protection": cfg.crisis.correction.prebunk_protection,
-        "review_effect": r.effect if r.enabled else 0.0,
-        "review_prob": r.post_prob if r.enabled else 0.0,
+        "review_effect": r.effect if r.enabled and not claim_only else 0.0,
+        "review_prob": r.post_prob if r.enabled and not claim_only else 0.0,
         "review_delay_mean": r.delay_mean,
         "quality": r.quality,
         "respond_reach": cfg.crisis.correction.reach,
@@ -330,6 +331,14 @@ def _plan_crisis(cfg, world, rng, events: Events, items: list) -> tuple:
         if len(media) == 0:
             raise ValueError("`crisis.source` is 'media' but the graph has no media outlets.")
         start = media[np.argsort(-g.out_degree[media], kind="stable")][: cr.k]
+    elif cr.source == "broadcasters":
+        hubs = np.flatnonzero(g.broadcaster)
+        if len(hubs) < cr.k:
+            raise ValueError(
+                f"`crisis.k` ({cr.k}) must be at most the graph's broadcasters "
+                f"({len(hubs)}) when crisis.source is 'broadcasters'."
+            )
+        start = np.sort(crng.choice(hubs, size=cr.k, replace=False))
     else:
         start = crng.choice(g.n_nodes, size=min(cr.k, g.n_nodes), replace=False)
     events.add(cr.step, claim, start, K.POST, K.EARNED, 1.0)

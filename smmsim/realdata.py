@@ -1,7 +1,8 @@
-"""Loaders for real data: SNAP edge lists and Twitter reply cascades.
+"""Real data: finding and fetching it, SNAP edge lists and Twitter reply cascades.
 
-Nothing here downloads; pass the path of a local copy (for example the
-project's shared data folder, ``../shared/data``).
+Loaders take an explicit path, or look in ``$SMMSIM_DATA``, then
+``../shared/data``, then the user cache that :func:`fetch_data` (``smmsim data
+fetch``) downloads into (see :func:`find_data`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,11 @@ from . import _tree_kernel
 from ._validation import check_int
 
 __all__ = [
+    "DATASETS",
     "TWITTER_LABELS",
+    "data_cache_dir",
+    "fetch_data",
+    "find_data",
     "load_snap_edgelist",
     "load_twitter_cascades",
     "shared_data_dir",
@@ -27,24 +32,270 @@ __all__ = [
 ]
 
 
-def shared_data_dir() -> Path:
-    """The shared real-data folder (``$SMMSIM_DATA`` or ``../shared/data`` upward)."""
+# ---------------------------------------------------------------------------
+# Where real data lives, and fetching it
+# ---------------------------------------------------------------------------
+
+_SNAP_URL = "https://snap.stanford.edu/data/"
+# The cascades at the commit that added the zips, so the sha256 sums stay valid.
+_CASCADES_URL = (
+    "https://raw.githubusercontent.com/marcelomendoza/disinformation-data/"
+    "b6f3460e230b52ecbdba4e9a703a0272be27b164/"
+)
+
+DATASETS = {
+    "ego-facebook/facebook_combined.txt": {
+        "url": _SNAP_URL + "facebook_combined.txt.gz",
+        "sha256": "f41c026ed8af3cc3359f1ca5573d0605fb09ae0eefa34544b820fd8c6e2ef296",
+        "gzip": True,
+    },
+    **{
+        f"twitter-cascades-chile/{label}.zip": {
+            "url": _CASCADES_URL + f"{label}.zip",
+            "sha256": sha,
+            "gzip": False,
+        }
+        for label, sha in (
+            ("False", "4c3673f4ccb9fa27a229222fe7325dd4341a40d39df30069ca3131a07f82b687"),
+            ("True", "783f9dbc6ec53bbbb76172325332753d21c01c5d6db8a128ff1debea1d745a9f"),
+            ("Imprecise", "26d8ea4b6ca92990e6285549f046d7f5a91b1a296cc94472137bf6335808483b"),
+        )
+    },
+}
+"""Files :func:`fetch_data` can download: relative path -> source URL and sha256.
+
+The sha256 is that of the file as stored (the SNAP edge list after gunzip).
+Sources: SNAP ego-Facebook (McAuley and Leskovec 2012) and the Chilean
+Twitter cascades of Mendoza et al. (2023), their public repository
+``marcelomendoza/disinformation-data``.
+"""
+
+
+def data_cache_dir() -> Path:
+    """The user cache folder :func:`fetch_data` writes to and loaders read last.
+
+    ``$SMMSIM_CACHE`` if set, else the platform's user cache folder for smmsim
+    (``~/.cache/smmsim/data`` on Linux; see :func:`pooch.os_cache`).
+    """
+    import os
+
+    env = os.environ.get("SMMSIM_CACHE")
+    if env:
+        return Path(env)
+    import pooch
+
+    return Path(pooch.os_cache("smmsim")) / "data"
+
+
+def _shared_candidates() -> list:
+    here = Path.cwd().resolve()
+    package_root = Path(__file__).resolve().parents[1]
+    seen, out = set(), []
+    for base in [here, *here.parents, package_root, *package_root.parents]:
+        candidate = (base / ".." / "shared" / "data").resolve()
+        if candidate not in seen:
+            seen.add(candidate)
+            out.append(candidate)
+    return out
+
+
+def _search_roots() -> list:
+    """``[(description, folder or None)]`` in lookup order, after an explicit path."""
     import os
 
     env = os.environ.get("SMMSIM_DATA")
+    roots = []
     if env:
         if not Path(env).is_dir():
             raise FileNotFoundError(f"$SMMSIM_DATA names {env!r}, which is not a folder.")
-        return Path(env)
-    here = Path.cwd().resolve()
-    for base in [here, *here.parents, Path(__file__).resolve().parents[1]]:
-        candidate = base / ".." / "shared" / "data"
-        if candidate.is_dir():
-            return candidate.resolve()
+        roots.append(("$SMMSIM_DATA", Path(env)))
+    else:
+        roots.append(("$SMMSIM_DATA", None))
+    shared = next((c for c in _shared_candidates() if c.is_dir()), None)
+    roots.append(("../shared/data", shared))
+    roots.append(("the cache", data_cache_dir()))
+    return roots
+
+
+def _looked(roots, name: str) -> str:
+    parts = []
+    for what, folder in roots:
+        if folder is None:
+            parts.append(f"{what} (unset)" if what.startswith("$") else f"{what} (none found)")
+        else:
+            parts.append(f"{what} {str(folder / name) if name else str(folder)!r}")
+    return "; ".join(parts)
+
+
+def find_data(name: str = "", path=None) -> Path:
+    """Locate real data: ``path`` if given, else ``name`` under the data folders.
+
+    Lookup order: the explicit ``path``; then ``$SMMSIM_DATA``; then a
+    ``../shared/data`` folder next to the working directory or one of its
+    parents (or next to the package); then the user cache of
+    :func:`fetch_data` (:func:`data_cache_dir`).
+
+    Parameters
+    ----------
+    name : str, default ""
+        Path relative to a data folder, e.g. ``"twitter-cascades-chile"`` or
+        ``"ego-facebook/facebook_combined.txt"``; empty for the folder itself.
+    path : str or Path, optional
+        An explicit location; returned if it exists.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    FileNotFoundError
+        If nothing is found; the message lists every place looked at.
+
+    Examples
+    --------
+    >>> find_data("twitter-cascades-chile").name  # reads ../shared/data
+    'twitter-cascades-chile'
+    """
+    if path is not None:
+        path = Path(path)
+        if not path.exists():
+            raise FileNotFoundError(f"real data path {str(path)!r} does not exist.")
+        return path
+    roots = _search_roots()
+    for _, folder in roots:
+        if folder is not None and (folder / name).exists() and (name or _has_data(folder)):
+            return folder / name if name else folder
     raise FileNotFoundError(
-        "shared data folder not found: set SMMSIM_DATA or run from the project root "
-        "next to ../shared/data."
+        f"real data {name or 'folder'!r} not found; looked in: {_looked(roots, name)}. "
+        "Pass a path, set SMMSIM_DATA, or run `smmsim data fetch`."
     )
+
+
+def _has_data(folder: Path) -> bool:
+    return folder.is_dir() and any((folder / rel).exists() for rel in DATASETS)
+
+
+def shared_data_dir() -> Path:
+    """The real-data folder: ``$SMMSIM_DATA``, ``../shared/data`` or the fetch cache.
+
+    Raises
+    ------
+    FileNotFoundError
+        If none exists (the message says where it looked), or if
+        ``$SMMSIM_DATA`` names something that is not a folder.
+    """
+    return find_data("")
+
+
+def fetch_data(names=None, *, cache_dir=None, base_url=None, progress=False) -> dict:
+    """Download the real data sets into the user cache, checking their sha256.
+
+    Files already present with the right sha256 are not downloaded again.
+
+    Parameters
+    ----------
+    names : str or sequence of str, optional
+        Keys of :data:`DATASETS` or their top folders (``"ego-facebook"``,
+        ``"twitter-cascades-chile"``). Default: everything.
+    cache_dir : str or Path, optional
+        Where to store the files; default :func:`data_cache_dir`.
+    base_url : str, optional
+        Fetch every file from ``base_url + <file name at the source>``
+        instead (a mirror; ``file://`` URLs work too).
+    progress : bool, default False
+        Show a download progress bar.
+
+    Returns
+    -------
+    dict of str -> Path
+        Where each file is.
+
+    Raises
+    ------
+    ValueError
+        On an unknown name, or a download whose sha256 does not match
+        (the bad file is removed).
+    """
+    import pooch
+
+    cache = Path(cache_dir) if cache_dir is not None else data_cache_dir()
+    wanted = _dataset_names(names)
+    out = {}
+    for rel in wanted:
+        spec = DATASETS[rel]
+        target = cache / rel
+        if target.is_file() and pooch.file_hash(str(target)) == spec["sha256"]:
+            out[rel] = target
+            continue
+        url = spec["url"]
+        if base_url is not None:
+            url = base_url.rstrip("/") + "/" + url.rsplit("/", 1)[-1]
+        downloader = _copy_file if url.startswith("file://") else None
+        if downloader is None:
+            downloader = pooch.HTTPDownloader(progressbar=progress)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if spec["gzip"]:
+            pooch.retrieve(
+                url,
+                known_hash=None,
+                fname=target.name + ".gz",
+                path=target.parent,
+                processor=pooch.Decompress(name=target.name),
+                downloader=downloader,
+            )
+        else:
+            try:
+                pooch.retrieve(
+                    url,
+                    known_hash=f"sha256:{spec['sha256']}",
+                    fname=target.name,
+                    path=target.parent,
+                    downloader=downloader,
+                )
+            except ValueError as exc:
+                raise ValueError(f"download of {rel!r} from {url!r} failed: {exc}") from None
+        got = pooch.file_hash(str(target))
+        if got != spec["sha256"]:
+            target.unlink()
+            raise ValueError(
+                f"sha256 of {rel!r} from {url!r} is {got}; expected {spec['sha256']}."
+            )
+        out[rel] = target
+    return out
+
+
+def _dataset_names(names) -> list:
+    if names is None:
+        return list(DATASETS)
+    if isinstance(names, str):
+        names = (names,)
+    wanted = []
+    for name in names:
+        hits = [rel for rel in DATASETS if rel == name or rel.split("/", 1)[0] == name]
+        if not hits:
+            folders = sorted({rel.split("/", 1)[0] for rel in DATASETS})
+            raise ValueError(
+                f"`names` holds unknown data set {name!r}; expected one of {folders} "
+                f"or {list(DATASETS)}."
+            )
+        wanted.extend(h for h in hits if h not in wanted)
+    return wanted
+
+
+def _copy_file(url: str, output_file, pooch_obj=None) -> None:
+    """A pooch downloader for ``file://`` URLs (mirrors on disk, offline tests)."""
+    import shutil
+    from urllib.parse import unquote, urlparse
+
+    source = Path(unquote(urlparse(url).path))
+    if not source.is_file():
+        raise FileNotFoundError(f"no file at {url!r}.")
+    if hasattr(output_file, "write"):
+        with source.open("rb") as fh:
+            shutil.copyfileobj(fh, output_file)
+    else:
+        shutil.copyfile(source, output_file)
 
 
 def load_snap_edgelist(path, *, directed: bool = False, return_arrays: bool = False):
@@ -162,8 +413,7 @@ def load_twitter_cascades(folder=None, *, labels=TWITTER_LABELS) -> pd.DataFrame
     Parameters
     ----------
     folder : str or Path, optional
-        Folder holding the zips. Default: ``shared_data_dir() /
-        "twitter-cascades-chile"``.
+        Folder holding the zips. Default: ``find_data("twitter-cascades-chile")``.
     labels : str or sequence of str, default ("False", "True", "Imprecise")
         Which zips to read (``<label>.zip``); the label is stored per row.
 
@@ -203,7 +453,7 @@ def load_twitter_cascades(folder=None, *, labels=TWITTER_LABELS) -> pd.DataFrame
     >>> replies["cascade_id"].nunique()
     99
     """
-    folder = Path(folder) if folder is not None else shared_data_dir() / "twitter-cascades-chile"
+    folder = find_data("twitter-cascades-chile", folder)
     labels = _check_labels(labels)
     columns = {name: [] for name in _REPLY_COLUMNS}
     for label in labels:
@@ -218,7 +468,9 @@ def load_twitter_cascades(folder=None, *, labels=TWITTER_LABELS) -> pd.DataFrame
                 if not name.endswith(".txt") or name.startswith("._") or "__MACOSX" in member:
                     continue
                 text = archive.read(member).decode("utf-8")
-                root, tweets, parents, seconds = _parse_cascade(text, f"{path.name}:{member}")
+                root, tweets, parents, seconds, _, _ = _parse_cascade(
+                    text, f"{path.name}:{member}"
+                )
                 columns["cascade_id"].extend([root] * len(tweets))
                 columns["label"].extend([label] * len(tweets))
                 columns["tweet_id"].extend(tweets)
@@ -385,7 +637,12 @@ def _check_labels(labels) -> tuple:
 
 
 def _parse_cascade(text: str, where: str):
-    """Parse one cascade file; return ``(root, tweets, parents, seconds)``."""
+    """Parse one cascade file; return ``(root, tweets, parents, seconds, lp, perm)``.
+
+    ``lp`` is the tree as a parents-first local parent array (node 0 the root,
+    node ``k + 1`` reply ``k`` unless ``perm`` is not None, in which case new
+    node ``i`` is old node ``perm[i]``).
+    """
     root = None
     tweets, parents, seconds, linenos = [], [], [], []
     seen = {}
@@ -450,7 +707,7 @@ def _parse_cascade(text: str, where: str):
         lp[k + 1] = j
         forward |= j > k
     if forward:
-        perm, _, n_reached = _tree_kernel.parents_first(lp)
+        perm, new_lp, n_reached = _tree_kernel.parents_first(lp)
         if n_reached < len(lp):
             reached = np.zeros(len(lp), dtype=bool)
             reached[perm] = True
@@ -459,4 +716,6 @@ def _parse_cascade(text: str, where: str):
                 f"malformed cascade line {linenos[k]} in {where}: replies form a cycle that "
                 f"never reaches the root; got reply {tweets[k]} -> {parents[k]}."
             )
-    return root, tweets, parents, seconds
+    if forward:
+        return root, tweets, parents, seconds, new_lp, perm
+    return root, tweets, parents, seconds, lp, None

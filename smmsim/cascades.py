@@ -1,0 +1,608 @@
+"""Cascade shapes, one code path for real reply trees and simulated cascades.
+
+Every cascade, real or simulated, becomes a parents-first parent array and a
+time per node; :func:`forest_shapes` turns a forest of them into one row per
+tree (size, depth, maximum breadth, structural virality, duration). Real
+reply trees come from :func:`cascade_shapes` (a folder or zip of
+``treefile_*.txt`` files, or a folder of such zips); simulated ones from
+:func:`simulated_cascade_shapes` (one tree per seed post of the scenario's
+claim). The comparisons the notebooks use (rank tests with confidence
+intervals, size-matched comparisons, two-sample KS tables) are here too.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import _tree_kernel
+from ._validation import check_int
+
+__all__ = [
+    "SHAPE_COLUMNS",
+    "SHAPE_STATS",
+    "cascade_shapes",
+    "claim_cascade_shapes",
+    "forest_shapes",
+    "ks_table",
+    "rank_test",
+    "rank_tests",
+    "simulated_cascade_shapes",
+    "size_matched",
+    "size_matched_tests",
+]
+
+SHAPE_COLUMNS = (
+    "cascade_id",
+    "label",
+    "size",
+    "depth",
+    "max_breadth",
+    "structural_virality",
+    "duration_s",
+)
+"""Columns of a cascade shape table (``smmsim cascades`` writes exactly these)."""
+
+SHAPE_STATS = ("size", "depth", "max_breadth", "structural_virality")
+"""The four shape statistics calibration and the KS tables compare."""
+
+
+def forest_shapes(lp, seconds=None) -> pd.DataFrame:
+    """One row per tree of a parents-first forest: size, depth, breadth, virality, duration.
+
+    Parameters
+    ----------
+    lp : 1-D int array
+        Local parent of each node (``-1`` for a root), parents first
+        (``lp[i] < i``).
+    seconds : 1-D float array, optional
+        Time of each node; ``duration_s`` of a tree is its latest node's
+        time minus its root's. Default: zeros.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``root`` (node index of the tree's root), ``size``,
+        ``depth`` (edges on the longest root path), ``max_breadth`` (most
+        nodes at one depth, the root's level included),
+        ``structural_virality`` (mean distance over all pairs of nodes, Goel
+        et al. 2016; 0 for a lone root) and ``duration_s``, one row per tree
+        in root order.
+
+    Examples
+    --------
+    >>> forest_shapes(np.array([-1, 0, 0, -1, 3, 4]), np.array([0, 5, 9, 0, 1, 2.0]))
+       root  size  depth  max_breadth  structural_virality  duration_s
+    0     0     3      1            2             1.333333         9.0
+    1     3     3      2            1             1.333333         2.0
+    """
+    lp = np.ascontiguousarray(lp, dtype=np.int64)
+    if lp.ndim != 1:
+        raise ValueError(f"`lp` must be 1-D; got shape {lp.shape}.")
+    idx = np.arange(len(lp))
+    if len(lp) and ((lp >= idx) | (lp < -1)).any():
+        k = int(np.flatnonzero((lp >= idx) | (lp < -1))[0])
+        raise ValueError(f"`lp` must list parents first (-1 <= lp[i] < i); got lp[{k}] = {lp[k]}.")
+    seconds = np.zeros(len(lp)) if seconds is None else np.asarray(seconds, dtype=np.float64)
+    if seconds.shape != lp.shape:
+        raise ValueError(f"`seconds` must have the shape of `lp` {lp.shape}; got {seconds.shape}.")
+    roots, sizes, depths, breadths, wiener, _ = _tree_kernel.tree_stats(lp)
+    pairs = sizes * (sizes - 1) / 2.0
+    sv = np.zeros(len(sizes))
+    np.divide(wiener, pairs, out=sv, where=pairs > 0)
+    # root of every node by pointer jumping (O(n log depth))
+    top = np.where(lp < 0, idx, lp)
+    while True:
+        nxt = top[top]
+        if np.array_equal(nxt, top):
+            break
+        top = nxt
+    latest = np.full(len(lp), -np.inf)
+    np.maximum.at(latest, top, seconds)
+    return pd.DataFrame(
+        {
+            "root": roots.astype(np.int64),
+            "size": sizes.astype(np.int64),
+            "depth": depths.astype(np.int64),
+            "max_breadth": breadths.astype(np.int64),
+            "structural_virality": sv,
+            "duration_s": latest[roots] - seconds[roots],
+        }
+    )
+
+
+# ---------------------------------------------------------------------------
+# Real reply trees
+# ---------------------------------------------------------------------------
+
+
+def _is_tree_file(member: str) -> bool:
+    name = member.rsplit("/", 1)[-1]
+    return name.endswith(".txt") and not name.startswith("._") and "__MACOSX" not in member
+
+
+def _tree_sources(path: Path, labels):
+    """``[(label, where, read)]`` of every reply-tree file under ``path``."""
+    out = []
+
+    def from_zip(zpath):
+        with zipfile.ZipFile(zpath) as archive:
+            members = [m for m in archive.namelist() if _is_tree_file(m)]
+        for m in members:
+            out.append((zpath.stem, f"{zpath.name}:{m}", ("zip", zpath, m)))
+
+    def from_folder(folder):
+        for f in sorted(folder.glob("*.txt")):
+            if _is_tree_file(f.name):
+                out.append((folder.name, str(f), ("file", f, None)))
+
+    if path.is_file():
+        if zipfile.is_zipfile(path):
+            from_zip(path)
+        else:
+            out.append((path.parent.name, str(path), ("file", path, None)))
+    elif path.is_dir():
+        zips = sorted(path.glob("*.zip"))
+        subdirs = sorted(d for d in path.iterdir() if d.is_dir() and any(d.glob("*.txt")))
+        for z in zips:
+            if labels is None or z.stem in labels:
+                from_zip(z)
+        for d in subdirs:
+            if labels is None or d.name in labels:
+                from_folder(d)
+        if labels is None or path.name in labels:
+            from_folder(path)
+        if labels is not None:
+            missing = sorted(set(labels) - {label for label, _, _ in out})
+            if missing:
+                raise FileNotFoundError(
+                    f"no reply-tree files for label(s) {', '.join(missing)} under {str(path)!r} "
+                    "(expected <label>.zip or a <label>/ folder of treefile_*.txt)."
+                )
+    else:
+        raise FileNotFoundError(f"reply-tree path {str(path)!r} does not exist.")
+    if not out:
+        raise ValueError(f"no reply-tree files (*.txt, or zips of them) found in {str(path)!r}.")
+    return out
+
+
+def cascade_shapes(path=None, *, labels=None, reply_counts=()) -> pd.DataFrame:
+    """One row per real reply cascade: label, size, depth, breadth, virality, duration.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A zip of reply-tree files (label: the zip's name without ``.zip``), a
+        folder of such zips, a folder of reply-tree files (label: the
+        folder's name), or one file. Default:
+        ``find_data("twitter-cascades-chile")``. The file format is that of
+        :func:`smmsim.realdata.load_twitter_cascades`.
+    labels : str or sequence of str, optional
+        Read only these labels (zip or folder names). Default: all.
+    reply_counts : sequence of int >= 1, default ()
+        For each ``k``, a column ``seconds_to_<k>_replies`` (when the k-th
+        reply came; NaN if it never did).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SHAPE_COLUMNS` (``cascade_id`` the root tweet id,
+        ``size`` the tweets including the root, ``duration_s`` the seconds
+        from the root to the last reply) and any ``seconds_to_<k>_replies``;
+        one row per file, lone roots included.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` or a requested label is missing.
+    ValueError
+        On a malformed file (names the file and line) or no files at all.
+
+    Examples
+    --------
+    >>> shapes = cascade_shapes()  # reads ../shared/data
+    >>> shapes.groupby("label").size().to_dict()
+    {'False': 99, 'Imprecise': 41, 'True': 114}
+    """
+    from .realdata import _parse_cascade, find_data
+
+    if isinstance(reply_counts, (int, np.integer)):
+        reply_counts = (reply_counts,)
+    reply_counts = tuple(check_int("reply_counts", k, minimum=1) for k in reply_counts)
+    if isinstance(labels, str):
+        labels = (labels,)
+    path = find_data("twitter-cascades-chile", path)
+    sources = _tree_sources(path, None if labels is None else set(labels))
+    ids, names, lps, times, extra = [], [], [], [], {k: [] for k in reply_counts}
+    archives = {}
+    try:
+        for label, where, (kind, file, member) in sources:
+            if kind == "zip":
+                archive = archives.get(file) or archives.setdefault(file, zipfile.ZipFile(file))
+                text = archive.read(member).decode("utf-8")
+            else:
+                text = Path(file).read_text(encoding="utf-8")
+            root, _, _, seconds, lp, perm = _parse_cascade(text, where)
+            t = np.concatenate([[0.0], seconds])
+            if perm is not None:
+                t = t[perm]
+            ids.append(root)
+            names.append(label)
+            lps.append(lp)
+            times.append(t)
+            ordered = np.sort(seconds)
+            for k in reply_counts:
+                extra[k].append(ordered[k - 1] if len(ordered) >= k else np.nan)
+    finally:
+        for archive in archives.values():
+            archive.close()
+    offsets = np.cumsum([0] + [len(lp) for lp in lps[:-1]])
+    forest = np.concatenate([np.where(lp >= 0, lp + off, -1) for lp, off in zip(lps, offsets)])
+    shapes = forest_shapes(forest, np.concatenate(times))
+    out = pd.DataFrame({"cascade_id": np.array(ids, dtype=np.int64), "label": names})
+    for column in SHAPE_COLUMNS[2:]:
+        out[column] = shapes[column].to_numpy()
+    for k in reply_counts:
+        out[f"seconds_to_{k}_replies"] = np.array(extra[k], dtype=np.float64)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Simulated claim cascades
+# ---------------------------------------------------------------------------
+
+
+def claim_cascade_shapes(run, *, step_seconds: float = 3600.0) -> pd.DataFrame:
+    """Shapes of the claim's cascades in one run: one row per seed post.
+
+    The claim's cascade forest (who shared it, and whose share they saw) goes
+    through :func:`forest_shapes`, the same code as real reply trees. A
+    sharer's time is its generation times ``step_seconds`` (each generation
+    takes one step).
+
+    Parameters
+    ----------
+    run : smmsim.engine.Run
+        A run with an enabled crisis.
+    step_seconds : float > 0, default 3600
+        Seconds per simulated step (for ``duration_s``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SHAPE_COLUMNS`, ``cascade_id`` the graph position of
+        the seed, ``label`` "simulated".
+    """
+    if "claim" not in run.items:
+        raise ValueError("`run` has no claim: enable `crisis` in its scenario.")
+    k = run.items.index("claim")
+    shapes = forest_shapes(run.tree_parent[k], run.tree_depth[k] * float(step_seconds))
+    out = pd.DataFrame(
+        {
+            "cascade_id": run.sharers[k][shapes["root"].to_numpy()].astype(np.int64),
+            "label": "simulated",
+        }
+    )
+    for column in SHAPE_COLUMNS[2:]:
+        out[column] = shapes[column].to_numpy()
+    return out
+
+
+def simulated_cascade_shapes(cfg, n: int, *, rng=None, step_seconds: float = 3600.0):
+    """Shapes of ``n`` simulated cascades of a scenario's claim (one per seed post).
+
+    Runs ``cfg`` (its crisis enabled, with ``claim_only`` on so no brand
+    campaign and no twin run are simulated) with replicate seeds spawned from
+    ``rng`` until ``n`` seed posts have been made, and returns one row per
+    seed post's cascade, as :func:`cascade_shapes` does for real reply trees.
+
+    Parameters
+    ----------
+    cfg : ScenarioConfig
+    n : int >= 1
+    rng : None, int or numpy.random.SeedSequence, optional
+        Master seed (``cfg.seed`` if None).
+    step_seconds : float > 0, default 3600
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SHAPE_COLUMNS` and ``replicate``; label "simulated".
+
+    Examples
+    --------
+    >>> from smmsim.scenario import ScenarioConfig
+    >>> cfg = ScenarioConfig.from_dict(
+    ...     {"graph": {"n_nodes": 500}, "crisis": {"enabled": True, "source": "random", "k": 3}}
+    ... )
+    >>> shapes = simulated_cascade_shapes(cfg, 4, rng=1)
+    >>> len(shapes), bool(shapes["size"].min() >= 1)
+    (4, True)
+    """
+    from .engine import replicate_seeds, simulate
+
+    check_int("n", n, minimum=1)
+    if not cfg.crisis.enabled:
+        raise ValueError("`crisis.enabled` must be true to simulate claim cascades; got False.")
+    if not cfg.crisis.claim_only:
+        cfg = cfg.with_overrides({"crisis.claim_only": True})
+    master = rng if rng is not None else cfg.seed
+    if isinstance(master, np.random.Generator):
+        raise TypeError("`rng` must be None, an int or a SeedSequence.")
+    root = master if isinstance(master, np.random.SeedSequence) else np.random.SeedSequence(master)
+    frames, total, batch, i = [], 0, 16, 0
+    while total < n:
+        seeds = replicate_seeds(root, i + batch)[i:]
+        for seed in seeds:
+            shapes = claim_cascade_shapes(simulate(cfg, rng=seed), step_seconds=step_seconds)
+            shapes["replicate"] = i
+            i += 1
+            frames.append(shapes)
+            total += len(shapes)
+            if total >= n:
+                break
+        if i > 1000 and total == 0:
+            raise ValueError("the scenario's claim was never posted in 1000 runs.")
+    return pd.concat(frames, ignore_index=True).iloc[:n]
+
+
+# ---------------------------------------------------------------------------
+# Comparisons: rank tests, size matching, KS tables
+# ---------------------------------------------------------------------------
+
+
+def rank_test(x, y, *, n_boot: int = 2000, confidence: float = 0.95, rng=None) -> dict:
+    """Mann-Whitney rank test of ``x`` against ``y``, with bootstrap CIs.
+
+    Parameters
+    ----------
+    x, y : 1-D arrays of float
+        The two samples (NaN dropped).
+    n_boot : int >= 1, default 2000
+        Bootstrap resamples (each sample resampled on its own).
+    confidence : float in (0, 1), default 0.95
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
+        gives reproducible results; a Generator is used as is (and advanced).
+
+    Returns
+    -------
+    dict
+        ``n_x``, ``n_y``, ``median_x``, ``median_y``, ``median_diff``
+        (``median_x - median_y``) with ``diff_ci_low`` / ``diff_ci_high``,
+        ``auc`` (chance that a random ``x`` exceeds a random ``y``, ties
+        counting half: U / (n_x n_y)) with ``auc_ci_low`` / ``auc_ci_high``,
+        ``u`` and ``p`` (two-sided).
+
+    Examples
+    --------
+    >>> r = rank_test([1, 2, 3, 4, 5], [3, 4, 5, 6, 7], n_boot=200, rng=1)
+    >>> r["median_diff"], r["auc"]
+    (-2.0, 0.18)
+    """
+    from scipy.stats import mannwhitneyu
+
+    rng = np.random.default_rng(rng)
+    check_int("n_boot", n_boot, minimum=1)
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"`confidence` must be in (0, 1); got {confidence!r}.")
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    x, y = x[~np.isnan(x)], y[~np.isnan(y)]
+    if len(x) < 1 or len(y) < 1:
+        raise ValueError(f"`x` and `y` need a value each; got {len(x)} and {len(y)}.")
+    test = mannwhitneyu(x, y, alternative="two-sided")
+    bx = rng.choice(x, size=(n_boot, len(x)))
+    by = rng.choice(y, size=(n_boot, len(y)))
+    diffs = np.median(bx, axis=1) - np.median(by, axis=1)
+    aucs = np.array([_auc(a, b) for a, b in zip(bx, by)])
+    q = [(1 - confidence) / 2, (1 + confidence) / 2]
+    return {
+        "n_x": len(x),
+        "n_y": len(y),
+        "median_x": float(np.median(x)),
+        "median_y": float(np.median(y)),
+        "median_diff": float(np.median(x) - np.median(y)),
+        "diff_ci_low": float(np.quantile(diffs, q[0])),
+        "diff_ci_high": float(np.quantile(diffs, q[1])),
+        "auc": float(test.statistic) / (len(x) * len(y)),
+        "auc_ci_low": float(np.quantile(aucs, q[0])),
+        "auc_ci_high": float(np.quantile(aucs, q[1])),
+        "u": float(test.statistic),
+        "p": float(test.pvalue),
+    }
+
+
+def _auc(a, b) -> float:
+    """U / (n_a n_b) from ranks (ties half)."""
+    from scipy.stats import rankdata
+
+    ranks = rankdata(np.concatenate([a, b]))
+    u = ranks[: len(a)].sum() - len(a) * (len(a) + 1) / 2
+    return u / (len(a) * len(b))
+
+
+def rank_tests(
+    shapes, *, a="False", b="True", stats=SHAPE_STATS, label_column="label", n_boot=2000, rng=None
+) -> pd.DataFrame:
+    """Rank tests of label ``a`` against label ``b`` for each shape statistic.
+
+    Parameters
+    ----------
+    shapes : pandas.DataFrame
+        A shape table (:func:`cascade_shapes`), possibly size-matched.
+    a, b : str
+        The two labels to compare.
+    stats : sequence of str, default :data:`SHAPE_STATS`
+        Columns to test.
+    label_column : str, default "label"
+    n_boot : int >= 1, default 2000
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
+        gives reproducible results; a Generator is used as is (and advanced).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per statistic: ``stat``, ``a``, ``b`` and the fields of
+        :func:`rank_test` (``_x`` is ``a``, ``_y`` is ``b``).
+
+    Raises
+    ------
+    ValueError
+        If a label has no rows or a column is missing.
+    """
+    rng = np.random.default_rng(rng)
+    for column in (label_column, *stats):
+        if column not in shapes.columns:
+            raise ValueError(f"`shapes` lacks column {column!r}.")
+    rows = []
+    xa = shapes[shapes[label_column] == a]
+    xb = shapes[shapes[label_column] == b]
+    for label, part in ((a, xa), (b, xb)):
+        if part.empty:
+            raise ValueError(f"`shapes` has no cascades labelled {label!r}.")
+    for stat in stats:
+        rows.append(
+            {"stat": stat, "a": a, "b": b, **rank_test(xa[stat], xb[stat], n_boot=n_boot, rng=rng)}
+        )
+    return pd.DataFrame(rows)
+
+
+def size_matched(shapes, *, a="False", b="True", max_ratio=1.25, label_column="label"):
+    """Pairs of ``a`` and ``b`` cascades of nearly the same size (Juul and Ugander 2021).
+
+    Greedy one-to-one matching on size: the cascades of both labels are
+    walked from the largest down, and each ``a`` cascade takes the unused
+    ``b`` cascade nearest in log size, if the larger of the two sizes is at
+    most ``max_ratio`` times the smaller. Comparing depth, breadth and
+    structural virality within such pairs separates what is due to size from
+    what is due to the label.
+
+    Parameters
+    ----------
+    shapes : pandas.DataFrame
+        A shape table with ``size`` and ``label_column``.
+    a, b : str
+    max_ratio : float >= 1, default 1.25
+    label_column : str, default "label"
+
+    Returns
+    -------
+    pandas.DataFrame
+        The matched rows of ``shapes`` with a ``pair`` column (0, 1, ...),
+        two rows per pair (``a`` first).
+
+    References
+    ----------
+    .. [1] J. L. Juul and J. Ugander, "Comparing information diffusion
+       mechanisms by matching on cascade size", PNAS 118(46):e2100786118, 2021.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"label": ["F", "F", "T", "T"], "size": [10, 100, 11, 300]})
+    >>> size_matched(t, a="F", b="T")["size"].tolist()
+    [10, 11]
+    """
+    if not max_ratio >= 1.0:
+        raise ValueError(f"`max_ratio` must be >= 1; got {max_ratio!r}.")
+    xa = shapes[shapes[label_column] == a].sort_values("size", ascending=False, kind="stable")
+    xb = shapes[shapes[label_column] == b]
+    log_b = np.log(xb["size"].to_numpy(np.float64))
+    used = np.zeros(len(xb), dtype=bool)
+    pairs = []
+    for ia, size in zip(xa.index, np.log(xa["size"].to_numpy(np.float64))):
+        gap = np.abs(log_b - size)
+        gap[used] = np.inf
+        if not len(gap):
+            break
+        j = int(np.argmin(gap))
+        if gap[j] <= np.log(max_ratio):
+            used[j] = True
+            pairs.append((ia, xb.index[j]))
+    rows = [shapes.loc[[ia, ib]] for ia, ib in pairs]
+    if not rows:
+        return shapes.iloc[:0].assign(pair=pd.Series(dtype=np.int64))
+    out = pd.concat(rows)
+    out["pair"] = np.repeat(np.arange(len(pairs)), 2)
+    return out.reset_index(drop=True)
+
+
+def size_matched_tests(
+    shapes,
+    *,
+    a="False",
+    b="True",
+    stats=("depth", "max_breadth", "structural_virality"),
+    max_ratio=1.25,
+    label_column="label",
+    n_boot=2000,
+    rng=None,
+) -> pd.DataFrame:
+    """:func:`rank_tests` before and after size matching, one table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`rank_tests` on all cascades (``matched`` False)
+        and on the size-matched pairs (``matched`` True), with ``n_pairs``.
+
+    Raises
+    ------
+    ValueError
+        If no pair can be matched.
+    """
+    rng = np.random.default_rng(rng)
+    matched = size_matched(shapes, a=a, b=b, max_ratio=max_ratio, label_column=label_column)
+    if matched.empty:
+        raise ValueError(f"no {a!r}/{b!r} cascades match in size within `max_ratio` {max_ratio}.")
+    kw = dict(a=a, b=b, stats=stats, label_column=label_column, n_boot=n_boot, rng=rng)
+    before = rank_tests(shapes, **kw).assign(matched=False)
+    after = rank_tests(matched, **kw).assign(matched=True)
+    out = pd.concat([before, after], ignore_index=True)
+    out["n_pairs"] = matched["pair"].nunique()
+    return out
+
+
+def ks_table(observed, simulated, *, stats=SHAPE_STATS) -> pd.DataFrame:
+    """Two-sample Kolmogorov-Smirnov distance and p of each shape statistic.
+
+    Parameters
+    ----------
+    observed, simulated : pandas.DataFrame
+        Shape tables (the columns in ``stats``).
+    stats : sequence of str, default :data:`SHAPE_STATS`
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per statistic: ``stat``, ``ks`` (the largest gap between the
+        two empirical CDFs), ``p`` (two-sided, exact for small samples),
+        ``n_observed``, ``n_simulated``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"size": [1, 2, 3], "depth": [1, 1, 2]})
+    >>> ks_table(t, t, stats=("size", "depth"))["ks"].tolist()
+    [0.0, 0.0]
+    """
+    from scipy.stats import ks_2samp
+
+    rows = []
+    for stat in stats:
+        x = np.asarray(observed[stat], dtype=np.float64)
+        y = np.asarray(simulated[stat], dtype=np.float64)
+        test = ks_2samp(x, y)
+        rows.append(
+            {
+                "stat": stat,
+                "ks": float(test.statistic),
+                "p": float(test.pvalue),
+                "n_observed": len(x),
+                "n_simulated": len(y),
+            }
+        )
+    return pd.DataFrame(rows)

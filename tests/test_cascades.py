@@ -1,0 +1,305 @@
+"""Tests for smmsim.cascades (shapes of real and simulated cascades) and the data layer."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import http.server
+import threading
+import zipfile
+from functools import partial
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from smmsim import realdata
+from smmsim.cascades import SHAPE_COLUMNS, cascade_shapes, forest_shapes
+from smmsim.cli import main
+
+
+def tree_text(root, parents, seconds):
+    """A reply-tree file: node k + 1 replies to node parents[k] (0 = the root)."""
+    ids = [root] + [root * 1000 + k + 1 for k in range(len(parents))]
+    t = [0.0, *seconds]
+    lines = [f"raiz: ['{root}','0.0']->['ROOT','0.0']"]
+    for k, p in enumerate(parents):
+        lines.append(f"reply: ['{ids[k + 1]}','{t[k + 1]}']->['{ids[p]}','{t[p]}']")
+    return "\n".join(lines) + "\n"
+
+
+@st.composite
+def trees(draw):
+    n = draw(st.integers(0, 25))
+    parents = [draw(st.integers(0, k)) for k in range(n)]
+    seconds = sorted(draw(st.lists(st.floats(0, 1e6), min_size=n, max_size=n)))
+    return parents, seconds
+
+
+def expected_row(parents, seconds):
+    T = nx.Graph()
+    T.add_node(0)
+    T.add_edges_from((k + 1, p) for k, p in enumerate(parents))
+    depth = nx.single_source_shortest_path_length(T, 0)
+    n = len(parents) + 1
+    sv = nx.average_shortest_path_length(T) if n > 1 else 0.0
+    return {
+        "size": n,
+        "depth": max(depth.values()),
+        "max_breadth": pd.Series(depth).value_counts().max(),
+        "structural_virality": sv,
+        "duration_s": max(seconds, default=0.0),
+    }
+
+
+@given(st.lists(trees(), min_size=1, max_size=4), st.booleans(), st.booleans())
+def test_shapes_of_written_files_match_networkx(tmp_path_factory, cascades, as_zip, shuffle):
+    folder = tmp_path_factory.mktemp("trees")
+    texts = {}
+    for i, (parents, seconds) in enumerate(cascades):
+        text = tree_text(i + 1, parents, seconds)
+        if shuffle:  # replies in any order (forward references)
+            head, *rest = text.splitlines()
+            text = "\n".join([head, *rest[::-1]]) + "\n"
+        texts[i + 1] = text
+    if as_zip:
+        with zipfile.ZipFile(folder / "False.zip", "w") as archive:
+            for root, text in texts.items():
+                archive.writestr(f"False/treefile_{root}_minf.txt", text)
+        path = folder
+    else:
+        path = folder / "False"
+        path.mkdir()
+        for root, text in texts.items():
+            (path / f"treefile_{root}_minf.txt").write_text(text)
+    shapes = cascade_shapes(path)
+    assert list(shapes.columns) == list(SHAPE_COLUMNS)
+    assert set(shapes["label"]) == {"False"}
+    shapes = shapes.set_index("cascade_id")
+    for i, (parents, seconds) in enumerate(cascades):
+        row = shapes.loc[i + 1]
+        for key, value in expected_row(parents, seconds).items():
+            assert row[key] == pytest.approx(value), key
+
+
+def test_forest_shapes_rejects_children_before_parents():
+    with pytest.raises(ValueError, match=r"parents first .*lp\[1\] = 1"):
+        forest_shapes(np.array([-1, 1]))
+    with pytest.raises(ValueError, match="`seconds` must have the shape"):
+        forest_shapes(np.array([-1, 0]), np.zeros(3))
+
+
+def test_missing_paths_and_labels(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        cascade_shapes(tmp_path / "nope")
+    with pytest.raises(ValueError, match="no reply-tree files"):
+        cascade_shapes(tmp_path)
+    (tmp_path / "True").mkdir()
+    (tmp_path / "True" / "treefile_1_minf.txt").write_text(tree_text(1, [0], [3.0]))
+    with pytest.raises(FileNotFoundError, match="label\\(s\\) False"):
+        cascade_shapes(tmp_path, labels="False")
+    assert cascade_shapes(tmp_path, labels="True")["label"].tolist() == ["True"]
+
+
+def test_cli_cascades_on_written_files(tmp_path, capsys):
+    with zipfile.ZipFile(tmp_path / "True.zip", "w") as archive:
+        archive.writestr("treefile_5_minf.txt", tree_text(5, [0, 0, 1], [1.0, 2.0, 30.0]))
+        archive.writestr("__MACOSX/._treefile_5_minf.txt", "junk")
+    out = tmp_path / "shapes.csv"
+    assert main(["cascades", str(tmp_path / "True.zip"), "--out", str(out)]) == 0
+    table = pd.read_csv(out, dtype={"label": str})
+    assert list(table.columns) == list(SHAPE_COLUMNS)
+    row = table.iloc[0]
+    assert (row["cascade_id"], row["label"], row["size"], row["depth"]) == (5, "True", 4, 2)
+    assert (row["max_breadth"], row["duration_s"]) == (2, 30.0)
+    assert main(["cascades", "--out", str(out)]) == 2
+    assert "give either PATH" in capsys.readouterr().err
+
+
+def test_cli_cascades_on_shared_data(shared_data, tmp_path):
+    out = tmp_path / "all.csv"
+    assert main(["cascades", str(shared_data / "twitter-cascades-chile"), "--out", str(out)]) == 0
+    table = pd.read_csv(out, dtype={"label": str})
+    assert list(table.columns) == list(SHAPE_COLUMNS)
+    assert table.groupby("label").size().to_dict() == {"False": 99, "Imprecise": 41, "True": 114}
+    assert table.groupby("label")["size"].sum().to_dict() == {
+        "False": 45_246,
+        "True": 54_820,
+        "Imprecise": 27_848,
+    }
+    # the same numbers as the reply-table summary, through the other code path
+    summary = realdata.twitter_cascade_summary(folder=shared_data / "twitter-cascades-chile")
+    merged = table.merge(summary, on="cascade_id", suffixes=("", "_summary"))
+    assert len(merged) == 254
+    assert (merged["max_breadth"] == merged["breadth"]).all()
+    assert (merged["depth"] == merged["depth_summary"]).all()
+    np.testing.assert_allclose(merged["structural_virality"], merged["structural_virality_summary"])
+    assert table["duration_s"].max() == 65_657_004.0  # 760 days
+
+
+# -- where the data is, and fetching it ----------------------------------------------------
+
+
+def test_lookup_order(tmp_path, monkeypatch):
+    mine = tmp_path / "explicit.txt"
+    mine.write_text("0 1\n")
+    assert realdata.find_data("ego-facebook/facebook_combined.txt", mine) == mine
+    env = tmp_path / "env"
+    (env / "twitter-cascades-chile").mkdir(parents=True)
+    monkeypatch.setenv("SMMSIM_DATA", str(env))
+    assert realdata.find_data("twitter-cascades-chile") == env / "twitter-cascades-chile"
+    monkeypatch.setenv("SMMSIM_DATA", str(tmp_path / "missing"))
+    with pytest.raises(FileNotFoundError, match="SMMSIM_DATA names .* not a folder"):
+        realdata.shared_data_dir()
+
+
+def test_nothing_found_says_where_it_looked(tmp_path, monkeypatch):
+    monkeypatch.delenv("SMMSIM_DATA", raising=False)
+    monkeypatch.setenv("SMMSIM_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(realdata, "_shared_candidates", lambda: [tmp_path / "no" / "shared"])
+    with pytest.raises(FileNotFoundError) as info:
+        realdata.find_data("twitter-cascades-chile")
+    message = str(info.value)
+    assert "$SMMSIM_DATA (unset)" in message
+    assert "../shared/data (none found)" in message
+    assert str(tmp_path / "cache") in message
+    assert "smmsim data fetch" in message
+    with pytest.raises(FileNotFoundError, match="looked in"):
+        realdata.shared_data_dir()
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        realdata.find_data("x", tmp_path / "nope")
+
+
+def fake_sources(tmp_path, monkeypatch):
+    """Small stand-ins for the four source files, with their sha256 patched in."""
+    src = tmp_path / "mirror"
+    src.mkdir()
+    edges = b"0 1\n1 2\n"
+    (src / "facebook_combined.txt.gz").write_bytes(gzip.compress(edges))
+    specs = {
+        "ego-facebook/facebook_combined.txt": dict(
+            realdata.DATASETS["ego-facebook/facebook_combined.txt"],
+            sha256=hashlib.sha256(edges).hexdigest(),
+        )
+    }
+    for label in ("False", "True", "Imprecise"):
+        zpath = src / f"{label}.zip"
+        with zipfile.ZipFile(zpath, "w") as archive:
+            archive.writestr("treefile_1_minf.txt", tree_text(1, [0], [2.0]))
+        rel = f"twitter-cascades-chile/{label}.zip"
+        specs[rel] = dict(
+            realdata.DATASETS[rel], sha256=hashlib.sha256(zpath.read_bytes()).hexdigest()
+        )
+    monkeypatch.setattr(realdata, "DATASETS", specs)
+    return src
+
+
+def test_fetch_from_file_urls_into_the_cache(tmp_path, monkeypatch, capsys):
+    src = fake_sources(tmp_path, monkeypatch)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SMMSIM_CACHE", str(cache))
+    monkeypatch.delenv("SMMSIM_DATA", raising=False)
+    monkeypatch.setattr(realdata, "_shared_candidates", lambda: [])
+    assert main(["data", "fetch", "--base-url", src.as_uri()]) == 0
+    assert (cache / "ego-facebook" / "facebook_combined.txt").read_bytes() == b"0 1\n1 2\n"
+    assert realdata.shared_data_dir() == cache
+    shapes = cascade_shapes()  # found in the cache
+    assert shapes["label"].tolist() == ["False", "Imprecise", "True"]
+    # a second fetch finds everything in place; a corrupted file is fetched again
+    (cache / "twitter-cascades-chile" / "True.zip").write_bytes(b"corrupt")
+    paths = realdata.fetch_data("twitter-cascades-chile", base_url=src.as_uri())
+    assert len(paths) == 3
+    assert zipfile.is_zipfile(paths["twitter-cascades-chile/True.zip"])
+    capsys.readouterr()
+
+
+def test_fetch_over_http_checks_sha256(tmp_path, monkeypatch):
+    src = fake_sources(tmp_path, monkeypatch)
+    handler = partial(QuietHandler, directory=str(src))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        paths = realdata.fetch_data("ego-facebook", cache_dir=tmp_path / "c", base_url=url)
+        assert paths["ego-facebook/facebook_combined.txt"].read_bytes() == b"0 1\n1 2\n"
+        (src / "False.zip").write_bytes(b"tampered")
+        with pytest.raises(ValueError, match="download of 'twitter-cascades-chile/False.zip'"):
+            realdata.fetch_data(
+                "twitter-cascades-chile/False.zip", cache_dir=tmp_path / "c", base_url=url
+            )
+        assert not (tmp_path / "c" / "twitter-cascades-chile" / "False.zip").exists()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_fetch_rejects_unknown_names():
+    with pytest.raises(ValueError, match="unknown data set 'facebook'"):
+        realdata.fetch_data("facebook")
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+# -- simulated claim cascades --------------------------------------------------------------
+
+CLAIM_YAML = """\
+steps: 20
+graph: {n_nodes: 400, n_broadcasters: 8, followers_mean: 0.1, followers_alpha: 1.5}
+crisis: {enabled: true, source: broadcasters, k: 4, stickiness: 0.5, shareability: 0.4}
+"""
+
+
+def test_cli_cascades_simulate_is_reproducible(tmp_path):
+    config = tmp_path / "claim.yaml"
+    config.write_text(CLAIM_YAML)
+    outs = []
+    for name, seed in (("a", "3"), ("b", "3"), ("c", "4")):
+        out = tmp_path / f"{name}.csv"
+        args = ["cascades", "--simulate", str(config), "--n", "10", "--seed", seed]
+        assert main([*args, "--out", str(out)]) == 0
+        outs.append(pd.read_csv(out))
+    assert list(outs[0].columns) == list(SHAPE_COLUMNS)
+    assert len(outs[0]) == 10
+    assert set(outs[0]["label"]) == {"simulated"}
+    pd.testing.assert_frame_equal(outs[0], outs[1])
+    assert not outs[0].equals(outs[2])
+    assert (outs[0]["size"] >= 1).all()
+    assert (outs[0]["duration_s"] == outs[0]["depth"] * 3600.0).all()
+
+
+def test_claim_only_runs_no_campaign_and_no_twin():
+    from smmsim.engine import simulate
+    from smmsim.scenario import ScenarioConfig
+
+    cfg = ScenarioConfig.from_dict(
+        {
+            "graph": {"n_nodes": 300, "n_broadcasters": 6},
+            "crisis": {"enabled": True, "source": "broadcasters", "k": 6, "claim_only": True},
+            "reviews": {"enabled": True},
+        }
+    )
+    run = simulate(cfg, rng=1)
+    assert run.baseline is None
+    assert run.count[run.items.index(cfg.content.name)] == 0
+    claim = run.items.index("claim")
+    roots = run.sharers[claim][run.tree_parent[claim] == -1]
+    assert run.world.graph.broadcaster[roots].all() and len(roots) == 6
+    twin = simulate(cfg.with_overrides({"crisis.claim_only": False}), rng=1)
+    assert twin.baseline is not None
+    with pytest.raises(ValueError, match=r"`crisis.k` \(7\) must be at most the graph's"):
+        simulate(cfg.with_overrides({"crisis.k": 7}), rng=1)
+
+
+def test_followers_alpha_is_checked():
+    from smmsim.graphs import GraphConfig
+
+    with pytest.raises(ValueError, match="`graph.followers_alpha` must be > 1; got 1.0"):
+        GraphConfig(followers_alpha=1.0)
