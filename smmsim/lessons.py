@@ -1,0 +1,364 @@
+"""Experiments and figures behind the teaching notebooks 06-14.
+
+The notebooks stay thin: each calls one of these functions for the parts
+that would otherwise need a loop or a few lines of table work. Experiments
+run paired replicates (common random numbers) through
+:func:`smmsim.experiments.compare`, so arm-to-arm differences are not
+sampling noise, and return tidy tables (one row per arm and replicate).
+Figures come back as :class:`matplotlib.figure.Figure`, drawn in the style
+of :mod:`smmsim.notebook`.
+
+Examples
+--------
+>>> from smmsim.scenario import ScenarioConfig
+>>> cfg = ScenarioConfig.from_dict({"graph": {"n_nodes": 300}})
+>>> ads = with_spends(cfg, {"broadcast_ads": 40.0})
+>>> ads.campaign.budget, ads.campaign.levers.allocations()["broadcast_ads"]
+(40.0, 40.0)
+>>> table = compare_factors(
+...     cfg, {"spend": {v: {"campaign.budget": v, "campaign.levers.broadcast_ads.spend": v}
+...                     for v in (0.0, 40.0)}}, n_replicates=2, rng=1)
+>>> table.groupby("spend").size().to_dict()
+{0.0: 2, 40.0: 2}
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from ._validation import check_nonnegative
+from .experiments import compare
+from .levers import LEVER_NAMES
+from .notebook import (
+    ORIGIN_COLORS,
+    _caption,
+    _figure,
+    _format_axis,
+    _label,
+    _mean_ci,
+    _styled,
+    _thousands,
+    _zero_floor,
+    step_totals,
+)
+from .scenario import ScenarioConfig
+
+__all__ = [
+    "LEVER_LABELS",
+    "with_spends",
+    "compare_factors",
+    "paired_difference",
+    "plot_dashboard",
+    "plot_lever_bars",
+    "matched_synthetic_graph",
+]
+
+LEVER_LABELS = {
+    "broadcast_ads": "Broadcast ads",
+    "targeted_ads": "Targeted ads",
+    "influencers": "Influencers",
+    "employee_advocacy": "Employee advocacy",
+    "outreach": "Blogger / media outreach",
+    "referral": "Referral rewards",
+}
+"""Plain names of the campaign levers."""
+
+
+def with_spends(cfg: ScenarioConfig, spends: dict, *, budget: float | None = None):
+    """``cfg`` with the lever spends set to ``spends`` and every other lever off.
+
+    Parameters
+    ----------
+    cfg : ScenarioConfig
+    spends : dict of str -> float >= 0
+        Lever name (see :data:`smmsim.levers.LEVER_NAMES`) -> money allocated.
+        Levers left out get 0.
+    budget : float >= 0, optional
+        The campaign budget; default: the sum of ``spends``.
+
+    Returns
+    -------
+    ScenarioConfig
+
+    Raises
+    ------
+    ValueError
+        If a lever name is unknown, a spend is negative, or the spends add
+        up to more than ``budget``.
+    """
+    unknown = [name for name in spends if name not in LEVER_NAMES]
+    if unknown:
+        raise ValueError(f"`spends` names unknown lever {unknown[0]!r}; levers: {LEVER_NAMES}.")
+    amounts = {
+        n: check_nonnegative(f"spends[{n!r}]", float(spends.get(n, 0.0))) for n in LEVER_NAMES
+    }
+    total = float(sum(amounts.values())) if budget is None else check_nonnegative("budget", budget)
+    overrides = {f"campaign.levers.{n}.spend": v for n, v in amounts.items()}
+    overrides["campaign.budget"] = total
+    return cfg.with_overrides(overrides)
+
+
+def compare_factors(
+    cfg: ScenarioConfig, factors: dict, *, n_replicates: int = 20, rng=None, progress=False
+) -> pd.DataFrame:
+    """Paired replicates of every combination of several factors.
+
+    Parameters
+    ----------
+    cfg : ScenarioConfig
+    factors : dict of str -> dict of level -> dict
+        Column name -> {level value -> dotted-path overrides}. Every
+        combination of levels is one arm; the overrides of its levels are
+        applied in the order of ``factors`` (a later factor wins on a path
+        that two share).
+    n_replicates : int >= 1
+    rng : None, int or numpy.random.SeedSequence, optional
+        Master seed; every arm uses the same replicate seeds.
+    progress : bool
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per factor (its level), then ``replicate``, ``seed`` and
+        every summary metric; one row per arm and replicate, arms in the
+        order of the levels.
+
+    Raises
+    ------
+    ValueError
+        If ``factors`` is empty or a factor has no levels.
+    """
+    if not factors:
+        raise ValueError("`factors` must name at least one factor; got {}.")
+    for name, levels in factors.items():
+        if not levels:
+            raise ValueError(f"`factors[{name!r}]` must have at least one level; got {levels!r}.")
+    names = list(factors)
+    combos = list(itertools.product(*[list(factors[n].items()) for n in names]))
+    arms, keys = {}, {}
+    for i, combo in enumerate(combos):
+        overrides = {}
+        for _, over in combo:
+            overrides.update(over)
+        arms[f"arm{i}"] = overrides
+        keys[f"arm{i}"] = [level for level, _ in combo]
+    table = compare(cfg, arms, n_replicates=n_replicates, rng=rng, progress=progress)
+    for j, name in enumerate(names):
+        table.insert(j, name, table["arm"].map({a: k[j] for a, k in keys.items()}))
+    return table.drop(columns="arm")
+
+
+def paired_difference(
+    table: pd.DataFrame, metric: str, by: str, arm, reference, *, confidence: float = 0.95
+) -> dict:
+    """Mean and confidence interval of ``metric`` in ``arm`` minus ``reference``.
+
+    The replicates are paired (replicate *i* of every arm used the same
+    random numbers), so the interval is that of the per-replicate
+    differences: much narrower than the two arms' own intervals suggest.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Replicate rows with columns ``by``, ``replicate`` and ``metric``.
+    metric : str
+    by : str
+        The column that names the arms.
+    arm, reference
+        Values of ``by``.
+    confidence : float in (0, 1), default 0.95
+
+    Returns
+    -------
+    dict
+        ``mean``, ``ci_low``, ``ci_high`` and ``n`` (pairs).
+
+    Raises
+    ------
+    ValueError
+        If a column is missing or an arm has no rows.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"arm": ["a", "a", "b", "b"], "replicate": [0, 1, 0, 1],
+    ...                   "x": [1.0, 2.0, 2.0, 4.0]})
+    >>> paired_difference(t, "x", "arm", "b", "a")["mean"]
+    1.5
+    """
+    from scipy.special import stdtrit
+
+    for col in (metric, by, "replicate"):
+        if col not in table.columns:
+            raise ValueError(f"column {col!r} is not in the table; it has {list(table.columns)}.")
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"`confidence` must be in (0, 1); got {confidence!r}.")
+    a = table[table[by] == arm].set_index("replicate")[metric]
+    b = table[table[by] == reference].set_index("replicate")[metric]
+    for name, part in (("arm", arm), ("reference", reference)):
+        if not len(a if name == "arm" else b):
+            raise ValueError(f"`{name}` {part!r} has no rows in column {by!r}.")
+    diff = (a - b).dropna()
+    n = len(diff)
+    mean = float(diff.mean())
+    if n < 2:
+        half = 0.0
+    else:
+        half = float(stdtrit(n - 1, 0.5 + confidence / 2) * diff.std() / np.sqrt(n))
+    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n}
+
+
+@_styled
+def plot_lever_bars(table, metrics, *, by="lever", ncols=2, title=None) -> Figure:
+    """Horizontal bars of metrics per arm (mean and 95% CI), one panel each.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Replicate rows with the column ``by`` and the metrics.
+    metrics : list of str
+    by : str, default "lever"
+        Arm column; lever names are shown by their plain names.
+    ncols : int >= 1, default 2
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    metrics = [metrics] if isinstance(metrics, str) else list(metrics)
+    order = list(pd.unique(table[by]))
+    panel = (5.2, 0.45 * len(order) + 1.4)
+    fig, axes = _figure(len(metrics), ncols=ncols, panel=panel, title=title)
+    n_rep = int(table.groupby(by).size().min())
+    for ax, metric in zip(axes, metrics):
+        stats = _mean_ci(table, [by], metric).set_index(by).reindex(order)
+        ys = np.arange(len(order))[::-1]
+        mean = stats["mean"].to_numpy(float)
+        err = np.vstack([mean - stats["ci_low"], stats["ci_high"] - mean])
+        ax.barh(ys, mean, xerr=np.nan_to_num(err), color="#4C72B0", capsize=3)
+        ax.set_yticks(ys, [LEVER_LABELS.get(str(v), str(v)) for v in order])
+        ax.set_xlabel(_label(metric))
+        ax.grid(axis="y", visible=False)
+        _format_axis(ax.xaxis, metric)
+        if np.nanmin(mean) < 0:
+            ax.axvline(0, color="black", lw=0.8)
+    _caption(fig, f"Bars: mean over {n_rep} replicates; whiskers: 95% confidence interval")
+    return fig
+
+
+@_styled
+def plot_dashboard(summary, steps, *, title=None) -> Figure:
+    """An analytics dashboard: the four metric families of SMM in four panels.
+
+    Website traffic (sessions per step by origin), return on investment
+    (cumulative revenue and gross profit against the money spent), customer
+    responsiveness (customers who posted, and reviews by valence) and
+    reach / virality (cumulative reach and shares per step), averaged over
+    replicates.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        One row per replicate (:func:`smmsim.engine.simulate_replicates`).
+    steps : pandas.DataFrame
+        The matching per-step table.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, (traffic, money, resp, reach) = _figure(4, ncols=2, panel=(5.4, 3.4), title=title)
+    n_rep = len(summary)
+    origin = (
+        step_totals(
+            steps, ["website_sessions_paid", "website_sessions_owned", "website_sessions_earned"]
+        )
+        .groupby("step")
+        .mean(numeric_only=True)
+    )
+    bottom = np.zeros(len(origin))
+    for name in ("paid", "owned", "earned"):
+        values = origin[f"website_sessions_{name}"].to_numpy(float)
+        traffic.bar(origin.index, values, bottom=bottom, color=ORIGIN_COLORS[name], label=name)
+        bottom += values
+    traffic.set(title="Website traffic", xlabel="Step", ylabel="Sessions per step (visits)")
+    traffic.legend(title="after a", loc="upper right")
+
+    cum = step_totals(steps, ["revenue"], cumulative=True).groupby("step").mean(numeric_only=True)
+    margin = float(summary["gross_profit"].sum() / max(summary["revenue"].sum(), 1e-12))
+    cost = float(summary["cost"].mean())
+    money.plot(cum.index, cum["revenue"], lw=2, label="revenue")
+    money.plot(cum.index, cum["revenue"] * margin, lw=2, label="gross profit")
+    money.axhline(cost, color="#C44E52", ls="--", lw=1.5, label=f"cost (${cost:,.0f})")
+    money.set(title="Return on investment", xlabel="Step", ylabel="Cumulative $")
+    roi = summary["roi"].mean()
+    money.legend(title=f"ROI at the end: {roi:+.0%}", loc="upper left")
+    _zero_floor(money, cum["revenue"])
+
+    keys = ["responsiveness", "reviews_positive", "reviews_negative"]
+    means = [summary[k].mean() for k in keys]
+    colors = ["#8172B3", "#55A868", "#8C8C8C"]
+    names = ["customers\nwho posted", "positive\nreviews", "negative\nreviews"]
+    resp.bar(names, means, color=colors)
+    resp.set(title="Customer responsiveness", ylabel="People (mean per run)")
+    resp.grid(axis="x", visible=False)
+
+    per = step_totals(steps, ["new_reach", "shares"]).groupby("step").mean(numeric_only=True)
+    reach.plot(per.index, per["new_reach"].cumsum(), lw=2, label="reach (cumulative)")
+    reach.plot(per.index, per["shares"].cumsum(), lw=2, label="shares (cumulative)")
+    reach.set(title="Reach / virality", xlabel="Step", ylabel="People")
+    reach.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    reach.legend(loc="lower right")
+    _caption(fig, f"Mean over {n_rep} replicates")
+    return fig
+
+
+def matched_synthetic_graph(graph, *, model: str = "holme_kim", triad_prob: float = 0.5) -> dict:
+    """A synthetic ``graph`` config section with the size and mean degree of a real graph.
+
+    Parameters
+    ----------
+    graph : smmsim.graphs.SocialGraph or networkx.Graph
+        The real graph (undirected ties counted once).
+    model : {"holme_kim", "erdos_renyi"}, default "holme_kim"
+    triad_prob : float in [0, 1], default 0.5
+        Holme-Kim clustering knob.
+
+    Returns
+    -------
+    dict
+        Dotted-path overrides: ``graph.model``, ``graph.n_nodes`` and ``graph.m``
+        (Holme-Kim ties per newcomer, about half the mean degree) or
+        ``graph.mean_degree``.
+
+    Raises
+    ------
+    ValueError
+        If ``model`` is not one of the two.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> matched_synthetic_graph(nx.complete_graph(5))["graph.m"]
+    2
+    """
+    if model not in ("holme_kim", "erdos_renyi"):
+        raise ValueError(f"`model` must be 'holme_kim' or 'erdos_renyi'; got {model!r}.")
+    if hasattr(graph, "number_of_edges"):
+        n, m = graph.number_of_nodes(), graph.number_of_edges()
+    else:
+        n, m = graph.n_nodes, graph.n_arcs // 2
+    mean_degree = 2.0 * m / n
+    out = {"graph.model": model, "graph.n_nodes": int(n)}
+    if model == "holme_kim":
+        out["graph.m"] = max(1, int(round(mean_degree / 2)))
+        out["graph.triad_prob"] = triad_prob
+    else:
+        out["graph.mean_degree"] = mean_degree
+    return out

@@ -1,0 +1,144 @@
+"""smmsim.lessons: the experiment and figure helpers of notebooks 06-14."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from smmsim.engine import simulate_replicates
+from smmsim.lessons import (
+    compare_factors,
+    matched_synthetic_graph,
+    paired_difference,
+    plot_dashboard,
+    plot_lever_bars,
+    with_spends,
+)
+from smmsim.scenario import ScenarioConfig, load_config
+
+
+@pytest.fixture(scope="module")
+def small():
+    return ScenarioConfig.from_dict({"graph": {"n_nodes": 300}, "seed": 3})
+
+
+def test_with_spends_sets_the_named_levers_and_zeroes_the_rest():
+    cfg = load_config("data/examples/campaign.yaml")
+    out = with_spends(cfg, {"influencers": 100.0, "referral": 20.0})
+    alloc = out.campaign.levers.allocations()
+    assert alloc["influencers"] == 100.0 and alloc["referral"] == 20.0
+    assert sum(alloc.values()) == 120.0
+    assert out.campaign.budget == 120.0
+    assert with_spends(cfg, {}, budget=50.0).campaign.budget == 50.0
+
+
+def test_with_spends_rejects_unknown_levers_negative_spends_and_overspending(small):
+    with pytest.raises(ValueError, match="unknown lever 'tv'"):
+        with_spends(small, {"tv": 10.0})
+    with pytest.raises(ValueError, match=r"spends\['outreach'\]"):
+        with_spends(small, {"outreach": -1.0})
+    with pytest.raises(ValueError, match="more than `campaign.budget`"):
+        with_spends(small, {"outreach": 100.0}, budget=50.0)
+
+
+def test_compare_factors_crosses_the_levels_with_paired_replicates(small):
+    table = compare_factors(
+        small,
+        {
+            "stick": {0.1: {"content.stickiness": 0.1}, 0.6: {"content.stickiness": 0.6}},
+            "share": {"low": {"content.shareability": 0.1}, "high": {"content.shareability": 0.6}},
+        },
+        n_replicates=3,
+        rng=5,
+    )
+    assert list(table.columns[:3]) == ["stick", "share", "replicate"]
+    assert len(table) == 2 * 2 * 3
+    assert table.groupby(["stick", "share"]).size().eq(3).all()
+    # the same replicate seeds in every arm
+    assert table.groupby("replicate")["seed"].nunique().eq(1).all()
+    means = table.groupby("stick")["engagements"].mean()
+    assert means[0.6] > means[0.1]
+    again = compare_factors(
+        small,
+        {
+            "stick": {0.1: {"content.stickiness": 0.1}, 0.6: {"content.stickiness": 0.6}},
+            "share": {"low": {"content.shareability": 0.1}, "high": {"content.shareability": 0.6}},
+        },
+        n_replicates=3,
+        rng=5,
+    )
+    pd.testing.assert_frame_equal(again, table)
+
+
+def test_compare_factors_rejects_empty_factors(small):
+    with pytest.raises(ValueError, match="at least one factor"):
+        compare_factors(small, {})
+    with pytest.raises(ValueError, match=r"`factors\['x'\]` must have at least one level"):
+        compare_factors(small, {"x": {}})
+
+
+def test_paired_difference_uses_the_per_replicate_differences():
+    t = pd.DataFrame(
+        {
+            "arm": ["a"] * 4 + ["b"] * 4,
+            "replicate": [0, 1, 2, 3] * 2,
+            "x": [1.0, 5.0, 9.0, 13.0, 2.0, 6.0, 10.0, 14.0],
+        }
+    )
+    d = paired_difference(t, "x", "arm", "b", "a")
+    # every pair differs by exactly 1: no spread, although each arm varies a lot
+    assert d == {"mean": 1.0, "ci_low": 1.0, "ci_high": 1.0, "n": 4}
+    t.loc[7, "x"] = 16.0
+    d = paired_difference(t, "x", "arm", "b", "a")
+    assert d["ci_low"] < d["mean"] < d["ci_high"]
+
+
+def test_paired_difference_errors():
+    t = pd.DataFrame({"arm": ["a"], "replicate": [0], "x": [1.0]})
+    with pytest.raises(ValueError, match="column 'y' is not in the table"):
+        paired_difference(t, "y", "arm", "a", "a")
+    with pytest.raises(ValueError, match="`reference` 'b' has no rows"):
+        paired_difference(t, "x", "arm", "a", "b")
+    with pytest.raises(ValueError, match=r"`confidence` must be in \(0, 1\)"):
+        paired_difference(t, "x", "arm", "a", "a", confidence=1.0)
+
+
+def test_figures_have_labelled_axes(small):
+    table = compare_factors(
+        with_spends(small, {}, budget=10.0),
+        {"lever": {"ads": {"campaign.levers.broadcast_ads.spend": 10.0}, "none": {}}},
+        n_replicates=2,
+        rng=1,
+    )
+    fig = plot_lever_bars(table, ["conversions", "reach"], by="lever")
+    assert isinstance(fig, Figure)
+    assert [ax.get_xlabel() for ax in fig.axes] == [
+        "Conversions (purchases)",
+        "Reach (people exposed)",
+    ]
+    summary, steps = simulate_replicates(small, n_replicates=2, rng=1)
+    fig = plot_dashboard(summary, steps)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == [
+        "Website traffic",
+        "Return on investment",
+        "Customer responsiveness",
+        "Reach / virality",
+    ]
+    assert all(ax.get_ylabel() for ax in fig.axes)
+
+
+def test_matched_synthetic_graph_keeps_size_and_mean_degree():
+    G = nx.gnm_random_graph(200, 1000, seed=1)
+    hk = matched_synthetic_graph(G)
+    assert hk["graph.n_nodes"] == 200 and hk["graph.m"] == 5
+    er = matched_synthetic_graph(G, model="erdos_renyi")
+    assert er["graph.mean_degree"] == pytest.approx(10.0)
+    cfg = ScenarioConfig.from_dict({}).with_overrides(hk)
+    assert cfg.graph.n_nodes == 200
+    with pytest.raises(ValueError, match="`model` must be"):
+        matched_synthetic_graph(G, model="sbm")
+    assert np.isfinite(hk["graph.triad_prob"])
