@@ -204,11 +204,14 @@ def steps_frame(run) -> pd.DataFrame:
         cols[f"website_sessions_{origin}"] = s[:, :, K.F_CLICKS + i].ravel()
         cols[f"conversions_{origin}"] = s[:, :, K.F_CONVERSIONS + i].ravel()
     cols["referrals"] = s[:, :, K.F_REFERRALS].ravel()
+    # running totals per item over steps (rows are step-major, items in order)
+    reach = np.cumsum(s[:, :, K.F_NEW_REACH], axis=0)
+    earned_only = np.cumsum(_earned_only(s), axis=0)
+    cols["reach"] = reach.ravel()
+    cols["reach_earned_only"] = earned_only.ravel()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(reach > 0, earned_only / np.maximum(reach, 1), 0.0)
+    cols["earned_reach_share"] = share.ravel()
+    cols["revenue"] = cols["conversions"] * run.config.campaign.price
     frame = pd.DataFrame(cols)
-    by_item = frame.groupby("item", sort=False)
-    frame["reach"] = by_item["new_reach"].cumsum()
-    frame["reach_earned_only"] = by_item["new_reach_earned_only"].cumsum()
-    share = frame["reach_earned_only"] / frame["reach"].where(frame["reach"] > 0)
-    frame["earned_reach_share"] = share.fillna(0.0)
-    frame["revenue"] = frame["conversions"] * run.config.campaign.price
     return frame

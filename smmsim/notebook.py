@@ -934,3 +934,37 @@ def plot_ecdfs(table, metrics, *, hue="label", logx=(), colors=None, ncols=2, ti
             ax.set_xscale("log")
         ax.legend(title=hue, loc="lower right", fontsize=9)
     return fig
+
+
+# ---------------------------------------------------------------------------
+# Interactive experiments (live sliders, static figure, kernel-free chart)
+
+from ._widgets import (  # noqa: E402
+    ChartSpec,
+    Dropdown,
+    InteractiveView,
+    ScenarioResult,
+    Slider,
+    chart_bundle,
+    dropdown,
+    interactive_experiment,
+    interactive_scenario,
+    run_scenario,
+    slider,
+    vega_chart,
+)
+
+__all__ += [
+    "ChartSpec",
+    "Dropdown",
+    "InteractiveView",
+    "ScenarioResult",
+    "Slider",
+    "chart_bundle",
+    "dropdown",
+    "interactive_experiment",
+    "interactive_scenario",
+    "run_scenario",
+    "slider",
+    "vega_chart",
+]

@@ -289,3 +289,86 @@ def test_every_family_metric_is_in_the_run_summary(campaign):
         for metric, _meaning in metrics:
             assert metric in summary.columns
             assert metric in nbh.METRIC_LABELS
+
+
+# ---------------------------------------------------------------------------
+# Interactive experiments
+
+
+def _toy_view(**kw):
+    return nbh.interactive_experiment(
+        lambda p, shape: pd.DataFrame(
+            {"x": np.arange(4), "y": p * np.arange(4) ** (2 if shape == "square" else 1)}
+        ),
+        lambda res, values: nbh.plot_mean_ci(res.assign(group="a"), "x", "y"),
+        {"p": nbh.slider(0.0, 1.0, 0.1, default=0.5), "shape": ["line", "square"]},
+        readout=lambda res: f"last y {res['y'].iloc[-1]:.2f}",
+        chart=nbh.vega_chart("x", "y", x_title="x (steps)", y_title="y (people)"),
+        display=False,
+        **kw,
+    )
+
+
+def test_interactive_experiment_precomputes_a_grid_through_the_defaults():
+    view = _toy_view()
+    assert view.defaults == {"p": 0.5, "shape": "line"}
+    grid = view.grid_table
+    assert set(grid["p_shape"]) == {"line", "square"}
+    assert 0.5 in set(grid["p_p"]) and grid["p_p"].nunique() <= 7
+    spec = nbh.chart_bundle(view.chart)["application/vnd.vegalite.v5+json"]
+    names = {p["name"]: p for p in spec["params"]}
+    assert names["p_p"]["bind"]["input"] == "range" and names["p_p"]["value"] == 0.5
+    assert names["p_shape"]["bind"]["input"] == "select"
+    assert isinstance(view.figure, Figure)
+
+
+def test_a_control_change_reruns_and_redraws():
+    view = _toy_view()
+    widget = view.build_widget()
+    before = view.readout_text()
+    slider_widget = view._inputs["p"]
+    slider_widget.value = 0.9  # what a student's slider move does
+    assert view.values["p"] == 0.9
+    assert view.readout_text() != before == "last y 1.50"
+    assert len(view.update_seconds) == 1
+    assert view.update(shape="square") is not None and view.values["shape"] == "square"
+    assert view._inputs["shape"].value == "square"  # the controls show the values
+    assert len(view.update_seconds) == 2  # setting the control did not rerun again
+    assert "smmsim-interactive" in widget._dom_classes
+
+
+def test_interactive_experiment_rejects_bad_controls():
+    with pytest.raises(ValueError, match=r"default of `p` must be in \[0.0, 1.0\]; got 2"):
+        nbh.interactive_experiment(
+            lambda p: None, lambda r, v: None, {"p": (0.0, 1.0, 0.1)}, defaults={"p": 2},
+            display=False,
+        )  # fmt: skip
+    with pytest.raises(TypeError, match="control `p` must be slider"):
+        nbh.interactive_experiment(lambda p: None, lambda r, v: None, {"p": 3}, display=False)
+    with pytest.raises(ValueError, match="slider `max` must be > min"):
+        nbh.slider(1.0, 1.0, 0.1)
+    with pytest.raises(ValueError, match="unknown control 'q'"):
+        _toy_view().update(q=1)
+    with pytest.raises(ValueError, match="`shape` must be one of"):
+        _toy_view().update(shape="cube")
+
+
+def test_interactive_scenario_runs_replicates_of_dotted_fields():
+    cfg = ScenarioConfig.from_dict(SMALL)
+    view = nbh.interactive_scenario(
+        cfg,
+        {"content.stickiness": nbh.slider(0.1, 0.5, 0.2)},
+        lambda res, values: nbh.plot_steps(res.steps, ["reach"], kinds="brand"),
+        n_replicates=2,
+        rng=1,
+        readout=lambda res: f"reach {res.mean('reach'):.0f}",
+        display=False,
+    )
+    assert view.defaults == {"content.stickiness": 0.3}
+    low, high = (
+        view.result(**{"content.stickiness": 0.1}),
+        view.result(**{"content.stickiness": 0.5}),
+    )
+    assert len(low.summary) == 2 and high.mean("reach") > low.mean("reach")
+    with pytest.raises(ValueError, match="control `content.stickyness` is not a field"):
+        nbh.interactive_scenario(cfg, {"content.stickyness": (0, 1, 0.1)}, None, display=False)
