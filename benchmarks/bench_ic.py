@@ -607,7 +607,8 @@ def call_breakdown(case: GraphCase, p: float, *, n_calls: int = 3000) -> dict[st
     """
     from numba import njit
 
-    from smmsim import _ic_kernel, classic
+    from smmsim.classic import _ic_kernel
+    from smmsim.classic import ic as classic
 
     g, seeds = case.arrays, case.seed_positions
     rng = np.random.default_rng(0)

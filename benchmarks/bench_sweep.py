@@ -53,7 +53,7 @@ CAMPAIGN = ROOT / "data" / "examples" / "campaign.yaml"
 
 def counted_run(config, *, rng=None) -> dict:
     """``run_scenario`` plus the number of graphs this process has built so far."""
-    from smmsim import engine
+    from smmsim.engine import run as engine
 
     out = dict(run_scenario(config, rng=rng))
     cache = getattr(engine, "_world_cached", None)

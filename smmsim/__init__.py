@@ -9,8 +9,8 @@ Submodules
 ----------
 graphs       synthetic and loaded social graphs, compact CSR arrays
 population   agent attributes (segment, role, activity, share propensity, ...)
-content      content items (stickiness, shareability, appeal, decay, ...)
 scenario     one runnable campaign: the unit YAML, the CLI and sweeps build
+             (content items, marketing levers, reviews and crisis live under it)
 engine       the discrete-time marketing cascade engine
 classic      independent cascade, linear threshold, SIR, Bass
 metrics      reach, virality, structural virality, ROI, ...
@@ -25,7 +25,6 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "classic",
-    "content",
     "engine",
     "graphs",
     "io",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from ._cli_args import int_at_least
+from .cli._args import int_at_least
 
 _positive_int = int_at_least(1)
 _seed_int = int_at_least(0)

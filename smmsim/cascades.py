@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import _tree_kernel
 from ._validation import check_int
+from .metrics import _tree_kernel
 
 __all__ = [
     "SHAPE_COLUMNS",
@@ -322,7 +322,7 @@ def simulated_cascade_shapes(cfg, n: int, *, rng=None, step_seconds: float = 360
     >>> len(shapes), bool(shapes["size"].min() >= 1)
     (4, True)
     """
-    from .engine import replicate_seeds, simulate
+    from .engine.run import replicate_seeds, simulate
 
     check_int("n", n, minimum=1)
     if not cfg.crisis.enabled:

@@ -33,7 +33,6 @@ from matplotlib.ticker import FuncFormatter
 
 from ._validation import check_nonnegative
 from .experiments import compare
-from .levers import LEVER_NAMES
 from .notebook import (
     ORIGIN_COLORS,
     _caption,
@@ -47,6 +46,7 @@ from .notebook import (
     step_totals,
 )
 from .scenario import ScenarioConfig
+from .scenario.levers import LEVER_NAMES
 
 __all__ = [
     "LEVER_LABELS",

@@ -16,8 +16,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from . import _tree_kernel
 from ._validation import check_int
+from .metrics import _tree_kernel
 
 __all__ = [
     "DATASETS",

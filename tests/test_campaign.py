@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smmsim.engine import simulate, simulate_replicates
-from smmsim.levers import LEVER_NAMES
 from smmsim.scenario import ScenarioConfig, load_config
+from smmsim.scenario.levers import LEVER_NAMES
 
 BASE = {"graph": {"n_nodes": 1500, "m": 3, "n_broadcasters": 8}, "steps": 30}
 

@@ -18,7 +18,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from smmsim import classic
 from smmsim.classic import (
     ICModel,
     activation_frequency,
@@ -30,6 +29,7 @@ from smmsim.classic import (
     run_independent_cascade,
     sir,
 )
+from smmsim.classic import ic as classic
 from smmsim.graphs import from_edges, from_networkx
 
 Z = 4.5  # tolerance in standard errors for every Monte Carlo comparison
@@ -667,7 +667,7 @@ def test_ic_same_seed_same_result_whatever_ran_before(ba_arrays):
 
 
 def test_ic_stamps_survive_the_epoch_counter_wrapping(ba_arrays):
-    from smmsim import _ic_kernel
+    from smmsim.classic import _ic_kernel
 
     ref = run_independent_cascade(ba_arrays, [3, 8], 0.2, n_runs=30, count_hits=True, rng=4)
     ws = classic._workspace(ba_arrays)

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smmsim.earned import CrisisConfig
 from smmsim.engine import simulate, simulate_replicates
 from smmsim.scenario import load_config
+from smmsim.scenario.earned import CrisisConfig
 
 CRISIS = "data/examples/crisis.yaml"
 

@@ -3,7 +3,6 @@
 import pytest
 import yaml
 
-from smmsim.content import ContentConfig
 from smmsim.graphs import GraphConfig, build_graph
 from smmsim.population import PopulationConfig, build_population
 from smmsim.scenario import (
@@ -13,6 +12,7 @@ from smmsim.scenario import (
     load_config,
     to_commented_yaml,
 )
+from smmsim.scenario.content import ContentConfig
 
 
 def test_default_yaml_spells_out_the_built_in_defaults():

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hst
 
-from smmsim import _imm_kernel
 from smmsim.classic import independent_cascade, run_independent_cascade
 from smmsim.graphs import GraphConfig, build_graph, from_networkx
 from smmsim.strategies import (
     METHODS,
+    _imm_kernel,
     run_celf,
     run_imm,
     run_imm_budgeted,

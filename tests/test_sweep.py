@@ -21,9 +21,7 @@ import pytest
 import yaml
 from pandas.testing import assert_frame_equal
 
-from smmsim import _cli_sweep
-from smmsim._sweep_design import run_seed
-from smmsim._sweep_store import ResultStore
+from smmsim.cli import sweep as _cli_sweep
 from smmsim.sweep import (
     SweepFolderError,
     SweepLockedError,
@@ -34,6 +32,8 @@ from smmsim.sweep import (
     run_sweep,
     summarize,
 )
+from smmsim.sweep.spec import run_seed
+from smmsim.sweep.store import ResultStore
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent
@@ -551,7 +551,7 @@ def test_changed_spec_on_an_old_folder_is_a_clear_error(tmp_path, capsys):
 def test_other_smmsim_version_on_an_old_folder_is_an_error(tmp_path, monkeypatch):
     out = tmp_path / "out"
     run_sweep(toy_spec(), out, workers=1)
-    monkeypatch.setattr("smmsim.sweep.__version__", "99.0")
+    monkeypatch.setattr("smmsim.sweep.run.__version__", "99.0")
     with pytest.raises(SweepFolderError, match=r"written by smmsim .* this is smmsim 99.0"):
         run_sweep(toy_spec(), out, workers=1)
 

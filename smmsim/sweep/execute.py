@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._sweep_design import SweepSpec, apply_values, run_seed
+from .spec import SweepSpec, apply_values, run_seed
 
 
 class SweepAbortedError(RuntimeError):

@@ -24,16 +24,17 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from . import _classic_kernels, _ic_kernel
-from ._rng import as_generator
-from ._validation import (
+from .._rng import as_generator
+from .._validation import (
     check_int,
     check_nonnegative,
     check_positive,
     check_probability,
     check_probability_array,
 )
-from .graphs import SocialGraph, from_networkx
+from ..graphs import SocialGraph, from_networkx
+from . import _ic_kernel
+from . import _kernels as _classic_kernels
 
 __all__ = [
     "ICModel",
@@ -91,7 +92,7 @@ class _Workspace:
     """Work arrays of the IC kernels for one graph, reused from call to call.
 
     ``work`` (int32, shape (4, n_nodes)) holds the stamps, queue and tree rows
-    described in :mod:`smmsim._ic_kernel`; ``state`` the kernel's epoch and
+    described in :mod:`smmsim.classic._ic_kernel`; ``state`` the kernel's epoch and
     paused position. Stamps start at 0 and epochs at 1, so a fresh work space
     needs no other initialisation.
     """
@@ -369,7 +370,7 @@ class _ModelSpace:
     """One thread's state of an :class:`ICModel`.
 
     ``work`` and ``state`` are the kernels' work space (``state`` holds the
-    seeds after the slots listed in :mod:`smmsim._ic_kernel`); ``rng`` and
+    seeds after the slots listed in :mod:`smmsim.classic._ic_kernel`); ``rng`` and
     ``held`` are the Generator of the last call and its unread uniforms;
     ``block`` is the size of the next block of uniforms to draw.
     """

@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 
-from ._cli_args import int_at_least
+from ._args import int_at_least
 
 DESCRIPTION = """\
 smmsim: simulate word-of-mouth virality in social media marketing.
@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="smmsim", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    from . import __version__
+    from .. import __version__
 
     parser.add_argument("--version", action="version", version=f"smmsim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -61,15 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sim.set_defaults(handler=_cmd_simulate)
     try:
-        from ._cli_sweep import register as register_sweep
+        from .sweep import register as register_sweep
     except ImportError:  # pragma: no cover - sweeps not installed
         register_sweep = None
     if register_sweep is not None:
         register_sweep(sub)
-    from ._cli_report import register as register_report
+    from .report import register as register_report
 
     register_report(sub)
-    from ._cli_realdata import register as register_realdata
+    from .._cli_realdata import register as register_realdata
 
     register_realdata(sub)
     return parser
@@ -97,8 +97,8 @@ def _summary_table(summary) -> dict:
 
 
 def _cmd_simulate(args) -> int:
-    from .engine import simulate_replicates
-    from .scenario import load_config
+    from ..engine import simulate_replicates
+    from ..scenario import load_config
 
     cfg = load_config(args.config)
     seed = args.seed if args.seed is not None else cfg.seed
@@ -109,7 +109,7 @@ def _cmd_simulate(args) -> int:
     )
     table = _summary_table(summary)
     if args.out:
-        from .io import write_parquet
+        from ..io import write_parquet
 
         write_parquet(steps, args.out)
     if args.json:
@@ -138,7 +138,7 @@ def _cmd_simulate(args) -> int:
 
 
 def _n_people(cfg) -> int:
-    from .engine import world_for
+    from ..engine import world_for
 
     return world_for(cfg).graph.n_nodes
 

@@ -12,8 +12,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ._cli_args import int_at_least
+from ._args import int_at_least
+
+if TYPE_CHECKING:  # heavy imports wait until a command runs
+    import pandas as pd
+
+    from ..sweep import SweepSpec
 
 EXIT_OK, EXIT_RUNS_FAILED, EXIT_USAGE, EXIT_ABORTED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -110,11 +116,10 @@ def register(subparsers) -> None:
 
 def cmd_sweep(args) -> int:
     """Handle ``smmsim sweep``."""
-    from .sweep import (
+    from ..sweep import (
         SweepAbortedError,
         SweepFolderError,
         SweepLockedError,
-        _failure_lines,
         load_spec,
         run_sweep,
     )
@@ -166,7 +171,8 @@ def cmd_summarize(args) -> int:
     import numpy as np
     import pandas as pd
 
-    from .sweep import SweepFolderError, plot_main_effect, read_spec, read_table, summarize
+    from ..sweep import SweepFolderError, plot_main_effect, summarize
+    from ..sweep.store import read_spec, read_table
 
     try:
         spec = read_spec(args.results)
@@ -190,7 +196,7 @@ def cmd_summarize(args) -> int:
     to = Path(args.to) if args.to else Path(args.results) / "_summary"
     to.mkdir(parents=True, exist_ok=True)
     written = []
-    from .io import write_parquet
+    from ..io import write_parquet
 
     for name in ("cells", "sensitivity", "failures"):
         table = getattr(summary, name)
@@ -217,8 +223,26 @@ def cmd_summarize(args) -> int:
     return EXIT_OK
 
 
+def _failure_lines(df: pd.DataFrame, spec: SweepSpec, *, limit: int = 3) -> list[str]:
+    """Short lines describing failed runs (for the command line)."""
+    failed = df[df["error"].notna()]
+    if failed.empty:
+        return []
+    lines = [
+        f"{len(failed)} of {len(df)} runs failed, in {failed['cell'].nunique()} of "
+        f"{df['cell'].nunique()} cells."
+    ]
+    for (cell, error), group in failed.groupby(["cell", "error"], sort=True):
+        if len(lines) > limit:
+            lines.append("  ... (see the `error` column and _runlog.jsonl)")
+            break
+        values = ", ".join(f"{p.path}={v!r}" for p, v in zip(spec.parameters, spec.cells[cell]))
+        lines.append(f"  cell {cell} ({values}), {len(group)} run(s): {error}")
+    return lines
+
+
 def main(argv=None) -> int:
-    """Run ``sweep`` / ``summarize`` standalone (``python -m smmsim._cli_sweep``)."""
+    """Run ``sweep`` / ``summarize`` standalone (``python -m smmsim.cli.sweep``)."""
     parser = argparse.ArgumentParser(prog="smmsim")
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)

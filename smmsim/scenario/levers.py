@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import (
+from .._validation import (
     check_choice,
     check_int,
     check_keys,
@@ -137,7 +137,7 @@ class InfluencerConfig:
     fee_per_follower: float = 0.5
 
     def __post_init__(self):
-        from .strategies import METHODS
+        from ..strategies import METHODS
 
         check_nonnegative("campaign.levers.influencers.spend", self.spend)
         check_choice("campaign.levers.influencers.method", self.method, METHODS)

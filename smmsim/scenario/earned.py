@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ._validation import (
+from .._validation import (
     check_choice,
     check_int,
     check_nonnegative,

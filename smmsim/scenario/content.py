@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ._validation import (
+from .._validation import (
     check_choice,
     check_keys,
     check_nonnegative,

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._sweep_design import SweepSpec, _salib_problem
+from .spec import SweepSpec, _salib_problem
 
 CELL_STAT_COLUMNS = ("metric", "n", "n_failed", "mean", "std", "ci_low", "ci_high")
 SENSITIVITY_COLUMNS = ("metric", "method", "parameter", "parameter_2", "index", "value", "conf")

@@ -32,12 +32,12 @@ from functools import cached_property, lru_cache
 import numpy as np
 import pandas as pd
 
-from . import _engine_kernel as K
-from ._rng import as_generator
-from .graphs import SocialGraph, build_graph
+from .._rng import as_generator
+from ..graphs import SocialGraph, build_graph
+from ..population import Population, build_population
+from ..scenario import ScenarioConfig
+from . import _kernel as K
 from .planning import plan_draws, plan_run
-from .population import Population, build_population
-from .scenario import ScenarioConfig
 
 __all__ = ["Run", "World", "simulate", "simulate_replicates", "make_world", "world_for"]
 
@@ -228,13 +228,13 @@ class Run:
 
     def steps_frame(self) -> pd.DataFrame:
         """Tidy per-step table: one row per (step, item)."""
-        from ._run_metrics import steps_frame
+        from ..metrics.campaign import steps_frame
 
         return steps_frame(self)
 
     def summary(self) -> dict:
         """Flat dict of the run's headline metrics (see :mod:`smmsim.metrics`)."""
-        from ._run_metrics import summarize_run
+        from ..metrics.campaign import summarize_run
 
         return summarize_run(self)
 
@@ -423,7 +423,7 @@ def simulate_replicates(
     steps : pandas.DataFrame
         Per-step table of every replicate (``replicate`` column first).
     """
-    from ._validation import check_int
+    from .._validation import check_int
 
     cfg = cfg or ScenarioConfig()
     check_int("replicates", n_replicates, minimum=1)

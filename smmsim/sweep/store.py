@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from ._sweep_design import SweepSpec, diff_specs
+from .spec import SweepSpec, diff_specs
 
 MANIFEST = "_sweep.json"
 SPEC_FILE = "_spec.yaml"

@@ -41,9 +41,8 @@ import numpy as np
 import scipy.sparse as sp
 from numba import njit
 
-from . import _imm_kernel
-from ._rng import as_generator
-from ._validation import (
+from .._rng import as_generator
+from .._validation import (
     check_choice,
     check_int,
     check_nonnegative,
@@ -52,7 +51,8 @@ from ._validation import (
     check_probability,
     check_probability_array,
 )
-from .graphs import SocialGraph, edge_probabilities, from_networkx
+from ..graphs import SocialGraph, edge_probabilities, from_networkx
+from . import _imm_kernel
 
 __all__ = [
     "METHODS",

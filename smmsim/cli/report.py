@@ -64,7 +64,7 @@ def register(subparsers) -> None:
 
 
 def _cmd_report(args) -> int:
-    from .reports import ReportError, build_report
+    from ..reports import ReportError, build_report
 
     try:
         index = build_report(

@@ -49,8 +49,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import _engine_kernel as K
-from .levers import LEVER_NAMES
+from ..engine import _kernel as K
+from ..scenario.levers import LEVER_NAMES
 
 
 def _items(run, *kinds) -> np.ndarray:
@@ -65,7 +65,7 @@ def _posters(run, mask) -> np.ndarray:
 
 def summarize_run(run) -> dict:
     """Flat dict of the headline metrics of a :class:`~smmsim.engine.Run`."""
-    from .metrics import tree_metrics_from_parents
+    from .trees import tree_metrics_from_parents
 
     ps = run.per_step
     cfg = run.config

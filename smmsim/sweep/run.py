@@ -42,16 +42,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from . import __version__
-from ._sweep_design import (
-    DEFAULT_METRICS,
-    DESIGN_KINDS,
-    Design,
-    Parameter,
-    SweepSpec,
-    import_object,
-)
-from ._sweep_exec import (
+from .. import __version__
+from .execute import (
     ChunkResult,
     Progress,
     SweepAbortedError,
@@ -63,7 +55,15 @@ from ._sweep_exec import (
     run_processes,
     run_serial,
 )
-from ._sweep_store import (
+from .spec import (
+    DEFAULT_METRICS,
+    DESIGN_KINDS,
+    Design,
+    Parameter,
+    SweepSpec,
+    import_object,
+)
+from .store import (
     ResultStore,
     SweepFolderError,
     SweepLockedError,
@@ -71,7 +71,7 @@ from ._sweep_store import (
     read_table,
     result_schema,
 )
-from ._sweep_summary import (
+from .summary import (
     cell_table,
     check_metrics,
     main_effect_figure,
@@ -120,7 +120,7 @@ def load_spec(spec) -> SweepSpec:
     Examples
     --------
     >>> spec = load_spec({
-    ...     "model": "smmsim.sweep:_demo_model",
+    ...     "model": "smmsim.sweep.run:_demo_model",
     ...     "base": {"content": {"stickiness": 0.2}, "n_seed_nodes": 5},
     ...     "parameters": {"content.stickiness": [0.1, 0.2, 0.3]},
     ...     "n_replicates": 4,
@@ -165,13 +165,13 @@ def run_scenario(config, *, rng=None) -> dict:
     are cached by the engine within each worker process, so a worker builds a
     graph once, not once per run.
     """
-    from .engine import simulate
+    from ..engine import simulate
 
     return simulate(_prepare_scenario(config), rng=rng).summary()
 
 
 def _prepare_scenario(config):
-    from .scenario import ScenarioConfig
+    from ..scenario import ScenarioConfig
 
     if isinstance(config, ScenarioConfig):
         return config
@@ -288,7 +288,7 @@ def run_sweep(
     Examples
     --------
     >>> spec = {
-    ...     "model": "smmsim.sweep:_demo_model",
+    ...     "model": "smmsim.sweep.run:_demo_model",
     ...     "base": {"content": {"stickiness": 0.2}, "n_seed_nodes": 5},
     ...     "parameters": {"content.stickiness": [0.1, 0.3]},
     ...     "n_replicates": 3,
@@ -562,7 +562,7 @@ def summarize(
     Examples
     --------
     >>> spec = {
-    ...     "model": "smmsim.sweep:_demo_model",
+    ...     "model": "smmsim.sweep.run:_demo_model",
     ...     "base": {"content": {"stickiness": 0.2}, "n_seed_nodes": 5},
     ...     "parameters": {"content.stickiness": [0.1, 0.3]},
     ...     "n_replicates": 5,
@@ -626,21 +626,3 @@ def plot_main_effect(results, spec=None, *, metrics=None, confidence: float = 0.
         confidence=confidence,
         seed=int(rng.integers(2**31 - 1)),
     )
-
-
-def _failure_lines(df: pd.DataFrame, spec: SweepSpec, *, limit: int = 3) -> list[str]:
-    """Short lines describing failed runs (for the command line)."""
-    failed = df[df["error"].notna()]
-    if failed.empty:
-        return []
-    lines = [
-        f"{len(failed)} of {len(df)} runs failed, in {failed['cell'].nunique()} of "
-        f"{df['cell'].nunique()} cells."
-    ]
-    for (cell, error), group in failed.groupby(["cell", "error"], sort=True):
-        if len(lines) > limit:
-            lines.append("  ... (see the `error` column and _runlog.jsonl)")
-            break
-        values = ", ".join(f"{p.path}={v!r}" for p, v in zip(spec.parameters, spec.cells[cell]))
-        lines.append(f"  cell {cell} ({values}), {len(group)} run(s): {error}")
-    return lines

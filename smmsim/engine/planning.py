@@ -7,7 +7,7 @@ ads, owned channels). This module decides them and what each lever costs.
 
 Item order is fixed (brand, reviews, then crisis items last) and crisis
 events come after the campaign's, so a run and its no-crisis twin share every
-draw of the campaign (see :mod:`smmsim._engine_kernel`).
+draw of the campaign (see :mod:`smmsim.engine._kernel`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _engine_kernel as K
-from .population import ROLE_CODE
+from ..population import ROLE_CODE
+from . import _kernel as K
 
 __all__ = ["Item", "Plan", "plan_run", "plan_draws", "effective_arc_probabilities"]
 
@@ -201,7 +201,7 @@ def _cached(world, key, make):
 
 
 def _plan_levers(cfg, world, rng, events: Events) -> dict:
-    from .strategies import IC_METHODS, select_seed_positions, select_seed_positions_budgeted
+    from ..strategies import IC_METHODS, select_seed_positions, select_seed_positions_budgeted
 
     g, pop = world.graph, world.population
     n = g.n_nodes

@@ -13,18 +13,18 @@ from pathlib import Path
 
 import yaml
 
-from ._validation import (
+from .._validation import (
     check_choice,
     check_int,
     check_keys,
     check_nonnegative,
     check_probability,
 )
+from ..graphs import GraphConfig, TieConfig
+from ..population import PopulationConfig
 from .content import ContentConfig
 from .earned import CorrectionConfig, CrisisConfig, ReviewsConfig
-from .graphs import GraphConfig, TieConfig
 from .levers import LEVER_SECTIONS, LeversConfig
-from .population import PopulationConfig
 
 __all__ = [
     "DynamicsConfig",
@@ -297,7 +297,7 @@ def default_config_path() -> Path:
     It spells out the built-in defaults (``ScenarioConfig()``) so a student can
     read and copy them; a test keeps the two equal.
     """
-    return Path(__file__).resolve().parents[1] / "data" / "default.yaml"
+    return Path(__file__).resolve().parents[2] / "data" / "default.yaml"
 
 
 def example_path(name: str) -> Path:
@@ -308,7 +308,7 @@ def example_path(name: str) -> Path:
     >>> example_path("campaign").name
     'campaign.yaml'
     """
-    folder = Path(__file__).resolve().parents[1] / "data" / "examples"
+    folder = Path(__file__).resolve().parents[2] / "data" / "examples"
     path = folder / (name if name.endswith(".yaml") else f"{name}.yaml")
     if not path.is_file():
         known = sorted(p.stem for p in folder.glob("*.yaml"))

@@ -19,8 +19,6 @@ import pandas as pd
 from . import _tree_kernel
 
 __all__ = [
-    "summarize_run",
-    "steps_frame",
     "cascade_breadth",
     "cascade_depth",
     "structural_virality",
@@ -466,11 +464,3 @@ def _mapping_to_local_parents(mapping, *, root):
             f"root {labels[roots[0]]!r} by following parents)."
         )
     return new_lp, [labels[k] for k in perm]
-
-
-# ---------------------------------------------------------------------------
-# Run metrics: reach, impressions by origin, sessions, conversions, ROI, ...
-# (defined in smmsim._run_metrics, which documents every definition)
-# ---------------------------------------------------------------------------
-
-from ._run_metrics import steps_frame, summarize_run  # noqa: E402

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from ._validation import check_int, check_keys, check_number
+from .._validation import check_int, check_keys, check_number
 
 DESIGN_KINDS = ("grid", "random", "lhs", "sobol", "morris")
 """Supported designs."""
@@ -833,7 +833,7 @@ class SweepSpec:
 
 def _normalise_scenario(base: dict) -> dict:
     """Validate ``base`` as a ScenarioConfig and return its full dict."""
-    from .scenario import ScenarioConfig
+    from ..scenario import ScenarioConfig
 
     try:
         return _plain(ScenarioConfig.from_dict(base).to_dict())

@@ -1,0 +1,26 @@
+"""Metrics of cascades and campaigns.
+
+trees      structural virality, depth and breadth of cascade trees
+campaign   the per-run summary and the per-step table of a campaign run
+"""
+
+from .campaign import steps_frame, summarize_run
+from .trees import (
+    cascade_breadth,
+    cascade_depth,
+    structural_virality,
+    structural_virality_from_parents,
+    tree_metrics_by_root,
+    tree_metrics_from_parents,
+)
+
+__all__ = [
+    "summarize_run",
+    "steps_frame",
+    "cascade_breadth",
+    "cascade_depth",
+    "structural_virality",
+    "structural_virality_from_parents",
+    "tree_metrics_by_root",
+    "tree_metrics_from_parents",
+]

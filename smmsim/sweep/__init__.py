@@ -1,0 +1,44 @@
+"""Parameter sweeps: what to vary, how to run the cells (locally or on Dask), where rows go.
+
+spec       SweepSpec: the YAML spec, its parameters and its design
+execute    chunks of runs in this process, worker processes or on Dask
+store      the resumable results folder (one Parquet file per chunk)
+summary    per-cell means with intervals, sensitivity indices, main-effect plots
+run        run_sweep, run_scenario, summarize: the public entry points
+"""
+
+from .run import (
+    DEFAULT_METRICS,
+    DESIGN_KINDS,
+    Design,
+    Parameter,
+    SweepAbortedError,
+    SweepFolderError,
+    SweepLockedError,
+    SweepSpec,
+    SweepSummary,
+    load_results,
+    load_spec,
+    plot_main_effect,
+    run_scenario,
+    run_sweep,
+    summarize,
+)
+
+__all__ = [
+    "DEFAULT_METRICS",
+    "DESIGN_KINDS",
+    "Design",
+    "Parameter",
+    "SweepAbortedError",
+    "SweepFolderError",
+    "SweepLockedError",
+    "SweepSpec",
+    "SweepSummary",
+    "load_results",
+    "load_spec",
+    "plot_main_effect",
+    "run_scenario",
+    "run_sweep",
+    "summarize",
+]
