@@ -18,7 +18,7 @@ _EPILOG = """\
 examples:
   smmsim report                          # quick preset -> reports/site/index.html
   smmsim report --preset full            # publication size (about a minute)
-  smmsim report --notebook 02_who_to_seed --out /tmp/site
+  smmsim report --notebook 05_who_to_seed --out /tmp/site
 
 Presets live in data/presets.yaml (quick, full, and tiny for tests).
 exit status: 0 site written; 1 a notebook failed (previous site kept, failed
@@ -57,7 +57,7 @@ def register(subparsers) -> None:
         action="append",
         dest="notebooks",
         metavar="NAME",
-        help="run only this notebook, e.g. 02_who_to_seed (repeatable; default: all)",
+        help="run only this notebook, e.g. 05_who_to_seed (repeatable; default: all)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     p.set_defaults(handler=_cmd_report)
