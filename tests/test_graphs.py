@@ -6,6 +6,7 @@ import pytest
 
 from smmsim.graphs import (
     TIE_CODE,
+    TIE_TYPES,
     GraphConfig,
     TieConfig,
     _draw_trust,
@@ -283,3 +284,82 @@ def test_sort_based_unique_equals_numpy_unique():
 def test_missing_snap_path_names_the_field(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"`graph\.path`.*nowhere\.txt"):
         build_graph(GraphConfig(model="snap", path=str(tmp_path / "nowhere.txt")), rng=0)
+
+
+# ---------------------------------------------------------------------------
+# from_networkx: the adjacency read once, attributes only when asked for
+
+
+def _graphs_to_convert():
+    rng = np.random.default_rng(5)
+    ba = nx.barabasi_albert_graph(500, 3, seed=1)
+    loops = nx.gnm_random_graph(60, 300, seed=2)
+    loops.add_edges_from([(3, 3), (0, 0), (59, 59)])
+    loops.add_nodes_from([100, 101])  # isolated, after the others
+    shuffled = nx.Graph()
+    order = rng.permutation(80).tolist()
+    shuffled.add_nodes_from(order)  # integer labels not in position order
+    shuffled.add_edges_from(nx.gnm_random_graph(80, 200, seed=3).edges())
+    labels = nx.relabel_nodes(nx.karate_club_graph(), lambda v: f"p{v}")
+    directed = nx.gnp_random_graph(70, 0.08, seed=4, directed=True)
+    directed.add_edge(5, 5)
+    attrs = nx.gnm_random_graph(50, 150, seed=6)
+    for k, (u, v) in enumerate(attrs.edges()):
+        attrs.edges[u, v]["tie"] = TIE_TYPES[k % 3]
+    trusted = nx.gnm_random_graph(40, 90, seed=7, directed=True)
+    for u, v in trusted.edges():
+        trusted.edges[u, v]["trust"] = (u * 7 + v) % 10 / 10
+    for v in trusted:
+        trusted.nodes[v]["segment"] = v % 3
+    view = nx.subgraph_view(ba, filter_node=lambda v: v % 7 != 0)
+    mixed = nx.Graph([(0, np.int64(1)), (np.int64(1), 2), (2, 0)])
+    return [ba, loops, shuffled, labels, directed, attrs, trusted, view, mixed,
+            nx.empty_graph(5), nx.path_graph(1)]  # fmt: skip
+
+
+@pytest.mark.parametrize("k", range(11))
+def test_from_networkx_equals_the_edge_list_conversion(k):
+    from smmsim.graphs import _from_edge_view
+
+    G = _graphs_to_convert()[k]
+    got = from_networkx(G, rng=3, ties=TieConfig(trust_concentration=5.0))
+    ties = TieConfig(trust_concentration=5.0)
+    want = _from_edge_view(G, rng=3, ties=ties, segment_attr="segment")
+    for name in ("indptr", "indices", "node_ids", "tie_type", "trust", "segment", "broadcaster"):
+        a, b = getattr(got, name), getattr(want, name)
+        assert a.dtype == b.dtype, name
+        np.testing.assert_array_equal(a, b, err_msg=name)
+    structure = from_networkx(G, attributes=False)
+    np.testing.assert_array_equal(structure.indptr, want.indptr)
+    np.testing.assert_array_equal(structure.indices, want.indices)
+    np.testing.assert_array_equal(structure.node_ids, want.node_ids)
+    assert (structure.tie_type == TIE_CODE["friends"]).all()
+    assert (structure.trust == np.float32(TieConfig().mean_trust()[TIE_CODE["friends"]])).all()
+    assert (structure.segment == 0).all()
+
+
+def test_from_networkx_without_attributes_draws_nothing():
+    G = nx.barabasi_albert_graph(200, 2, seed=0)
+    rng = np.random.default_rng(1)
+    state = rng.bit_generator.state
+    from_networkx(G, attributes=False, rng=rng)
+    assert rng.bit_generator.state == state
+
+
+def test_from_networkx_multigraph_keeps_one_arc_per_edge_key():
+    G = nx.MultiGraph([(0, 1), (0, 1), (1, 2)])
+    g = from_networkx(G, rng=0)
+    assert g.indptr.tolist() == [0, 2, 5, 6]
+    assert g.indices.tolist() == [1, 1, 2, 0, 0, 1]  # own edges first, then reversed ones
+
+
+def test_from_networkx_rejects_an_unknown_tie_and_a_bad_trust():
+    G = nx.Graph()
+    G.add_edge(0, 1, tie="enemies")
+    with pytest.raises(ValueError, match=r"edge attribute `tie` must be one of .*'enemies'"):
+        from_networkx(G, rng=0)
+    from_networkx(G, attributes=False)  # not read
+    G = nx.Graph()
+    G.add_edge(0, 1, trust=1.5)
+    with pytest.raises(ValueError, match=r"`trust` must hold probabilities.*1\.5"):
+        from_networkx(G, rng=0)
