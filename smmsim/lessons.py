@@ -148,9 +148,10 @@ def compare_factors(
         arms[f"arm{i}"] = overrides
         keys[f"arm{i}"] = [level for level, _ in combo]
     table = compare(cfg, arms, n_replicates=n_replicates, rng=rng, progress=progress)
+    arm = table.pop("arm")
     for j, name in enumerate(names):
-        table.insert(j, name, table["arm"].map({a: k[j] for a, k in keys.items()}))
-    return table.drop(columns="arm")
+        table.insert(j, name, arm.map({a: k[j] for a, k in keys.items()}))
+    return table
 
 
 def paired_difference(
