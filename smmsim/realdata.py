@@ -8,6 +8,7 @@ fetch``) downloads into (see :func:`find_data`).
 from __future__ import annotations
 
 import math
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -301,6 +302,10 @@ def _copy_file(url: str, output_file, pooch_obj=None) -> None:
 def load_snap_edgelist(path, *, directed: bool = False, return_arrays: bool = False):
     """Load a SNAP-format edge list: one ``u v`` pair per line, ``#`` comments.
 
+    Node ids are non-negative integers that fit in 64 bits. A gzip-compressed
+    file (as SNAP publishes them, ``*.txt.gz``) is read directly: it is
+    recognised by its content, whatever its name. Self-loops are dropped.
+
     Parameters
     ----------
     path : str or Path
@@ -319,33 +324,37 @@ def load_snap_edgelist(path, *, directed: bool = False, return_arrays: bool = Fa
     FileNotFoundError
         If ``path`` does not exist.
     ValueError
-        On a malformed line (names the file, line number and content) or an
-        empty file.
+        On a malformed line (names the file, line number and content), an
+        empty file, a file of self-loops only, or a folder.
+    TypeError
+        If ``path`` is not a path.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"`path` must be a file path; got {type(path).__name__} {path!r}.")
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"`path` must be an edge-list file; {str(path)!r} is a folder.")
     if not path.is_file():
         raise FileNotFoundError(f"`path` edge list not found: {str(path)!r}.")
     raw = []
-    with path.open() as fh:
-        for lineno, line in enumerate(fh, start=1):
-            text = line.strip()
-            if not text or text.startswith(("#", "%")):
-                continue
-            parts = text.split()
-            if len(parts) < 2:
-                raise ValueError(
-                    f"malformed edge-list line {lineno} in {path.name}: expected 'u v'; "
-                    f"got {text!r}."
-                )
-            try:
-                raw.append((int(parts[0]), int(parts[1])))
-            except ValueError:
-                raise ValueError(
-                    f"malformed edge-list line {lineno} in {path.name}: node ids must be "
-                    f"integers; got {text!r}."
-                ) from None
+    n_loops = 0
+    with _open_maybe_gzip(path) as fh:
+        try:
+            for lineno, line in enumerate(fh, start=1):
+                pair = _edge_pair(line, lineno, path.name)
+                if pair is None:
+                    continue
+                n_loops += pair[0] == pair[1]
+                raw.append(pair)
+        except (OSError, EOFError) as exc:  # a damaged gzip stream
+            raise ValueError(f"edge list {path.name} cannot be read: {exc}.") from None
     if not raw:
         raise ValueError(f"edge list {path.name} is empty: no edges found.")
+    if n_loops == len(raw):
+        raise ValueError(
+            f"edge list {path.name} holds only self-loops ({n_loops} line(s) 'u u'): "
+            "no ties between two people."
+        )
     pairs = np.array(raw, dtype=np.int64)
     ids, inverse = _unique(pairs.ravel(), return_inverse=True)
     pos = inverse.reshape(-1, 2)
@@ -362,6 +371,44 @@ def load_snap_edgelist(path, *, directed: bool = False, return_arrays: bool = Fa
     G.add_nodes_from(ids.tolist())
     G.add_edges_from(pairs.tolist())
     return G
+
+
+_INT64_MAX = 2**63 - 1
+
+
+def _open_maybe_gzip(path: Path):
+    """Open ``path`` for reading bytes, decompressing it if it is gzip (by content)."""
+    import gzip
+
+    with path.open("rb") as fh:
+        magic = fh.read(2)
+    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else path.open("rb")
+
+
+def _edge_pair(line: bytes, lineno: int, name: str):
+    """``(u, v)`` of one edge-list line, None for a blank or comment line."""
+    text = line.strip()
+    if not text or text.startswith((b"#", b"%")):
+        return None
+    shown = text.decode("utf-8", errors="replace")
+    parts = text.split()
+    if len(parts) < 2:
+        raise ValueError(
+            f"malformed edge-list line {lineno} in {name}: expected 'u v'; got {shown!r}."
+        )
+    u, v = parts[0], parts[1]
+    if not (u.isdigit() and v.isdigit()):
+        raise ValueError(
+            f"malformed edge-list line {lineno} in {name}: node ids must be integers >= 0; "
+            f"got {shown!r}."
+        )
+    u, v = int(u), int(v)
+    if u > _INT64_MAX or v > _INT64_MAX:
+        raise ValueError(
+            f"malformed edge-list line {lineno} in {name}: node ids must fit in 64 bits "
+            f"(at most {_INT64_MAX}); got {shown!r}."
+        )
+    return u, v
 
 
 def _unique(values: np.ndarray, *, return_inverse: bool = False):
@@ -431,9 +478,10 @@ def load_twitter_cascades(folder=None, *, labels=TWITTER_LABELS) -> pd.DataFrame
     FileNotFoundError
         If a ``<label>.zip`` is missing.
     ValueError
-        On a malformed line (names the file, line number and content), a file
-        without a root line, a repeated tweet id, a reply to a tweet not in
-        its cascade, or replies that form a cycle.
+        On a file that is not a readable zip, a cascade file that is not
+        UTF-8, a malformed line (names the file, line number and content), a
+        tweet id beyond 64 bits, a file without a root line, a repeated tweet
+        id, a reply to a tweet not in its cascade, or replies that form a cycle.
 
     See Also
     --------
@@ -462,20 +510,13 @@ def load_twitter_cascades(folder=None, *, labels=TWITTER_LABELS) -> pd.DataFrame
             raise FileNotFoundError(
                 f"Twitter cascade zip for label {label!r} not found: {str(path)!r}."
             )
-        with zipfile.ZipFile(path) as archive:
-            for member in archive.namelist():
-                name = member.rsplit("/", 1)[-1]
-                if not name.endswith(".txt") or name.startswith("._") or "__MACOSX" in member:
-                    continue
-                text = archive.read(member).decode("utf-8")
-                root, tweets, parents, seconds, _, _ = _parse_cascade(
-                    text, f"{path.name}:{member}"
-                )
-                columns["cascade_id"].extend([root] * len(tweets))
-                columns["label"].extend([label] * len(tweets))
-                columns["tweet_id"].extend(tweets)
-                columns["parent_id"].extend(parents)
-                columns["seconds"].extend(seconds)
+        for member, text in _zip_texts(path):
+            root, tweets, parents, seconds, _, _ = _parse_cascade(text, f"{path.name}:{member}")
+            columns["cascade_id"].extend([root] * len(tweets))
+            columns["label"].extend([label] * len(tweets))
+            columns["tweet_id"].extend(tweets)
+            columns["parent_id"].extend(parents)
+            columns["seconds"].extend(seconds)
     return pd.DataFrame(
         {
             "cascade_id": np.array(columns["cascade_id"], dtype=np.int64),
@@ -485,6 +526,32 @@ def load_twitter_cascades(folder=None, *, labels=TWITTER_LABELS) -> pd.DataFrame
             "seconds": np.array(columns["seconds"], dtype=np.float64),
         }
     )
+
+
+def _zip_texts(path: Path):
+    """Yield ``(member, text)`` of each cascade file in the zip at ``path``."""
+    import zlib
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.namelist():
+                name = member.rsplit("/", 1)[-1]
+                if not name.endswith(".txt") or name.startswith("._") or "__MACOSX" in member:
+                    continue
+                data = archive.read(member)
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    lineno = data.count(b"\n", 0, exc.start) + 1
+                    raise ValueError(
+                        f"cascade file {path.name}:{member} line {lineno} is not UTF-8 text "
+                        f"(byte {data[exc.start]:#04x})."
+                    ) from None
+                yield member, text
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise ValueError(
+            f"Twitter cascade file {str(path)!r} is not a readable zip archive ({exc})."
+        ) from None
 
 
 def twitter_cascade_summary(
@@ -660,8 +727,10 @@ def _parse_cascade(text: str, where: str):
         if match is None:
             raise bad(_LINE_FORMAT)
         kind, child, child_s, parent, _ = match.groups()
-        if not child.isdigit():
+        if not (child.isascii() and child.isdigit()):
             raise bad("tweet ids must be non-negative integers")
+        if int(child) > _INT64_MAX:
+            raise bad(f"tweet ids must fit in 64 bits (at most {_INT64_MAX})")
         try:
             elapsed = float(child_s)
         except ValueError:
@@ -681,8 +750,10 @@ def _parse_cascade(text: str, where: str):
             continue
         if root is None:
             raise bad("the first line must be the root ('raiz: ...')")
-        if not parent.isdigit():
+        if not (parent.isascii() and parent.isdigit()):
             raise bad("parent tweet ids must be non-negative integers")
+        if int(parent) > _INT64_MAX:
+            raise bad(f"parent tweet ids must fit in 64 bits (at most {_INT64_MAX})")
         tweets.append(child)
         parents.append(int(parent))
         seconds.append(elapsed)

@@ -305,3 +305,181 @@ def test_summary_errors(tmp_path):
         twitter_cascade_summary(table.assign(parent_id=[1, 8]))
     with pytest.raises(ValueError, match="holds a cycle: tweet 2 in cascade 1"):
         twitter_cascade_summary(table.assign(parent_id=[3, 2]))
+
+
+# -- Bad files: one-line errors naming the file and line (issue 7) ---------------------
+
+
+def test_snap_reads_gzip_by_content(tmp_path):
+    import gzip
+
+    text = "# ring\n" + "".join(f"{i} {(i + 1) % 5}\n" for i in range(5))
+    for name in ("ring.txt.gz", "ring.txt"):  # SNAP's .txt.gz, and gzip under a plain name
+        (tmp_path / name).write_bytes(gzip.compress(text.encode()))
+        G = load_snap_edgelist(tmp_path / name)
+        assert (G.number_of_nodes(), G.number_of_edges()) == (5, 5)
+
+
+def test_snap_damaged_gzip_names_the_file(tmp_path):
+    import gzip
+
+    data = gzip.compress(b"".join(b"%d %d\n" % (i, i + 1) for i in range(2000)))
+    (tmp_path / "cut.txt.gz").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="edge list cut.txt.gz cannot be read"):
+        load_snap_edgelist(tmp_path / "cut.txt.gz")
+
+
+def test_snap_non_utf8_line_names_file_and_line(tmp_path):
+    bad = tmp_path / "latin.txt"
+    bad.write_bytes(b"# caf\xe9 is only a comment\n1 2\n\xff\xfe 4\n")
+    with pytest.raises(ValueError, match=r"line 3 in latin\.txt: node ids must be integers"):
+        load_snap_edgelist(bad)
+
+
+def test_snap_64_bit_overflow_names_line(tmp_path):
+    bad = tmp_path / "big.txt"
+    bad.write_text(f"1 2\n2 {2**64}\n")
+    with pytest.raises(ValueError, match=r"line 2 in big\.txt: node ids must fit in 64 bits"):
+        load_snap_edgelist(bad)
+
+
+def test_snap_negative_id_is_malformed(tmp_path):
+    bad = tmp_path / "neg.txt"
+    bad.write_text("1 2\n-3 4\n")
+    with pytest.raises(ValueError, match=r"line 2 in neg\.txt: node ids must be integers >= 0"):
+        load_snap_edgelist(bad)
+
+
+def test_snap_self_loops_only(tmp_path):
+    bad = tmp_path / "loops.txt"
+    bad.write_text("1 1\n2 2\n")
+    with pytest.raises(ValueError, match=r"loops\.txt holds only self-loops \(2 line"):
+        load_snap_edgelist(bad, return_arrays=True)
+
+
+def test_snap_path_type_and_folder(tmp_path):
+    with pytest.raises(TypeError, match="`path` must be a file path; got int 5"):
+        load_snap_edgelist(5)
+    with pytest.raises(ValueError, match="`path` must be an edge-list file; .* is a folder"):
+        load_snap_edgelist(tmp_path)
+
+
+def test_cascade_zip_that_is_not_a_zip(tmp_path):
+    (tmp_path / "False.zip").write_text("not a zip\n")
+    with pytest.raises(ValueError, match=r"False\.zip' is not a readable zip archive"):
+        load_twitter_cascades(tmp_path, labels=("False",))
+
+
+def test_cascade_truncated_zip(tmp_path):
+    write_zip(tmp_path, "False", {1: ROOT + "\n" + reply(2, 5.0, 1) + "\n"})
+    path = tmp_path / "False.zip"
+    path.write_bytes(path.read_bytes()[:40])
+    with pytest.raises(ValueError, match="is not a readable zip archive"):
+        load_twitter_cascades(tmp_path, labels=("False",))
+
+
+def test_cascade_member_not_utf8(tmp_path):
+    with zipfile.ZipFile(tmp_path / "False.zip", "w") as archive:
+        archive.writestr("False/treefile_1_minf.txt", ROOT.encode() + b"\n\xff\n")
+    with pytest.raises(ValueError, match=r"treefile_1_minf\.txt line 2 is not UTF-8 text"):
+        load_twitter_cascades(tmp_path, labels=("False",))
+
+
+@pytest.mark.parametrize(
+    ("lines", "match"),
+    [
+        ([f"raiz: ['{2**64}','0.0']->['ROOT','0.0']"], "line 1 .*tweet ids must fit in 64 bits"),
+        ([ROOT, reply(2, 1.0, 2**64)], "line 2 .*parent tweet ids must fit in 64 bits"),
+        ([ROOT, "reply: ['\u00b2','4.0']->['1','0.0']"], "line 2 .*tweet ids must be non-negative"),
+    ],
+)
+def test_cascade_ids_beyond_int64_or_not_ascii(tmp_path, lines, match):
+    write_zip(tmp_path, "False", {1: "\n".join(lines) + "\n"})
+    with pytest.raises(ValueError, match=match):
+        load_twitter_cascades(tmp_path, labels=("False",))
+
+
+# -- Fuzzing the file loaders (hypothesis; derandomized profile in conftest.py) --------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_FUZZ = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+_EDGE_BYTES = st.one_of(
+    st.binary(max_size=300),
+    st.lists(
+        st.sampled_from(
+            [b"1 2", b"0\t7", b"# c", b"%", b"", b"  ", b"3", b"x y", b"-1 2", b"1 1",
+             b"18446744073709551616 1", b"9223372036854775807 0", b"\xff\xfe", b"1 2 3",
+             b"\x1f\x8b", b"\r", b"\x00"]
+        ),
+        max_size=12,
+    ).map(b"\n".join),
+)
+
+
+@_FUZZ
+@given(data=_EDGE_BYTES, gz=st.booleans())
+def test_fuzz_snap_loader_raises_only_one_line_value_errors(tmp_path, data, gz):
+    import gzip
+
+    path = tmp_path / "fuzz.txt"
+    path.write_bytes(gzip.compress(data) if gz else data)
+    try:
+        src, dst, ids = load_snap_edgelist(path, return_arrays=True)
+    except ValueError as exc:
+        message = str(exc)
+        assert "\n" not in message and "fuzz.txt" in message
+    else:
+        assert len(src) == len(dst) and len(src) > 0 and (src != dst).all()
+        assert ids.dtype == np.int64 and (np.diff(ids) > 0).all()
+
+
+@_FUZZ
+@given(
+    pairs=st.lists(
+        st.tuples(st.integers(0, 2**63 - 1), st.integers(0, 2**63 - 1)), min_size=1, max_size=30
+    ),
+    sep=st.sampled_from([" ", "\t", "  "]),
+)
+def test_fuzz_snap_loader_round_trip(tmp_path, pairs, sep):
+    path = tmp_path / "edges.txt"
+    path.write_text("# header\n" + "".join(f"{u}{sep}{v}\n" for u, v in pairs))
+    if all(u == v for u, v in pairs):
+        with pytest.raises(ValueError, match="holds only self-loops"):
+            load_snap_edgelist(path)
+        return
+    G = load_snap_edgelist(path)
+    assert set(G.nodes) == {x for pair in pairs for x in pair}
+    src, dst, ids = load_snap_edgelist(path, return_arrays=True)
+    want = {(min(u, v), max(u, v)) for u, v in pairs if u != v}
+    got = {(int(ids[a]), int(ids[b])) for a, b in zip(src, dst)}
+    assert got == want
+
+
+_CASCADE_LINES = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [ROOT, reply(2, 1.0, 1), reply(3, 2.0, 2), reply(2, 1.0, 3), reply(4, 1.0, 9),
+             "raiz: ['1','0.0']->['2','0.0']", "reply: ['2','nan']->['1','0.0']",
+             "reply: ['2','1e999']->['1','0.0']", "", "garbage"]
+        ),
+        st.text(max_size=40),
+        st.builds(reply, st.integers(0, 2**65), st.floats(allow_nan=True), st.integers(0, 2**65)),
+    ),
+    max_size=8,
+)
+
+
+@_FUZZ
+@given(lines=_CASCADE_LINES)
+def test_fuzz_cascade_loader_raises_only_one_line_value_errors(tmp_path, lines):
+    write_zip(tmp_path, "False", {1: "\n".join(lines)})
+    try:
+        table = load_twitter_cascades(tmp_path, labels=("False",))
+    except ValueError as exc:
+        message = str(exc)
+        assert "\n" not in message and "False.zip" in message
+    else:
+        assert table["tweet_id"].is_unique
+        assert (table["seconds"] >= 0).all()
