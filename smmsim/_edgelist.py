@@ -8,11 +8,13 @@ per edge. The rules are those of the plain Python reader this replaced: a line i
 stripped of white space; blank and comment lines are skipped; the first two
 white-space separated fields must be integers as Python's ``int`` reads them
 (a sign, digits, single underscores between digits); further fields are
-ignored; ``\\n``, ``\\r\\n`` and ``\\r`` end a line.
+ignored; ``\\n``, ``\\r\\n`` and ``\\r`` end a line. A gzip-compressed file (SNAP
+publishes ``*.txt.gz``) is decompressed first; it is recognised by its content.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -44,15 +46,22 @@ def read_edge_pairs(path, *, field_name: str = "path"):
     Raises
     ------
     FileNotFoundError
-        If ``path`` is not a file.
+        If ``path`` does not exist.
     ValueError
-        On a malformed line (names the file, line number and content) or a
-        file without edges.
+        On a malformed line (names the file, line number and content), a
+        file without edges or with self-loops only, a damaged gzip file, or a
+        folder.
+    TypeError
+        If ``path`` is not a path.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"`{field_name}` must be a file path; got {type(path).__name__} {path!r}.")
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"`{field_name}` must be an edge-list file; {str(path)!r} is a folder.")
     if not path.is_file():
         raise FileNotFoundError(f"`{field_name}` edge list not found: {str(path)!r}.")
-    buf = np.fromfile(path, dtype=np.uint8)
+    buf = _file_bytes(path)
     u, v, code, lineno, start = _parse(buf, _N_CHUNKS)
     if code != _OK:
         end = start
@@ -67,7 +76,28 @@ def read_edge_pairs(path, *, field_name: str = "path"):
         raise ValueError(f"malformed edge-list line {lineno} in {path.name}: {rule}; got {text!r}.")
     if len(u) == 0:
         raise ValueError(f"edge list {path.name} is empty: no edges found.")
+    if (u == v).all():
+        raise ValueError(
+            f"edge list {path.name} holds only self-loops ({len(u)} line(s) 'u u'): "
+            "no ties between two people."
+        )
     return u, v
+
+
+def _file_bytes(path: Path) -> np.ndarray:
+    """The bytes of ``path``, decompressed when it is gzip (known by content, not name)."""
+    buf = np.fromfile(path, dtype=np.uint8)
+    if len(buf) >= 2 and buf[0] == 0x1F and buf[1] == 0x8B:
+        import gzip
+        import zlib
+
+        try:
+            buf = np.frombuffer(gzip.decompress(buf.tobytes()), dtype=np.uint8)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ValueError(
+                f"edge list {path.name} is gzip-compressed but cannot be read: {exc}."
+            ) from None
+    return buf
 
 
 def relabel(u: np.ndarray, v: np.ndarray):

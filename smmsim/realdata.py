@@ -8,7 +8,6 @@ fetch``) downloads into (see :func:`find_data`).
 from __future__ import annotations
 
 import math
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -302,9 +301,9 @@ def _copy_file(url: str, output_file, pooch_obj=None) -> None:
 def load_snap_edgelist(path, *, directed: bool = False, return_arrays: bool = False):
     """Load a SNAP-format edge list: one ``u v`` pair per line, ``#`` comments.
 
-    Node ids are non-negative integers that fit in 64 bits. A gzip-compressed
-    file (as SNAP publishes them, ``*.txt.gz``) is read directly: it is
-    recognised by its content, whatever its name. Self-loops are dropped.
+    Node ids are integers that fit in 64 bits. A gzip-compressed file (as SNAP
+    publishes them, ``*.txt.gz``) is read directly: it is recognised by its
+    content, whatever its name. The arrays leave out repeats and self-loops.
 
     Parameters
     ----------
@@ -329,44 +328,13 @@ def load_snap_edgelist(path, *, directed: bool = False, return_arrays: bool = Fa
     TypeError
         If ``path`` is not a path.
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"`path` must be a file path; got {type(path).__name__} {path!r}.")
-    path = Path(path)
-    if path.is_dir():
-        raise ValueError(f"`path` must be an edge-list file; {str(path)!r} is a folder.")
-    if not path.is_file():
-        raise FileNotFoundError(f"`path` edge list not found: {str(path)!r}.")
-    raw = []
-    n_loops = 0
-    with _open_maybe_gzip(path) as fh:
-        try:
-            for lineno, line in enumerate(fh, start=1):
-                pair = _edge_pair(line, lineno, path.name)
-                if pair is None:
-                    continue
-                n_loops += pair[0] == pair[1]
-                raw.append(pair)
-        except (OSError, EOFError) as exc:  # a damaged gzip stream
-            raise ValueError(f"edge list {path.name} cannot be read: {exc}.") from None
-    if not raw:
-        raise ValueError(f"edge list {path.name} is empty: no edges found.")
-    if n_loops == len(raw):
-        raise ValueError(
-            f"edge list {path.name} holds only self-loops ({n_loops} line(s) 'u u'): "
-            "no ties between two people."
-        )
-    pairs = np.array(raw, dtype=np.int64)
-    ids, inverse = _unique(pairs.ravel(), return_inverse=True)
-    pos = inverse.reshape(-1, 2)
+    from ._edgelist import load_edge_arrays, read_edge_pairs
+
     if return_arrays:
-        keep = pos[:, 0] != pos[:, 1]
-        pos = pos[keep]
-        if not directed:
-            lo, hi = np.minimum(pos[:, 0], pos[:, 1]), np.maximum(pos[:, 0], pos[:, 1])
-            key = _unique(lo * len(ids) + hi)
-            return key // len(ids), key % len(ids), ids
-        key = _unique(pos[:, 0] * len(ids) + pos[:, 1])
-        return key // len(ids), key % len(ids), ids
+        return load_edge_arrays(path, directed=directed)
+    u, v = read_edge_pairs(path)
+    pairs = np.stack([u, v], axis=1)
+    ids = _unique(pairs.ravel())
     G = nx.DiGraph() if directed else nx.Graph()
     G.add_nodes_from(ids.tolist())
     G.add_edges_from(pairs.tolist())
@@ -374,41 +342,6 @@ def load_snap_edgelist(path, *, directed: bool = False, return_arrays: bool = Fa
 
 
 _INT64_MAX = 2**63 - 1
-
-
-def _open_maybe_gzip(path: Path):
-    """Open ``path`` for reading bytes, decompressing it if it is gzip (by content)."""
-    import gzip
-
-    with path.open("rb") as fh:
-        magic = fh.read(2)
-    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else path.open("rb")
-
-
-def _edge_pair(line: bytes, lineno: int, name: str):
-    """``(u, v)`` of one edge-list line, None for a blank or comment line."""
-    text = line.strip()
-    if not text or text.startswith((b"#", b"%")):
-        return None
-    shown = text.decode("utf-8", errors="replace")
-    parts = text.split()
-    if len(parts) < 2:
-        raise ValueError(
-            f"malformed edge-list line {lineno} in {name}: expected 'u v'; got {shown!r}."
-        )
-    u, v = parts[0], parts[1]
-    if not (u.isdigit() and v.isdigit()):
-        raise ValueError(
-            f"malformed edge-list line {lineno} in {name}: node ids must be integers >= 0; "
-            f"got {shown!r}."
-        )
-    u, v = int(u), int(v)
-    if u > _INT64_MAX or v > _INT64_MAX:
-        raise ValueError(
-            f"malformed edge-list line {lineno} in {name}: node ids must fit in 64 bits "
-            f"(at most {_INT64_MAX}); got {shown!r}."
-        )
-    return u, v
 
 
 def _unique(values: np.ndarray, *, return_inverse: bool = False):

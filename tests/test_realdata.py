@@ -325,7 +325,7 @@ def test_snap_damaged_gzip_names_the_file(tmp_path):
 
     data = gzip.compress(b"".join(b"%d %d\n" % (i, i + 1) for i in range(2000)))
     (tmp_path / "cut.txt.gz").write_bytes(data[: len(data) // 2])
-    with pytest.raises(ValueError, match="edge list cut.txt.gz cannot be read"):
+    with pytest.raises(ValueError, match="cut.txt.gz is gzip-compressed but cannot be read"):
         load_snap_edgelist(tmp_path / "cut.txt.gz")
 
 
@@ -340,13 +340,6 @@ def test_snap_64_bit_overflow_names_line(tmp_path):
     bad = tmp_path / "big.txt"
     bad.write_text(f"1 2\n2 {2**64}\n")
     with pytest.raises(ValueError, match=r"line 2 in big\.txt: node ids must fit in 64 bits"):
-        load_snap_edgelist(bad)
-
-
-def test_snap_negative_id_is_malformed(tmp_path):
-    bad = tmp_path / "neg.txt"
-    bad.write_text("1 2\n-3 4\n")
-    with pytest.raises(ValueError, match=r"line 2 in neg\.txt: node ids must be integers >= 0"):
         load_snap_edgelist(bad)
 
 
