@@ -24,8 +24,10 @@ from .metrics import _tree_kernel
 __all__ = [
     "SHAPE_COLUMNS",
     "SHAPE_STATS",
+    "add_reply_chains",
     "cascade_shapes",
     "claim_cascade_shapes",
+    "read_reply_trees",
     "forest_shapes",
     "ks_table",
     "rank_test",
@@ -169,6 +171,39 @@ def _tree_sources(path: Path, labels):
     return out
 
 
+def read_reply_trees(path=None, *, labels=None) -> list:
+    """Read reply-tree files as parent arrays: ``[(cascade_id, label, lp, seconds)]``.
+
+    ``path`` and ``labels`` as in :func:`cascade_shapes`. ``lp`` is the tree
+    as a parents-first local parent array (node 0 the root) and ``seconds``
+    each node's time after the root.
+    """
+    from .realdata import _parse_cascade, find_data
+
+    if isinstance(labels, str):
+        labels = (labels,)
+    path = find_data("twitter-cascades-chile", path)
+    sources = _tree_sources(path, None if labels is None else set(labels))
+    out = []
+    archives = {}
+    try:
+        for label, where, (kind, file, member) in sources:
+            if kind == "zip":
+                archive = archives.get(file) or archives.setdefault(file, zipfile.ZipFile(file))
+                text = archive.read(member).decode("utf-8")
+            else:
+                text = Path(file).read_text(encoding="utf-8")
+            root, _, _, seconds, lp, perm = _parse_cascade(text, where)
+            t = np.concatenate([[0.0], seconds])
+            if perm is not None:
+                t = t[perm]
+            out.append((root, label, lp, t))
+    finally:
+        for archive in archives.values():
+            archive.close()
+    return out
+
+
 def cascade_shapes(path=None, *, labels=None, reply_counts=()) -> pd.DataFrame:
     """One row per real reply cascade: label, size, depth, breadth, virality, duration.
 
@@ -207,38 +242,17 @@ def cascade_shapes(path=None, *, labels=None, reply_counts=()) -> pd.DataFrame:
     >>> shapes.groupby("label").size().to_dict()
     {'False': 99, 'Imprecise': 41, 'True': 114}
     """
-    from .realdata import _parse_cascade, find_data
-
     if isinstance(reply_counts, (int, np.integer)):
         reply_counts = (reply_counts,)
     reply_counts = tuple(check_int("reply_counts", k, minimum=1) for k in reply_counts)
-    if isinstance(labels, str):
-        labels = (labels,)
-    path = find_data("twitter-cascades-chile", path)
-    sources = _tree_sources(path, None if labels is None else set(labels))
-    ids, names, lps, times, extra = [], [], [], [], {k: [] for k in reply_counts}
-    archives = {}
-    try:
-        for label, where, (kind, file, member) in sources:
-            if kind == "zip":
-                archive = archives.get(file) or archives.setdefault(file, zipfile.ZipFile(file))
-                text = archive.read(member).decode("utf-8")
-            else:
-                text = Path(file).read_text(encoding="utf-8")
-            root, _, _, seconds, lp, perm = _parse_cascade(text, where)
-            t = np.concatenate([[0.0], seconds])
-            if perm is not None:
-                t = t[perm]
-            ids.append(root)
-            names.append(label)
-            lps.append(lp)
-            times.append(t)
-            ordered = np.sort(seconds)
-            for k in reply_counts:
-                extra[k].append(ordered[k - 1] if len(ordered) >= k else np.nan)
-    finally:
-        for archive in archives.values():
-            archive.close()
+    trees = read_reply_trees(path, labels=labels)
+    ids = [tree[0] for tree in trees]
+    names = [tree[1] for tree in trees]
+    lps = [tree[2] for tree in trees]
+    times = [tree[3] for tree in trees]
+    extra = {}
+    for k in reply_counts:
+        extra[k] = [np.sort(t)[k] if len(t) > k else np.nan for t in times]
     offsets = np.cumsum([0] + [len(lp) for lp in lps[:-1]])
     forest = np.concatenate([np.where(lp >= 0, lp + off, -1) for lp, off in zip(lps, offsets)])
     shapes = forest_shapes(forest, np.concatenate(times))
@@ -255,7 +269,64 @@ def cascade_shapes(path=None, *, labels=None, reply_counts=()) -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 
 
-def claim_cascade_shapes(run, *, step_seconds: float = 3600.0) -> pd.DataFrame:
+def add_reply_chains(lp, times, reply_back_prob, *, rng=None):
+    """Add back-and-forth replies to a cascade forest (repeated participation).
+
+    Each reply to a reply (a node whose parent is not a root) opens a thread
+    with chance ``reply_back_prob``: the person replied to answers back, and
+    each answer is answered again with the same chance, so a thread holds a
+    geometric number of extra tweets, each the only child of the one before.
+    They expose no one new (both people in a thread have already posted), so
+    they lengthen the reply tree without changing who was reached.
+
+    Parameters
+    ----------
+    lp : 1-D int array
+        Parents-first forest (``-1`` for roots).
+    times : 1-D float array
+        Time of each node; each answer comes one unit after the tweet it answers.
+    reply_back_prob : float in [0, 1)
+        0 leaves the forest unchanged.
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
+        gives reproducible results; a Generator is used as is (and advanced).
+
+    Returns
+    -------
+    (lp, times) : the forest with the threads appended (still parents first).
+
+    Examples
+    --------
+    >>> lp, t = add_reply_chains(np.array([-1, 0, 1]), np.array([0.0, 1, 2]), 0.0, rng=1)
+    >>> lp.tolist(), t.tolist()
+    ([-1, 0, 1], [0.0, 1.0, 2.0])
+    """
+    rng = np.random.default_rng(rng)
+    if not 0.0 <= reply_back_prob < 1.0:
+        raise ValueError(f"`reply_back_prob` must be in [0, 1); got {reply_back_prob!r}.")
+    lp = np.asarray(lp, dtype=np.int64)
+    times = np.asarray(times, dtype=np.float64)
+    if reply_back_prob == 0.0 or len(lp) == 0:
+        return lp, times
+    opens = np.flatnonzero((lp >= 0) & (lp[np.maximum(lp, 0)] >= 0))
+    extra = rng.geometric(1.0 - reply_back_prob, size=len(opens)) - 1
+    keep = extra > 0
+    opens, extra = opens[keep], extra[keep]
+    total = int(extra.sum())
+    if total == 0:
+        return lp, times
+    start = len(lp) + np.concatenate([[0], np.cumsum(extra)[:-1]])
+    new = np.arange(len(lp), len(lp) + total)
+    first = np.repeat(start, extra)
+    # the first answer replies to the opening tweet, each later one to the answer before
+    parent = np.where(new == first, np.repeat(opens, extra), new - 1)
+    step = new - first + 1
+    return np.concatenate([lp, parent]), np.concatenate(
+        [times, np.repeat(times[opens], extra) + step]
+    )
+
+
+def claim_cascade_shapes(run, *, step_seconds: float = 3600.0, rng=None) -> pd.DataFrame:
     """Shapes of the claim's cascades in one run: one row per seed post.
 
     The claim's cascade forest (who shared it, and whose share they saw) goes
@@ -279,7 +350,9 @@ def claim_cascade_shapes(run, *, step_seconds: float = 3600.0) -> pd.DataFrame:
     if "claim" not in run.items:
         raise ValueError("`run` has no claim: enable `crisis` in its scenario.")
     k = run.items.index("claim")
-    shapes = forest_shapes(run.tree_parent[k], run.tree_depth[k] * float(step_seconds))
+    lp, times = run.tree_parent[k], run.tree_depth[k].astype(np.float64)
+    lp, times = add_reply_chains(lp, times, run.config.crisis.reply_back_prob, rng=rng)
+    shapes = forest_shapes(lp, times * float(step_seconds))
     out = pd.DataFrame(
         {
             "cascade_id": run.sharers[k][shapes["root"].to_numpy()].astype(np.int64),
@@ -337,7 +410,10 @@ def simulated_cascade_shapes(cfg, n: int, *, rng=None, step_seconds: float = 360
     while total < n:
         seeds = replicate_seeds(root, i + batch)[i:]
         for seed in seeds:
-            shapes = claim_cascade_shapes(simulate(cfg, rng=seed), step_seconds=step_seconds)
+            run = simulate(cfg, rng=seed)
+            # the threads' draws come from their own stream of the replicate's seed
+            threads = np.random.SeedSequence(seed, spawn_key=(1,))
+            shapes = claim_cascade_shapes(run, step_seconds=step_seconds, rng=threads)
             shapes["replicate"] = i
             i += 1
             frames.append(shapes)

@@ -9,6 +9,7 @@ from the broadcaster to the follower (the direction content travels).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -217,6 +218,11 @@ class GraphConfig:
     followers_alpha : float > 1, default 2.0
         Tail index of that Pareto (Lomax) distribution: smaller means a few
         broadcasters hold more of the followers (audience inequality).
+    followers_sigma : float > 0, optional
+        If set, audiences are log-normal instead, with this standard
+        deviation of the log follower count (and mean ``followers_mean``):
+        a wide bulk of small and large audiences rather than a Pareto's
+        floor (real posters' reach spans orders of magnitude).
     path : str, optional
         SNAP edge list to load when ``model == "snap"``.
     directed : bool, default False
@@ -235,6 +241,7 @@ class GraphConfig:
     n_broadcasters: int = 10
     followers_mean: float = 0.05
     followers_alpha: float = 2.0
+    followers_sigma: float | None = None
     path: str | None = None
     directed: bool = False
     ties: TieConfig = field(default_factory=TieConfig)
@@ -253,6 +260,12 @@ class GraphConfig:
         check_nonnegative("graph.followers_mean", self.followers_mean)
         if not (isinstance(self.followers_alpha, (int, float)) and self.followers_alpha > 1.0):
             raise ValueError(f"`graph.followers_alpha` must be > 1; got {self.followers_alpha!r}.")
+        if self.followers_sigma is not None and not (
+            isinstance(self.followers_sigma, (int, float)) and self.followers_sigma > 0
+        ):
+            raise ValueError(
+                f"`graph.followers_sigma` must be > 0 or null; got {self.followers_sigma!r}."
+            )
         if self.model == "snap" and not self.path:
             raise ValueError("`graph.path` is required when graph.model is 'snap'; got None.")
         if isinstance(self.ties, dict):
@@ -320,7 +333,13 @@ def build_graph(cfg: GraphConfig | None = None, *, rng=None) -> SocialGraph:
     ).astype(np.int8)
     broadcaster = np.zeros(n, dtype=bool)
     fsrc, fdst = _followers(
-        n, cfg.n_broadcasters, cfg.followers_mean, broadcaster, rng, alpha=cfg.followers_alpha
+        n,
+        cfg.n_broadcasters,
+        cfg.followers_mean,
+        broadcaster,
+        rng,
+        alpha=cfg.followers_alpha,
+        sigma=cfg.followers_sigma,
     )
     return from_edges(
         src,
@@ -833,14 +852,17 @@ def _draw_trust(tie: np.ndarray, ties: TieConfig, rng: np.random.Generator) -> n
     return out
 
 
-def _followers(n, n_broadcasters, followers_mean, broadcaster, rng, *, alpha=2.0):
+def _followers(n, n_broadcasters, followers_mean, broadcaster, rng, *, alpha=2.0, sigma=None):
     if n_broadcasters == 0 or followers_mean == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     k = min(n_broadcasters, n)
     hubs = rng.choice(n, size=k, replace=False)
     broadcaster[hubs] = True
     # Pareto(alpha) scaled to the requested mean: a few broadcasters dominate.
-    sizes = (rng.pareto(alpha, size=k) + 1.0) * (followers_mean * n * (alpha - 1.0) / alpha)
+    if sigma is None:
+        sizes = (rng.pareto(alpha, size=k) + 1.0) * (followers_mean * n * (alpha - 1.0) / alpha)
+    else:  # log-normal with the same mean
+        sizes = rng.lognormal(math.log(followers_mean * n) - sigma**2 / 2.0, sigma, size=k)
     sizes = np.minimum(sizes.astype(np.int64), n - 1)
     src = np.repeat(hubs, sizes)
     dst = np.concatenate([rng.choice(n - 1, size=s, replace=False) for s in sizes])

@@ -125,6 +125,15 @@ class CrisisConfig:
     impact : float in [0, 1], default 0.6
         Share of purchase interest lost by someone who engages with the claim.
     correction : CorrectionConfig
+    reply_back_prob : float in [0, 1), default 0
+        Repeated participation in the claim's reply tree: a reply to a reply
+        is answered back with this chance, and each answer again (a
+        back-and-forth thread of geometric length). The answers add tweets to
+        the reply tree (:func:`smmsim.cascades.claim_cascade_shapes`) but
+        expose no one new, so reach and all other metrics are unchanged; 0
+        switches it off. Real reply trees need it: a reply to the root is
+        answered 9% of the time, a reply to a reply 35%, a reply in a
+        one-reply chain 45% (the Chilean false-claim cascades).
     claim_only : bool, default False
         Run only the claim (and its correction): the brand's seeding, levers
         and reviews are left out and no no-crisis twin run is made, so the
@@ -142,6 +151,7 @@ class CrisisConfig:
     shareability: float = 0.35
     impact: float = 0.6
     correction: CorrectionConfig = field(default_factory=CorrectionConfig)
+    reply_back_prob: float = 0.0
     claim_only: bool = False
 
     def __post_init__(self):
@@ -155,3 +165,8 @@ class CrisisConfig:
             )
         for name in ("stickiness", "shareability", "impact"):
             check_probability(f"crisis.{name}", getattr(self, name))
+        check_probability("crisis.reply_back_prob", self.reply_back_prob)
+        if self.reply_back_prob >= 1.0:
+            raise ValueError(
+                f"`crisis.reply_back_prob` must be below 1; got {self.reply_back_prob!r}."
+            )

@@ -1,0 +1,730 @@
+"""Calibrate the claim's spreading to real cascades (ABC-SMC), against a branching baseline.
+
+:func:`calibrate` splits the real cascades of one label into a training and a
+held-out part, fits the parameters of the scenario in :func:`base_config`
+(:data:`PARAMETERS`) to the training cascades by approximate Bayesian
+computation with sequential Monte Carlo (population Monte Carlo, Beaumont et
+al. 2009), and measures the fit on the held-out cascades: the two-sample
+Kolmogorov-Smirnov distance and p of size, depth, maximum breadth and
+structural virality. The same table is computed for a baseline with no social
+graph at all, a two-type Galton-Watson branching process (the root's number
+of replies and a reply's number of replies, each negative binomial, fitted by
+maximum likelihood), so the reader sees what the graph adds.
+
+The simulator is the engine itself: every particle is a scenario config
+(the claim posted by random broadcasters of a Holme-Kim graph, nothing else
+running) and its cascades come from :func:`smmsim.cascades.simulated_cascade_shapes`,
+the same code as ``smmsim cascades --simulate``. Particles are evaluated on
+local processes or on a Dask cluster.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_choice
+from .cascades import SHAPE_STATS, forest_shapes, ks_table, read_reply_trees
+
+__all__ = [
+    "BUDGETS",
+    "PARAMETERS",
+    "CalibrationResult",
+    "base_config",
+    "calibrate",
+    "bass_q_by_structure",
+    "fit_bass",
+    "fit_branching",
+    "simulate_branching",
+]
+
+PARAMETERS = {
+    # name: (dotted config path, low, high, scale)
+    "stickiness": ("crisis.stickiness", 0.005, 0.5, "log"),
+    "trust_followers": ("graph.ties.trust_followers", 0.005, 1.0, "log"),
+    "followers_mean": ("graph.followers_mean", 0.002, 0.5, "log"),
+    "followers_sigma": ("graph.followers_sigma", 0.3, 3.0, "linear"),
+    "reply_back_prob": ("crisis.reply_back_prob", 0.0, 0.9, "linear"),
+}
+"""Fitted parameters: config path, prior range and prior scale (uniform or log-uniform).
+
+- ``stickiness``: chance that a person who sees a friend's reply (a tie of
+  trust 1) replies too; with ``dynamics.trust_effect`` 1 a tie of trust
+  ``w`` gives ``w * stickiness``.
+- ``trust_followers``: trust of a follower tie, so a follower of the poster
+  replies with chance ``trust_followers * stickiness``.
+- ``followers_mean``, ``followers_sigma``: the posters' audiences,
+  log-normal with this mean (fraction of the population) and log sd.
+- ``reply_back_prob``: back-and-forth threads (repeated participation).
+"""
+
+BUDGETS = {
+    # particles, generations, proposals per generation (x particles), cascades per
+    # particle, graph size, cascades for the held-out check
+    "tiny": dict(n_particles=6, n_generations=2, max_proposals=2, n_sim=24, n_nodes=1500,
+                 n_check=60),
+    "quick": dict(n_particles=40, n_generations=6, max_proposals=2, n_sim=150, n_nodes=20000,
+                  n_check=600),
+    "full": dict(n_particles=100, n_generations=10, max_proposals=3, n_sim=300, n_nodes=20000,
+                 n_check=2000),
+}  # fmt: skip
+"""Preset sizes of a calibration (``--budget``)."""
+
+
+def base_config(n_nodes: int = 20000):
+    """The scenario every particle runs: only a claim, posted by random broadcasters.
+
+    A Holme-Kim graph (``m`` = 4, clustering, segments) with 200 broadcasters;
+    in each run 50 of them, drawn at random, post the claim (50 cascades per
+    run); everyone is equally active and passes on whatever they engage with
+    (so ``stickiness`` alone sets the chance), engagement scales with tie trust
+    (``dynamics.trust_effect`` = 1), no correction, no brand campaign.
+    """
+    from .scenario import ScenarioConfig
+
+    return ScenarioConfig.from_dict(
+        {
+            "name": "calibrated_claim",
+            "steps": 300,
+            "graph": {
+                "model": "holme_kim",
+                "n_nodes": int(n_nodes),
+                "m": 4,
+                "n_broadcasters": 200,
+                "followers_mean": 0.05,
+            },
+            "population": {"activity": 1.0, "share_propensity": 1.0, "heterogeneity": 0.0},
+            "dynamics": {"trust_effect": 1.0},
+            "crisis": {
+                "enabled": True,
+                "claim_only": True,
+                "source": "broadcasters",
+                "k": 50,
+                "step": 0,
+                "shareability": 1.0,
+                "correction": {"enabled": False},
+            },
+        }
+    )
+
+
+def _to_unit(name, value):
+    _, lo, hi, scale = PARAMETERS[name]
+    if scale == "log":
+        return (math.log(value) - math.log(lo)) / (math.log(hi) - math.log(lo))
+    return (value - lo) / (hi - lo)
+
+
+def _from_unit(name, u):
+    _, lo, hi, scale = PARAMETERS[name]
+    if scale == "log":
+        return float(math.exp(math.log(lo) + u * (math.log(hi) - math.log(lo))))
+    return float(lo + u * (hi - lo))
+
+
+def _overrides(theta_unit) -> dict:
+    return {
+        PARAMETERS[name][0]: _from_unit(name, u)
+        for name, u in zip(PARAMETERS, theta_unit, strict=True)
+    }
+
+
+def _stat_arrays(shapes) -> dict:
+    return {s: np.sort(np.asarray(shapes[s], dtype=np.float64)) for s in SHAPE_STATS}
+
+
+def _ks(a_sorted, b_sorted) -> float:
+    both = np.concatenate([a_sorted, b_sorted])
+    fa = np.searchsorted(a_sorted, both, side="right") / len(a_sorted)
+    fb = np.searchsorted(b_sorted, both, side="right") / len(b_sorted)
+    return float(np.max(np.abs(fa - fb)))
+
+
+def _evaluate(task):
+    """Distance of one particle: mean KS over the four statistics (worker function)."""
+    from .cascades import simulated_cascade_shapes
+    from .scenario import ScenarioConfig
+
+    base, theta_unit, n_sim, seed, observed = task
+    cfg = ScenarioConfig.from_dict(base).with_overrides(_overrides(theta_unit))
+    sim = _stat_arrays(simulated_cascade_shapes(cfg, n_sim, rng=seed))
+    per_stat = [_ks(observed[s], sim[s]) for s in SHAPE_STATS]
+    return float(np.mean(per_stat)), per_stat
+
+
+class _Pool:
+    """Evaluate tasks on local processes (or in this process), or on a Dask scheduler."""
+
+    def __init__(self, workers=None, scheduler=None):
+        self.client = self.executor = None
+        if scheduler is not None:
+            from distributed import Client
+
+            self.client = Client(scheduler)
+        else:
+            import os
+
+            workers = workers or min(2, os.cpu_count() or 1)
+            if workers > 1:
+                import multiprocessing as mp
+                from concurrent.futures import ProcessPoolExecutor
+
+                self.executor = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"))
+
+    def map(self, fn, tasks, callback):
+        if self.client is not None:
+            from distributed import as_completed
+
+            futures = self.client.map(fn, tasks, pure=False)
+            index = {f.key: i for i, f in enumerate(futures)}
+            out = [None] * len(tasks)
+            for fut in as_completed(futures):
+                out[index[fut.key]] = fut.result()
+                callback()
+            return out
+        if self.executor is not None:
+            futures = [self.executor.submit(fn, t) for t in tasks]
+            from concurrent.futures import as_completed as done
+
+            for _ in done(futures):
+                callback()
+            return [f.result() for f in futures]
+        out = []
+        for t in tasks:
+            out.append(fn(t))
+            callback()
+        return out
+
+    def close(self):
+        if self.client is not None:
+            self.client.close()
+        if self.executor is not None:
+            self.executor.shutdown()
+
+
+def _abc_smc(observed, base, budget, rng, pool, progress):
+    """Population Monte Carlo ABC on the unit cube; returns the final population."""
+    b = budget
+    d = len(PARAMETERS)
+    n = b["n_particles"]
+    total = n * (1 + (b["n_generations"] - 1) * b["max_proposals"])
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=total, desc="calibrate", unit="particle")
+    tick = bar.update if bar is not None else (lambda *a: None)
+    history = []
+
+    def run(thetas, generation):
+        seeds = rng.integers(0, 2**32, size=len(thetas))
+        tasks = [(base, th.tolist(), b["n_sim"], int(sd), observed) for th, sd in
+                 zip(thetas, seeds)]  # fmt: skip
+        results = pool.map(_evaluate, tasks, tick)
+        dist = np.array([r[0] for r in results])
+        per = np.array([r[1] for r in results])
+        for th, dd, pp in zip(thetas, dist, per):
+            history.append({"generation": generation, "distance": dd,
+                            **{f"ks_{s}": v for s, v in zip(SHAPE_STATS, pp)},
+                            **{k: _from_unit(k, u) for k, u in zip(PARAMETERS, th)}})  # fmt: skip
+        return dist
+
+    theta = rng.random((n, d))
+    dist = run(theta, 0)
+    weights = np.full(n, 1.0 / n)
+    eps = float("inf")
+    for g in range(1, b["n_generations"]):
+        eps = float(np.quantile(dist, 0.5))
+        cov = 2.0 * np.cov(theta.T, aweights=weights) + 1e-8 * np.eye(d)
+        chol = np.linalg.cholesky(cov)
+        m = n * b["max_proposals"]
+        picks = rng.choice(n, size=m, p=weights)
+        props = theta[picks] + rng.standard_normal((m, d)) @ chol.T
+        # reflect into the unit cube (the prior's support)
+        props = np.abs(props)
+        props = 1.0 - np.abs(1.0 - props)
+        props = np.clip(props, 0.0, 1.0)
+        pdist = run(props, g)
+        order = np.argsort(pdist, kind="stable")
+        accepted = order[pdist[order] <= eps][:n]
+        if len(accepted) < n:  # too few under eps: the n best
+            accepted = order[:n]
+        new_theta, new_dist = props[accepted], pdist[accepted]
+        # importance weights: uniform prior / mixture of perturbation kernels
+        inv = np.linalg.inv(cov)
+        diff = new_theta[:, None, :] - theta[None, :, :]
+        kern = np.exp(-0.5 * np.einsum("ijk,kl,ijl->ij", diff, inv, diff))
+        new_w = 1.0 / np.maximum(kern @ weights, 1e-300)
+        # truncated importance weights (Ionides 2008): no particle above 10x the median
+        new_w = np.minimum(new_w, 10.0 * np.median(new_w))
+        weights = new_w / new_w.sum()
+        theta, dist = new_theta, new_dist
+    if bar is not None:
+        bar.close()
+    return theta, weights, dist, eps, pd.DataFrame(history)
+
+
+def _weighted_quantile(x, w, q):
+    order = np.argsort(x)
+    cw = np.cumsum(w[order])
+    cw /= cw[-1]
+    return float(np.interp(q, cw - w[order] / 2 / w.sum(), x[order]))
+
+
+# ---------------------------------------------------------------------------
+# The baseline: a two-type Galton-Watson process with negative binomial offspring
+# ---------------------------------------------------------------------------
+
+
+def _nbinom_fit(counts):
+    """MLE of a negative binomial (mean, size) for ``counts``."""
+    from scipy.optimize import minimize_scalar
+    from scipy.special import gammaln
+
+    x = np.asarray(counts, dtype=np.float64)
+    mean = max(x.mean(), 1e-9)
+
+    def nll(log_r):
+        r = math.exp(log_r)
+        log_total = math.log(r + mean)
+        return -np.sum(
+            gammaln(x + r)
+            - gammaln(r)
+            - gammaln(x + 1)
+            + r * (log_r - log_total)
+            + x * (math.log(mean) - log_total)
+        )
+
+    best = minimize_scalar(nll, bounds=(-12.0, 12.0), method="bounded")
+    return float(mean), float(math.exp(best.x))
+
+
+def fit_branching(trees) -> dict:
+    """Fit the two-type Galton-Watson baseline to reply trees.
+
+    Parameters
+    ----------
+    trees : list of (cascade_id, label, lp, seconds)
+        As :func:`smmsim.cascades.read_reply_trees` returns.
+
+    Returns
+    -------
+    dict
+        ``root_mean``, ``root_size`` (negative binomial of the root's
+        replies) and ``reply_mean``, ``reply_size`` (of a reply's replies),
+        maximum-likelihood estimates (the mean is the sample mean).
+    """
+    roots, replies = [], []
+    for _, _, lp, _ in trees:
+        kids = np.bincount(lp[lp >= 0], minlength=len(lp))
+        roots.append(kids[0])
+        replies.append(kids[1:])
+    root_mean, root_size = _nbinom_fit(np.array(roots))
+    reply_mean, reply_size = _nbinom_fit(np.concatenate(replies))
+    return {
+        "root_mean": root_mean,
+        "root_size": root_size,
+        "reply_mean": reply_mean,
+        "reply_size": reply_size,
+    }
+
+
+def simulate_branching(params: dict, n: int, *, rng=None, max_size: int = 200_000):
+    """Shapes of ``n`` trees of the two-type Galton-Watson baseline.
+
+    Parameters
+    ----------
+    params : dict
+        As :func:`fit_branching` returns.
+    n : int >= 1
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
+        gives reproducible results; a Generator is used as is (and advanced).
+    max_size : int, default 200000
+        A tree is cut at this many nodes (a supercritical fit cannot run away).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of :func:`smmsim.cascades.forest_shapes` (``duration_s`` the
+        depth in generations), label "branching".
+    """
+    rng = np.random.default_rng(rng)
+
+    def draw(mean, size, k):
+        if mean <= 0:
+            return np.zeros(k, np.int64)
+        return rng.negative_binomial(size, size / (size + mean), size=k)
+
+    rows = []
+    for _ in range(n):
+        lp = [np.array([-1], np.int64)]
+        depth = [np.zeros(1)]
+        frontier = np.array([0])
+        total, level, is_root = 1, 0, True
+        while len(frontier) and total < max_size:
+            if is_root:
+                kids = draw(params["root_mean"], params["root_size"], 1)
+            else:
+                kids = draw(params["reply_mean"], params["reply_size"], len(frontier))
+            kids = np.minimum(kids, max_size - total)
+            kids[np.cumsum(kids) > max_size - total] = 0
+            parents = np.repeat(frontier, kids)
+            new = np.arange(total, total + len(parents))
+            level += 1
+            lp.append(parents)
+            depth.append(np.full(len(parents), float(level)))
+            total += len(parents)
+            frontier = new
+            is_root = False
+        shape = forest_shapes(np.concatenate(lp), np.concatenate(depth)).iloc[0]
+        rows.append(shape)
+    out = pd.DataFrame(rows).reset_index(drop=True)
+    out.insert(0, "label", "branching")
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The driver
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalibrationResult:
+    """What :func:`calibrate` found (also written to its output folder)."""
+
+    label: str
+    config: object
+    params: pd.DataFrame
+    fit: pd.DataFrame
+    posterior: pd.DataFrame
+    history: pd.DataFrame
+    baseline_params: dict
+    n_train: int
+    n_test: int
+    seconds: float
+    out: Path | None
+
+    def report(self) -> str:
+        """A plain-text summary: fitted values and the held-out KS table."""
+        lines = [
+            f"label {self.label}: {self.n_train} training / {self.n_test} held-out cascades, "
+            f"{self.seconds:.0f} s",
+            "fitted (closest particle; posterior mean, sd, 95% interval):",
+        ]
+        for row in self.params.itertuples():
+            lines.append(
+                f"  {row.parameter:<16} {row.best:.4g}  ({row.mean:.4g}, sd {row.sd:.2g}, "
+                f"[{row.q025:.4g}, {row.q975:.4g}])"
+            )
+        lines.append("held-out KS (distance, p):")
+        wide = self.fit.pivot(index="stat", columns="model", values=["ks", "p"])
+        for stat in SHAPE_STATS:
+            cells = "  ".join(
+                f"{m}: {wide.loc[stat, ('ks', m)]:.3f} (p {wide.loc[stat, ('p', m)]:.2g})"
+                for m in ("smmsim", "branching")
+            )
+            lines.append(f"  {stat:<20} {cells}")
+        if self.out is not None:
+            lines.append(f"written to {self.out}/ (fitted.yaml, fit.csv, params.csv, ...)")
+        return "\n".join(lines)
+
+
+def calibrate(
+    path=None,
+    *,
+    label: str = "False",
+    out=None,
+    budget: str = "quick",
+    test_fraction: float = 0.3,
+    rng=0,
+    workers=None,
+    scheduler=None,
+    progress: bool = False,
+) -> CalibrationResult:
+    """Fit the claim's spreading to the real cascades of one label.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Real reply trees, as for :func:`smmsim.cascades.cascade_shapes`
+        (default: the Chilean cascades, wherever :func:`smmsim.realdata.find_data`
+        finds them).
+    label : str, default "False"
+        Which label's cascades to fit.
+    out : str or Path, optional
+        Folder to write ``fitted.yaml`` (a runnable scenario whose claim is
+        the fitted one: ``smmsim cascades --simulate out/fitted.yaml``),
+        ``fit.csv`` (held-out KS table of the fitted model and the
+        baseline), ``params.csv`` (fitted values and uncertainty),
+        ``posterior.csv`` (the final ABC population) and ``history.csv``
+        (every particle evaluated).
+    budget : {"tiny", "quick", "full"}, default "quick"
+        Preset sizes (:data:`BUDGETS`); ``quick`` takes a few minutes on 2 cores.
+    test_fraction : float in (0, 1), default 0.3
+        Share of the cascades held out (drawn at random with ``rng``).
+    rng : int or numpy.random.SeedSequence, default 0
+        Seed of the split, the ABC draws and the checks.
+    workers : int, optional
+        Local processes (default: up to 2).
+    scheduler : str, optional
+        Address of a Dask scheduler to evaluate particles on instead.
+    progress : bool, default False
+        Show a progress bar.
+
+    Returns
+    -------
+    CalibrationResult
+
+    Raises
+    ------
+    ValueError
+        On an unknown budget, a bad ``test_fraction``, or fewer than 10
+        cascades with the label.
+    """
+    from .cascades import simulated_cascade_shapes
+
+    check_choice("budget", budget, tuple(BUDGETS))
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"`test_fraction` must be in (0, 1); got {test_fraction!r}.")
+    if isinstance(rng, np.random.Generator):
+        raise TypeError("`rng` must be an int or a SeedSequence (the run is reproducible).")
+    root = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
+    split_ss, abc_ss, check_ss, base_ss = root.spawn(4)
+    start = time.perf_counter()
+    b = BUDGETS[budget]
+    trees = read_reply_trees(path, labels=label)
+    if len(trees) < 10:
+        raise ValueError(f"`label` {label!r} has {len(trees)} cascades; at least 10 are needed.")
+    order = np.random.default_rng(split_ss).permutation(len(trees))
+    n_test = max(1, int(round(test_fraction * len(trees))))
+    test_idx, train_idx = np.sort(order[:n_test]), np.sort(order[n_test:])
+    shapes = _shapes_of(trees)
+    train, test = shapes.iloc[train_idx], shapes.iloc[test_idx]
+    base = base_config(b["n_nodes"])
+    pool = _Pool(workers=workers, scheduler=scheduler)
+    try:
+        theta, weights, dist, eps, history = _abc_smc(
+            _stat_arrays(train), base.to_dict(), b, np.random.default_rng(abc_ss), pool, progress
+        )
+    finally:
+        pool.close()
+    rows, fitted = [], {}
+    for j, name in enumerate(PARAMETERS):
+        values = np.array([_from_unit(name, u) for u in theta[:, j]])
+        mean = float(np.sum(weights * values))
+        sd = float(np.sqrt(np.sum(weights * (values - mean) ** 2)))
+        med = _weighted_quantile(values, weights, 0.5)
+        rows.append(
+            {
+                "parameter": name,
+                "config_path": PARAMETERS[name][0],
+                "mean": mean,
+                "sd": sd,
+                "median": med,
+                "q025": _weighted_quantile(values, weights, 0.025),
+                "q975": _weighted_quantile(values, weights, 0.975),
+                "best": float(values[np.argmin(dist)]),
+            }
+        )
+        fitted[PARAMETERS[name][0]] = float(values[np.argmin(dist)])
+    params = pd.DataFrame(rows)
+    cfg = base.with_overrides(fitted).replace(name=f"calibrated_{label}".lower())
+    check_rng = np.random.SeedSequence(check_ss.entropy, spawn_key=check_ss.spawn_key)
+    sim = simulated_cascade_shapes(cfg, b["n_check"], rng=check_rng)
+    gw = fit_branching([trees[i] for i in train_idx])
+    gw_sim = simulate_branching(gw, b["n_check"], rng=np.random.default_rng(base_ss))
+    fit = pd.concat(
+        [
+            ks_table(test, sim).assign(model="smmsim"),
+            ks_table(test, gw_sim).assign(model="branching"),
+        ],
+        ignore_index=True,
+    )
+    fit.insert(0, "label", label)
+    fit = fit[["label", "model", "stat", "ks", "p", "n_observed", "n_simulated"]]
+    posterior = pd.DataFrame(
+        {name: [_from_unit(name, u) for u in theta[:, j]] for j, name in enumerate(PARAMETERS)}
+    )
+    posterior["weight"] = weights
+    posterior["distance"] = dist
+    result = CalibrationResult(
+        label=label,
+        config=cfg,
+        params=params,
+        fit=fit,
+        posterior=posterior,
+        history=history,
+        baseline_params=gw,
+        n_train=len(train_idx),
+        n_test=len(test_idx),
+        seconds=time.perf_counter() - start,
+        out=Path(out) if out is not None else None,
+    )
+    if out is not None:
+        _write(result, budget, eps)
+    return result
+
+
+def _shapes_of(trees) -> pd.DataFrame:
+    offsets = np.cumsum([0] + [len(t[2]) for t in trees[:-1]])
+    forest = np.concatenate([np.where(t[2] >= 0, t[2] + o, -1) for t, o in zip(trees, offsets)])
+    shapes = forest_shapes(forest, np.concatenate([t[3] for t in trees]))
+    shapes.insert(0, "label", [t[1] for t in trees])
+    shapes.insert(0, "cascade_id", [t[0] for t in trees])
+    return shapes.drop(columns="root").reset_index(drop=True)
+
+
+def _write(result: CalibrationResult, budget: str, eps: float) -> None:
+    import yaml
+
+    from .io import write_text_atomic
+
+    out = result.out
+    out.mkdir(parents=True, exist_ok=True)
+    header = (
+        f"# Scenario calibrated by `smmsim calibrate` to the {result.n_train} training "
+        f"cascades labelled {result.label!r}\n"
+        f"# (budget {budget}, {result.seconds:.0f} s). Fitted values: the final ABC "
+        "population's closest particle\n# (posterior mean, sd and 95% interval in "
+        "params.csv; held-out KS in fit.csv).\n"
+        f"# Simulate its claim: smmsim cascades --simulate {out / 'fitted.yaml'} --n 200 "
+        "--out sim.csv\n"
+    )
+    write_text_atomic(
+        out / "fitted.yaml", header + yaml.safe_dump(result.config.to_dict(), sort_keys=False)
+    )
+    write_text_atomic(out / "fit.csv", result.fit.to_csv(index=False))
+    write_text_atomic(out / "params.csv", result.params.to_csv(index=False))
+    write_text_atomic(out / "posterior.csv", result.posterior.to_csv(index=False))
+    write_text_atomic(out / "history.csv", result.history.to_csv(index=False))
+    write_text_atomic(
+        out / "baseline.yaml",
+        yaml.safe_dump({"model": "two-type Galton-Watson, negative binomial offspring",
+                        **result.baseline_params}, sort_keys=False),
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------
+# Bass (p, q) fitted to simulated adoption curves
+# ---------------------------------------------------------------------------
+
+
+def fit_bass(t, fraction, *, fit_market: bool = True) -> dict:
+    """Least-squares fit of the Bass curve ``m F(t; p, q)`` to an adoption curve.
+
+    Parameters
+    ----------
+    t : 1-D array of float >= 0
+        Times.
+    fraction : 1-D array of float in [0, 1]
+        Cumulative share of adopters at each time.
+    fit_market : bool, default True
+        Fit the market potential ``m`` (the share who ever adopt) too;
+        otherwise ``m = 1``.
+
+    Returns
+    -------
+    dict
+        ``p`` (innovation), ``q`` (imitation), ``m`` and ``rmse``.
+
+    Examples
+    --------
+    >>> from smmsim.classic import bass_mean_field
+    >>> t = np.linspace(0, 20, 81)
+    >>> fit = fit_bass(t, 0.8 * bass_mean_field(0.02, 0.5, t))
+    >>> round(fit["p"], 3), round(fit["q"], 3), round(fit["m"], 3)
+    (0.02, 0.5, 0.8)
+    """
+    from scipy.optimize import least_squares
+
+    from .classic import bass_mean_field
+
+    t = np.asarray(t, dtype=np.float64)
+    y = np.asarray(fraction, dtype=np.float64)
+    if t.shape != y.shape or t.ndim != 1 or len(t) < 3:
+        raise ValueError(
+            f"`t` and `fraction` must be 1-D of one length >= 3; got {t.shape} and {y.shape}."
+        )
+
+    def resid(x):
+        p, q = math.exp(x[0]), math.exp(x[1])
+        m = x[2] if fit_market else 1.0
+        return m * bass_mean_field(p, q, t) - y
+
+    x0 = [math.log(0.01), math.log(0.3), max(float(y.max()), 1e-3)]
+    lo = [math.log(1e-6), math.log(1e-6), 1e-6]
+    hi = [math.log(10.0), math.log(100.0), 1.0]
+    if not fit_market:
+        x0, lo, hi = x0[:2] + [1.0], lo[:2] + [1.0 - 1e-12], hi[:2] + [1.0]
+    best = least_squares(resid, x0, bounds=(lo, hi), x_scale="jac", xtol=1e-12, ftol=1e-12)
+    return {
+        "p": float(math.exp(best.x[0])),
+        "q": float(math.exp(best.x[1])),
+        "m": float(best.x[2]) if fit_market else 1.0,
+        "rmse": float(np.sqrt(np.mean(best.fun**2))),
+    }
+
+
+def bass_q_by_structure(
+    graphs: dict, p: float, q: float, *, n_runs: int = 20, t_max=30.0, dt=0.1, rng=None
+) -> pd.DataFrame:
+    """How a network's structure maps onto the Bass ``q`` one would estimate.
+
+    Runs :func:`smmsim.classic.bass_network` with the same person-level
+    ``p`` and ``q`` on each graph and fits the mean-field Bass curve to the
+    mean adoption curve (:func:`fit_bass`). On a complete graph the fitted
+    ``q`` is the person-level one; on sparse, clustered or lattice-like
+    networks word of mouth saturates locally (the neighbours of an adopter
+    are already adopters), so the same people give a smaller aggregate ``q``.
+
+    Parameters
+    ----------
+    graphs : dict of str -> networkx.Graph
+    p, q : float >= 0
+        Person-level innovation and imitation rates.
+    n_runs : int >= 1, default 20
+    t_max, dt : float > 0
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
+        gives reproducible results; a Generator is used as is (and advanced).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per graph: ``graph``, ``n_nodes``, ``mean_degree``,
+        ``clustering`` (average), ``degree_cv`` (sd / mean of degrees), the
+        fitted ``p_fit``, ``q_fit``, ``m_fit``, ``rmse`` and ``q_ratio``
+        (``q_fit / q``).
+    """
+    import networkx as nx
+
+    from .classic import bass_network
+
+    rng = np.random.default_rng(rng)
+    rows = []
+    for name, G in graphs.items():
+        curves = bass_network(G, p, q, dt=dt, t_max=t_max, n_runs=n_runs, rng=rng)
+        mean = curves.groupby("step").agg(t=("t", "first"), fraction=("fraction", "mean"))
+        fit = fit_bass(mean["t"].to_numpy(), mean["fraction"].to_numpy())
+        deg = np.array([d for _, d in G.degree()], dtype=np.float64)
+        rows.append(
+            {
+                "graph": name,
+                "n_nodes": G.number_of_nodes(),
+                "mean_degree": float(deg.mean()),
+                "clustering": float(nx.average_clustering(G)),
+                "degree_cv": float(deg.std() / deg.mean()) if deg.mean() > 0 else 0.0,
+                "p_fit": fit["p"],
+                "q_fit": fit["q"],
+                "m_fit": fit["m"],
+                "rmse": fit["rmse"],
+                "q_ratio": fit["q"] / q if q > 0 else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)

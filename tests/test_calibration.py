@@ -1,0 +1,125 @@
+"""Tests for smmsim.calibration: ABC-SMC fit, branching baseline, Bass (p, q) fits."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from smmsim.calibration import (
+    PARAMETERS,
+    bass_q_by_structure,
+    calibrate,
+    fit_bass,
+    fit_branching,
+    simulate_branching,
+)
+from smmsim.cascades import SHAPE_COLUMNS, add_reply_chains, forest_shapes
+from smmsim.classic import bass_mean_field
+from smmsim.cli import main
+from smmsim.scenario import load_config
+
+
+def test_reply_chains_off_changes_nothing_and_on_adds_single_child_threads():
+    lp = np.array([-1, 0, 0, 1, 1, 3, -1, 6, 7])
+    t = np.arange(len(lp), dtype=float)
+    same_lp, same_t = add_reply_chains(lp, t, 0.0, rng=1)
+    assert same_lp is lp or np.array_equal(same_lp, lp)
+    new_lp, new_t = add_reply_chains(lp, t, 0.6, rng=1)
+    assert np.array_equal(new_lp[: len(lp)], lp)
+    assert (new_lp[len(lp) :] < np.arange(len(lp), len(new_lp))).all()  # parents first
+    added = np.arange(len(lp), len(new_lp))
+    # every answer has at most one child, and answers only hang below replies to replies
+    kids = np.bincount(new_lp[new_lp >= 0], minlength=len(new_lp))
+    assert (kids[added] <= 1).all()
+    openers = set(new_lp[added]) - set(added)
+    assert openers <= {3, 4, 5, 8}
+    assert (new_t[added] > new_t[new_lp[added]]).all()
+    # roots and so the number of trees never change
+    assert len(forest_shapes(new_lp, new_t)) == 2
+    # the mean thread length is r / (1 - r) per opener
+    big = np.concatenate([[-1, 0], np.arange(1, 20_000)])
+    grown, _ = add_reply_chains(big, np.zeros(len(big)), 0.5, rng=2)
+    assert (len(grown) - len(big)) / (len(big) - 2) == pytest.approx(1.0, rel=0.05)
+    with pytest.raises(ValueError, match=r"`reply_back_prob` must be in \[0, 1\); got 1.0"):
+        add_reply_chains(lp, t, 1.0)
+
+
+def star_and_chain():
+    # (cascade_id, label, lp, seconds): a star of 3 and a chain of 3
+    return [
+        (1, "x", np.array([-1, 0, 0, 0]), np.zeros(4)),
+        (2, "x", np.array([-1, 0, 1]), np.zeros(3)),
+    ]
+
+
+def test_branching_fit_and_simulation():
+    params = fit_branching(star_and_chain())
+    assert params["root_mean"] == pytest.approx(2.0)  # 3 and 1 root replies
+    assert params["reply_mean"] == pytest.approx(1 / 5)  # 5 replies, one answered
+    a = simulate_branching(params, 50, rng=3)
+    b = simulate_branching(params, 50, rng=3)
+    pd.testing.assert_frame_equal(a, b)
+    assert set(a["label"]) == {"branching"}
+    assert (a["size"] >= 1).all()
+    critical = {"root_mean": 5.0, "root_size": 1.0, "reply_mean": 3.0, "reply_size": 1.0}
+    capped = simulate_branching(critical, 3, rng=1, max_size=500)
+    assert (capped["size"] <= 500).all()
+
+
+def test_calibrate_tiny_writes_a_runnable_scenario(shared_data, tmp_path):
+    out = tmp_path / "fit"
+    args = ["calibrate", str(shared_data / "twitter-cascades-chile"), "--label", "True"]
+    code = main([*args, "--out", str(out), "--budget", "tiny", "--seed", "5", "--workers", "1"])
+    assert code == 0
+    fit = pd.read_csv(out / "fit.csv", dtype={"label": str})
+    assert list(fit.columns) == ["label", "model", "stat", "ks", "p", "n_observed", "n_simulated"]
+    assert set(fit["model"]) == {"smmsim", "branching"}
+    assert set(fit["stat"]) == {"size", "depth", "max_breadth", "structural_virality"}
+    assert (fit["n_observed"] == 34).all()  # 30% of 114 held out
+    assert fit["ks"].between(0, 1).all() and fit["p"].between(0, 1).all()
+    params = pd.read_csv(out / "params.csv")
+    assert params["parameter"].tolist() == list(PARAMETERS)
+    assert (params["q025"] <= params["q975"]).all()
+    cfg = load_config(out / "fitted.yaml")
+    assert cfg.crisis.enabled and cfg.crisis.claim_only
+    for row in params.itertuples():
+        got = cfg.with_overrides({}).to_dict()
+        for part in row.config_path.split("."):
+            got = got[part]
+        assert got == pytest.approx(row.best)
+    sim = tmp_path / "sim.csv"
+    args = ["cascades", "--simulate", str(out / "fitted.yaml"), "--n", "20", "--seed", "1"]
+    assert main([*args, "--out", str(sim)]) == 0
+    assert list(pd.read_csv(sim).columns) == list(SHAPE_COLUMNS)
+
+
+def test_calibrate_rejects_bad_arguments(tmp_path):
+    with pytest.raises(ValueError, match="`budget` must be one of"):
+        calibrate(tmp_path, budget="huge")
+    with pytest.raises(ValueError, match=r"`test_fraction` must be in \(0, 1\); got 1.5"):
+        calibrate(tmp_path, test_fraction=1.5)
+
+
+def test_fit_bass_recovers_a_known_curve():
+    t = np.linspace(0, 25, 101)
+    fit = fit_bass(t, 0.7 * bass_mean_field(0.01, 0.6, t))
+    assert (fit["p"], fit["q"], fit["m"]) == pytest.approx((0.01, 0.6, 0.7), rel=1e-4)
+    whole = fit_bass(t, bass_mean_field(0.03, 0.38, t), fit_market=False)
+    assert (whole["p"], whole["q"], whole["m"]) == pytest.approx((0.03, 0.38, 1.0), rel=1e-4)
+    with pytest.raises(ValueError, match="`t` and `fraction` must be 1-D"):
+        fit_bass([0, 1], [0, 0.1])
+
+
+def test_network_structure_lowers_the_bass_q():
+    """Same people, same person-level q: local saturation on a lattice lowers the fitted q."""
+    graphs = {
+        "complete": nx.complete_graph(150),
+        "lattice": nx.watts_strogatz_graph(150, 4, 0.0, seed=1),
+    }
+    table = bass_q_by_structure(graphs, 0.01, 0.5, n_runs=8, t_max=25.0, dt=0.25, rng=1)
+    ratio = dict(zip(table["graph"], table["q_ratio"]))
+    assert ratio["complete"] == pytest.approx(1.0, abs=0.15)
+    assert ratio["lattice"] < 0.75 * ratio["complete"]
+    assert table.loc[table["graph"] == "lattice", "clustering"].item() == pytest.approx(0.5)
