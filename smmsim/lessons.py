@@ -259,7 +259,8 @@ def plot_dashboard(summary, steps, *, title=None) -> Figure:
     Website traffic (sessions per step by origin), return on investment
     (cumulative revenue and gross profit against the money spent), customer
     responsiveness (customers who posted, and reviews by valence) and
-    reach / virality (cumulative reach and shares per step), averaged over
+    reach / virality (cumulative reach of the brand's content, the part of it
+    reached only through people's shares, and shares), averaged over
     replicates.
 
     Parameters
@@ -310,12 +311,16 @@ def plot_dashboard(summary, steps, *, title=None) -> Figure:
     resp.set(title="Customer responsiveness", ylabel="People (mean per run)")
     resp.grid(axis="x", visible=False)
 
-    per = step_totals(steps, ["new_reach", "shares"]).groupby("step").mean(numeric_only=True)
-    reach.plot(per.index, per["new_reach"].cumsum(), lw=2, label="reach (cumulative)")
-    reach.plot(per.index, per["shares"].cumsum(), lw=2, label="shares (cumulative)")
-    reach.set(title="Reach / virality", xlabel="Step", ylabel="People")
+    brand = step_totals(steps, ["new_reach", "new_reach_earned_only", "shares"], kinds=["brand"])
+    per = brand.groupby("step").mean(numeric_only=True)
+    reach.plot(per.index, per["new_reach"].cumsum(), lw=2, label="reach")
+    reach.plot(
+        per.index, per["new_reach_earned_only"].cumsum(), lw=2, label="reached only by shares"
+    )
+    reach.plot(per.index, per["shares"].cumsum(), lw=2, label="shares")
+    reach.set(title="Reach / virality", xlabel="Step", ylabel="People (cumulative)")
     reach.yaxis.set_major_formatter(FuncFormatter(_thousands))
-    reach.legend(loc="lower right")
+    reach.legend(loc="center right")
     _caption(fig, f"Mean over {n_rep} replicates")
     return fig
 
