@@ -192,3 +192,27 @@ def test_an_early_correction_slows_the_claim():
     reach = curve.groupby("delay", dropna=False)["negative_reach"].mean().to_numpy()
     assert (np.diff(reach) >= -0.02 * reach[-1]).all(), reach
     assert reach[0] < 0.8 * reach[-1]  # answering at once clearly slows the claim
+
+
+@pytest.mark.slow
+def test_the_crisis_costs_future_sales_after_the_campaign():
+    # the lasting drop in interest, counted over crisis.horizon steps after the run
+    s = simulate_replicates(load_config("data/examples/crisis.yaml"), n_replicates=10, rng=7)[0]
+    d = s["lost_sales_after"]
+    assert d.mean() - 1.96 * d.std(ddof=1) / np.sqrt(len(d)) > 0
+    assert np.allclose(s["lost_sales_total"], s["lost_sales"] + s["lost_sales_after"])
+    longer = simulate(crisis(**{"crisis.horizon": 60}), rng=7).summary()
+    shorter = simulate(crisis(**{"crisis.horizon": 30}), rng=7).summary()
+    assert longer["lost_sales_after"] == pytest.approx(2 * shorter["lost_sales_after"])
+    assert simulate(crisis(**{"crisis.horizon": 0}), rng=7).summary()["lost_sales_after"] == 0.0
+
+
+def test_a_true_claim_is_not_undone_by_the_answer():
+    false, true = crisis(**{"crisis.is_true": False}), crisis(**{"crisis.is_true": True})
+    f, t = simulate(false, rng=2), simulate(true, rng=2)
+    # the same people saw the claim and the answer; only the recovery differs
+    assert f.summary()["negative_reach"] == t.summary()["negative_reach"]
+    m = t.misinformed_nodes
+    lost_true = (t.interest_before_claim - t.interest_after[m]).mean()
+    lost_false = (f.interest_before_claim - f.interest_after[f.misinformed_nodes]).mean()
+    assert lost_true > lost_false > 0

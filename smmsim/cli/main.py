@@ -21,6 +21,8 @@ Examples:
   smmsim simulate --out steps.parquet              # per-step table to Parquet
   smmsim cascades ../shared/data/twitter-cascades-chile --out shapes.csv
   smmsim calibrate ../shared/data/twitter-cascades-chile --label False --out out/fit
+  smmsim lab                                       # JupyterLab on the notebooks
+  smmsim app 01_word_of_mouth                      # one notebook as a web app
 """
 
 
@@ -69,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     from .report import register as register_report
 
     register_report(sub)
+    from .app import register as register_app
+    from .lab import register as register_lab
+
+    register_lab(sub)
+    register_app(sub)
     from .._cli_realdata import register as register_realdata
 
     register_realdata(sub)

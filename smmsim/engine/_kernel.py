@@ -253,7 +253,7 @@ def run_marketing(
 
     ``params`` = (trust_effect, endorsement_uplift, claim_impact, recovery,
     prebunk_protection, review_effect, review_prob, review_delay_mean, quality,
-    customer_share_boost, respond_reach).
+    customer_share_boost, respond_reach, review_page_effect, review_page_prior).
 
     Returns ``(stats, n_steps_run)``: ``stats[step, item, field]`` (fields
     ``F_*``). Item k's sharers are ``order[k, :counts[k]]`` in activation
@@ -278,6 +278,13 @@ def run_marketing(
     quality = params[8]
     share_boost = params[9]
     respond_reach = params[10]
+    # the product page shows the reviews posted so far: a visitor's purchase
+    # chance is scaled by 1 + page_effect * (pos - neg) / (pos + neg + prior)
+    page_effect = params[11]
+    page_prior = params[12]
+    n_rev_pos = 0
+    n_rev_neg = 0
+    page = 1.0
     log_delay = np.log(1.0 - 1.0 / review_delay_mean) if review_delay_mean > 1.0 else 0.0
 
     # per-step statistics, grown on demand
@@ -317,6 +324,10 @@ def run_marketing(
                 k = e_item[e]
                 v = e_node[e]
                 acc[k, F_POSTS] += 1
+                if k == review_items[0]:
+                    n_rev_pos += 1
+                elif k == review_items[1]:
+                    n_rev_neg += 1
                 if cold[k, v, _STAMP] != urun:
                     cold[k, v, _STAMP] = urun
                     c = counts[k]
@@ -329,6 +340,9 @@ def run_marketing(
                     acc[k, F_SHARES] += 1
                     _expose(seen, k, n_items, v, e_origin[e], acc)
             e = nxt[e]
+        if page_effect > 0.0 and n_rev_pos + n_rev_neg > 0:
+            rating = (n_rev_pos - n_rev_neg) / (n_rev_pos + n_rev_neg + page_prior)
+            page = max(0.0, 1.0 + page_effect * rating)
         for k in range(n_items):
             hi[k] = counts[k]
         # this step's sharers: every out-tie is an impression and reaches its target
@@ -503,6 +517,7 @@ def run_marketing(
                 is_cust = base_customer[v] or flags[_BOUGHT, v] == run
                 if not is_cust and kd != CLAIM:
                     q_buy = _interest(flags, icur, base_interest, run, v) * (1.0 + uplift * w)
+                    q_buy *= page
                     if uniform(key, _counter(slot, k, _BUY)) < q_buy:
                         flags[_BOUGHT, v] = run
                         lists[L_BOUGHT, counts[n_items + L_BOUGHT]] = v

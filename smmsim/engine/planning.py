@@ -167,13 +167,16 @@ def plan_run(cfg, world, rng) -> Plan:
         "trust_effect": d.trust_effect,
         "endorsement_uplift": d.endorsement_uplift,
         "claim_impact": cfg.crisis.impact if cfg.crisis.enabled else 0.0,
-        "recovery": cfg.crisis.correction.recovery,
+        # a denial does not undo a true claim (see CrisisConfig.is_true)
+        "recovery": 0.0 if cfg.crisis.is_true else cfg.crisis.correction.recovery,
         "prebunk_protection": cfg.crisis.correction.prebunk_protection,
         "review_effect": r.effect if r.enabled and not claim_only else 0.0,
         "review_prob": r.post_prob if r.enabled and not claim_only else 0.0,
         "review_delay_mean": r.delay_mean,
         "quality": r.quality,
         "respond_reach": cfg.crisis.correction.reach,
+        "review_page_effect": r.page_effect if r.enabled and not claim_only else 0.0,
+        "review_page_prior": r.page_prior,
         "customer_share_boost": (
             cfg.campaign.levers.referral.share_boost
             if cfg.campaign.levers.referral.spend > 0

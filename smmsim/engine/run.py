@@ -297,6 +297,8 @@ _PARAM_ORDER = (
     "quality",
     "customer_share_boost",
     "respond_reach",
+    "review_page_effect",
+    "review_page_prior",
 )
 
 

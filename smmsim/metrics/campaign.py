@@ -41,7 +41,12 @@ Sentiment and crisis
     Against the same run without the crisis (same random numbers):
     baseline_conversions, lost_sales = baseline_conversions - conversions,
     lost_revenue, intent_loss = drop in the population's mean purchase interest
-    (a probability per website visit).
+    (a probability per website visit). The drop lasts after the run (a
+    correction restores only part of it): lost_sales_after = expected lost
+    purchases over ``crisis.horizon`` steps after the run, by the people who
+    are not customers at the end, each visiting the website at the no-crisis
+    run's rate (sessions per person per step) with their lowered interest;
+    lost_sales_total = lost_sales + lost_sales_after.
 """
 
 from __future__ import annotations
@@ -150,17 +155,39 @@ def _crisis_metrics(run) -> dict:
     claim = _items(run, "claim")
     correction = _items(run, "correction")
     base = run.baseline
-    lost = int(base.per_step["conversions"].sum() - ps["conversions"].sum())
-    return {
+    out = {
         "negative_reach": int(ps["new_reach"][:, claim].sum()),
         "correction_reach": int(ps["new_reach"][:, correction].sum()),
+    }
+    if base is None:  # crisis.claim_only: no campaign, no twin run to compare with
+        out["misinformed"] = len(run.misinformed_nodes)
+        out["corrected_interest_gap"] = _corrected_gap(run)
+        return out
+    lost = int(base.per_step["conversions"].sum() - ps["conversions"].sum())
+    return {
+        **out,
         "baseline_conversions": int(base.per_step["conversions"].sum()),
         "lost_sales": lost,
         "lost_revenue": float(lost * run.config.campaign.price),
         "intent_loss": base.mean_interest_after() - run.mean_interest_after(),
+        "lost_sales_after": (after := _lost_sales_after(run)),
+        "lost_sales_total": lost + after,
         "misinformed": len(run.misinformed_nodes),
         "corrected_interest_gap": _corrected_gap(run),
     }
+
+
+def _lost_sales_after(run) -> float:
+    """Expected purchases lost over ``crisis.horizon`` steps after the run."""
+    base = run.baseline
+    horizon = run.config.crisis.horizon
+    n = run.world.graph.n_nodes
+    if horizon == 0 or n == 0:
+        return 0.0
+    visits = float(base.per_step["clicks"].sum()) / (n * max(1, run.config.steps))
+    gap = base.interest_after - run.interest_after
+    open_ = ~run.customers_after
+    return float(horizon * visits * gap[open_].sum())
 
 
 def _corrected_gap(run) -> float:

@@ -6,16 +6,12 @@ import math
 from dataclasses import dataclass
 
 from .._validation import (
-    check_choice,
     check_keys,
-    check_nonnegative,
     check_positive,
     check_probability,
 )
 
-__all__ = ["ORIGINS", "ContentConfig"]
-
-ORIGINS = ("paid", "owned", "earned", "rumour", "correction")
+__all__ = ["ContentConfig"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,12 +36,6 @@ class ContentConfig:
         ``half_life`` steps after the content first went out. None: no decay.
     click_through : float in [0, 1], default 0.1
         Chance that an engagement becomes a website session.
-    valence : float in [-1, 1], default 1.0
-        Positive (brand, good review) or negative (complaint, claim).
-    origin : {"paid", "owned", "earned", "rumour", "correction"}, default "owned"
-        Where the content starts; sharing by people is always earned media.
-    is_true : bool or None, default None
-        For claims: whether the claim is true.
     """
 
     name: str = "post"
@@ -54,9 +44,6 @@ class ContentConfig:
     appeal: tuple = ()
     half_life: float | None = None
     click_through: float = 0.1
-    valence: float = 1.0
-    origin: str = "owned"
-    is_true: bool | None = None
 
     def __post_init__(self):
         check_probability("content.stickiness", self.stickiness)
@@ -64,10 +51,6 @@ class ContentConfig:
         check_probability("content.click_through", self.click_through)
         if self.half_life is not None:
             check_positive("content.half_life", self.half_life)
-        v = check_nonnegative("content.valence + 1", self.valence + 1) - 1
-        if v > 1:
-            raise ValueError(f"`content.valence` must be in [-1, 1]; got {self.valence!r}.")
-        check_choice("content.origin", self.origin, ORIGINS)
         object.__setattr__(self, "appeal", tuple(self.appeal))
         for i, a in enumerate(self.appeal):
             check_probability(f"content.appeal[{i}]", a)

@@ -31,6 +31,15 @@ class ReviewsConfig:
     effect : float in [0, 1], default 0.3
         Relative change of purchase interest of someone who engages with a
         review (up for positive, down for negative).
+    page_effect : float >= 0, default 1.0
+        The product page shows the reviews posted so far (and complaints):
+        a website visitor's purchase chance is multiplied by ``1 +
+        page_effect * (positive - negative) / (positive + negative +
+        page_prior)``, so good reviews sell and bad ones cost sales (Chevalier
+        & Mayzlin 2006; see data/parameter_sources.yaml). 0 switches it off.
+    page_prior : float >= 0, default 5
+        Reviews it takes before the page's rating counts fully (with few
+        reviews the rating moves a visitor less).
     stickiness, shareability, click_through : float in [0, 1]
         Properties of review posts.
     """
@@ -40,6 +49,8 @@ class ReviewsConfig:
     delay_mean: float = 3.0
     quality: float = 0.8
     effect: float = 0.3
+    page_effect: float = 1.0
+    page_prior: float = 5.0
     stickiness: float = 0.3
     shareability: float = 0.1
     click_through: float = 0.1
@@ -54,6 +65,8 @@ class ReviewsConfig:
             "click_through",
         ):
             check_probability(f"reviews.{name}", getattr(self, name))
+        check_nonnegative("reviews.page_effect", self.page_effect)
+        check_nonnegative("reviews.page_prior", self.page_prior)
         if check_nonnegative("reviews.delay_mean", self.delay_mean) < 1:
             raise ValueError(f"`reviews.delay_mean` must be >= 1; got {self.delay_mean!r}.")
 
@@ -118,7 +131,13 @@ class CrisisConfig:
     k : int >= 1, default 5
         Number of initial posters (random / media / broadcasters).
     nodes : tuple, default ()
+        Initial posters when ``source`` is ``"nodes"``.
     is_true : bool, default False
+        Whether the claim is true. A false claim can be corrected: the
+        company's answer restores ``correction.recovery`` of the lost
+        interest. A true claim cannot be denied away: the answer still
+        reaches people (and makes them pass the claim on less), but restores
+        nothing (Coombs 2007; see data/parameter_sources.yaml).
     stickiness, shareability : float in [0, 1]
         False news travels farther than true news (Vosoughi, Roy & Aral 2018);
         the defaults make the claim catchier than the brand's post.
@@ -139,6 +158,10 @@ class CrisisConfig:
         and reviews are left out and no no-crisis twin run is made, so the
         claim's own cascades come at the cost of one run (what ``smmsim
         cascades --simulate`` and calibration use).
+    horizon : int >= 0, default 30
+        Steps after the run over which the lasting loss of purchase interest
+        is counted as lost future sales (``lost_sales_after``): each person
+        keeps visiting the website at the no-crisis run's rate.
     """
 
     enabled: bool = False
@@ -153,9 +176,11 @@ class CrisisConfig:
     correction: CorrectionConfig = field(default_factory=CorrectionConfig)
     reply_back_prob: float = 0.0
     claim_only: bool = False
+    horizon: int = 30
 
     def __post_init__(self):
         check_int("crisis.step", self.step, minimum=0)
+        check_int("crisis.horizon", self.horizon, minimum=0)
         check_choice("crisis.source", self.source, ("random", "media", "broadcasters", "nodes"))
         check_int("crisis.k", self.k, minimum=1)
         object.__setattr__(self, "nodes", tuple(self.nodes))
