@@ -79,3 +79,41 @@ def test_bad_replicates_argument(capsys):
         main(["simulate", "--replicates", "-2"])
     assert exc.value.code == 2
     assert "--replicates" in capsys.readouterr().err
+
+
+def _cli(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "smmsim.cli", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["simulate", "--replicates", "0"], ["--replicates", "'0'"]),
+        (["simulate", "--seed", "1.5"], ["--seed", "'1.5'"]),
+        (["summarize", "res", "--seed", "-5"], ["--seed", "'-5'"]),
+        (["sweep", "s.yaml", "--out", "o", "--workers", "two"], ["--workers", "'two'"]),
+    ],
+)
+def test_argument_errors_are_one_line(capsys, args, words):
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("smmsim")
+    for word in words:
+        assert word in err
+
+
+def test_simulate_out_checked_before_the_run(tmp_path, capsys):
+    (tmp_path / "afile").write_text("x")
+    for out, words in [
+        (tmp_path, "is a folder; give a file name"),
+        (tmp_path / "afile" / "steps.parquet", "lies below the file"),
+    ]:
+        # 10**6 replicates would take hours: the refusal must come first
+        assert main(["simulate", "--replicates", "1000000", "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "`--out`" in err and words in err
+    assert (tmp_path / "afile").read_text() == "x"

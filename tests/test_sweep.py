@@ -779,3 +779,44 @@ def test_real_base_config_errors_name_the_key():
     with pytest.raises(ValueError, match=r"^base config: .*'stikiness'") as info:
         load_spec(spec)
     assert "\n" not in str(info.value)
+
+
+# ---------------------------------------------------------------------------
+# Results folders checked, not trusted (issue 7)
+
+
+def _finished(tmp_path, **changes):
+    out = tmp_path / "res"
+    run_sweep(toy_spec(**changes), out, workers=1)
+    return out
+
+
+def _files(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("to", [".", "sub", "sub/deeper"])
+def test_summarize_to_inside_the_results_is_refused(tmp_path, capsys, to):
+    out = _finished(tmp_path)
+    before = _files(out)
+    target = out if to == "." else out / to
+    assert _cli_sweep.main(["summarize", str(out), "--to", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "`--to`" in err and "lies inside the results folder" in err
+    assert _files(out) == before
+
+
+def test_summarize_to_an_existing_file_is_refused_before_the_work(tmp_path, capsys):
+    out = _finished(tmp_path)
+    keep = tmp_path / "report.txt"
+    keep.write_text("keep me")
+    assert _cli_sweep.main(["summarize", str(out), "--to", str(keep)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is a file; give a folder" in err
+    assert keep.read_text() == "keep me"
+
+
+def test_sweep_out_below_a_file_is_one_line(tmp_path, capsys):
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(SweepFolderError, match=r"`--out` '.*afile/res' lies below the file"):
+        run_sweep(toy_spec(), tmp_path / "afile" / "res", workers=1)

@@ -5,6 +5,17 @@ from __future__ import annotations
 import argparse
 
 
+class Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose usage errors are one line on stderr (exit status 2).
+
+    The line names the argument and the value; ``--help`` shows the usage.
+    """
+
+    def error(self, message):
+        message = " ".join(str(message).split())
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def int_at_least(minimum: int):
     """An argparse ``type`` accepting integers >= ``minimum``."""
 

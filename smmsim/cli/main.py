@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 
-from ._args import int_at_least
+from ._args import Parser, int_at_least
 
 DESCRIPTION = """\
 smmsim: simulate word-of-mouth virality in social media marketing.
@@ -31,7 +31,7 @@ _seed_int = int_at_least(0)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="smmsim", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     from .. import __version__
@@ -107,6 +107,10 @@ def _cmd_simulate(args) -> int:
     from ..engine import simulate_replicates
     from ..scenario import load_config
 
+    if args.out:
+        from ..io import check_output_file
+
+        check_output_file("--out", args.out)  # before the work, not after
     cfg = load_config(args.config)
     seed = args.seed if args.seed is not None else cfg.seed
     if seed is None:  # draw one and say which, so the run can be repeated
@@ -173,8 +177,12 @@ def main(argv=None) -> int:
         return 0
     try:
         return int(args.handler(args) or 0)
-    except (ValueError, TypeError, FileNotFoundError) as exc:
-        print(f"smmsim: error: {exc}", file=sys.stderr)
+    except (ValueError, TypeError, OSError) as exc:
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"smmsim: error: {message}", file=sys.stderr)
+        return 2
+    except MemoryError as exc:  # an estimate up front should have refused it
+        print(f"smmsim: error: out of memory ({exc or 'allocation failed'})", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._args import int_at_least
+from ._args import Parser, int_at_least
 
 if TYPE_CHECKING:  # heavy imports wait until a command runs
     import pandas as pd
@@ -31,6 +31,7 @@ Rerunning the same command on the same --out folder resumes an interrupted sweep
 
 
 _positive_int = int_at_least(1)
+_seed_int = int_at_least(0)
 
 
 def _fraction(text: str) -> float:
@@ -107,7 +108,9 @@ def register(subparsers) -> None:
         "--n-boot", type=_positive_int, default=1000, help="bootstrap resamples (default 1000)"
     )
     s.add_argument(
-        "--seed", type=int, help="seed of the bootstrap (default: derived from the sweep's seed)"
+        "--seed",
+        type=_seed_int,
+        help="seed of the bootstrap, an int >= 0 (default: derived from the sweep's seed)",
     )
     s.add_argument("--to", metavar="OUTDIR", help="where to write (default DIR/_summary)")
     s.add_argument("--no-figure", action="store_true", help="skip the main-effect figure")
@@ -166,6 +169,29 @@ def cmd_sweep(args) -> int:
     return EXIT_OK
 
 
+def _summary_folder(results, to) -> Path:
+    """The folder ``summarize`` writes to, checked before any work.
+
+    The default is ``DIR/_summary`` (readers of the results skip ``_`` names);
+    any other ``--to`` inside the results folder is refused, as is a file.
+    """
+    from ..io import check_output_folder
+
+    default = Path(results) / "_summary"
+    if to is None:
+        return check_output_folder("--to", default)
+    to = Path(to)
+    inside = to.resolve()
+    root = Path(results).resolve()
+    if (inside == root or root in inside.parents) and inside != default.resolve():
+        raise ValueError(
+            f"`--to` {str(to)!r} lies inside the results folder {str(results)!r}; the summary "
+            "would be read back as results: choose a folder outside it (default: "
+            f"{str(default)!r})."
+        )
+    return check_output_folder("--to", to)
+
+
 def cmd_summarize(args) -> int:
     """Handle ``smmsim summarize``."""
     import numpy as np
@@ -175,6 +201,7 @@ def cmd_summarize(args) -> int:
     from ..sweep.store import read_spec, read_table
 
     try:
+        to = _summary_folder(args.results, args.to)
         spec = read_spec(args.results)
         df = read_table(args.results, spec)
     except (SweepFolderError, ValueError, TypeError, OSError) as exc:
@@ -193,7 +220,6 @@ def cmd_summarize(args) -> int:
     except (ValueError, TypeError) as exc:
         _error("summarize", exc)
         return EXIT_USAGE
-    to = Path(args.to) if args.to else Path(args.results) / "_summary"
     to.mkdir(parents=True, exist_ok=True)
     written = []
     from ..io import write_parquet
@@ -243,7 +269,7 @@ def _failure_lines(df: pd.DataFrame, spec: SweepSpec, *, limit: int = 3) -> list
 
 def main(argv=None) -> int:
     """Run ``sweep`` / ``summarize`` standalone (``python -m smmsim.cli.sweep``)."""
-    parser = argparse.ArgumentParser(prog="smmsim")
+    parser = Parser(prog="smmsim")
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return args.handler(args)

@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+from ..io import check_output_folder
 from .spec import SweepSpec, diff_specs
 
 MANIFEST = "_sweep.json"
@@ -133,6 +134,10 @@ class ResultStore:
         self.schema = result_schema(spec)
         if self.path.exists() and not self.path.is_dir():
             raise SweepFolderError(f"--out {str(self.path)!r} exists and is not a folder.")
+        try:
+            check_output_folder("--out", self.path)
+        except ValueError as exc:
+            raise SweepFolderError(str(exc)) from None
         self.path.mkdir(parents=True, exist_ok=True)
         self._lock_fh = None
         self._lock()
