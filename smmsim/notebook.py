@@ -47,6 +47,15 @@ __all__ = [
     "plot_delay_curve",
     "plot_adoption_curves",
     "plot_ecdfs",
+    "SOURCE_LABELS",
+    "reach_sources_table",
+    "plot_reach_sources",
+    "plot_funnel_by_source",
+    "plot_takeoff",
+    "plot_steps_by",
+    "cascade_frames",
+    "plot_cascade_on_graph",
+    "plot_cascade_tree",
 ]
 
 # ---------------------------------------------------------------------------
@@ -933,6 +942,389 @@ def plot_ecdfs(table, metrics, *, hue="label", logx=(), colors=None, ncols=2, ti
         if metric in logx:
             ax.set_xscale("log")
         ax.legend(title=hue, loc="lower right", fontsize=9)
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# Word of mouth, trust, sticky content, cascades on the graph (notebooks 01-04)
+
+SOURCE_LABELS = {
+    "own": "brand's own audience (ads, page, seeds' ties)",
+    "earned": "reached by word of mouth only",
+}
+
+
+def reach_sources_table(steps) -> pd.DataFrame:
+    """Per step: mean reach of the brand item split by who brought it (with 95% CIs).
+
+    ``source`` is ``"own"`` (people with at least one paid or owned exposure)
+    or ``"earned"`` (people only shares and reviews reached, the
+    ``reach_earned_only`` column of the per-step table); ``people`` is the
+    mean over replicates of the running total.
+
+    Examples
+    --------
+    >>> steps = pd.DataFrame({"replicate": [0, 0], "step": [0, 1], "item": ["post"] * 2,
+    ...                       "kind": ["brand"] * 2, "reach": [10, 30],
+    ...                       "reach_earned_only": [0, 12]})
+    >>> reach_sources_table(steps)["people"].tolist()
+    [10.0, 0.0, 18.0, 12.0]
+    """
+    _check_columns(steps, ["step", "kind", "reach", "reach_earned_only"], "steps")
+    frame = steps[steps["kind"] == "brand"]
+    if "replicate" not in frame.columns:
+        frame = frame.assign(replicate=0)
+    frame = frame.assign(own=frame["reach"] - frame["reach_earned_only"],
+                         earned=frame["reach_earned_only"])  # fmt: skip
+    long = frame.melt(["replicate", "step"], ["own", "earned"], "source", "people")
+    out = _mean_ci(long, ["step", "source"], "people")
+    out["source"] = pd.Categorical(out["source"], ["own", "earned"])
+    out = out.sort_values(["step", "source"]).reset_index(drop=True)
+    out["source"] = out["source"].astype(str)
+    return out.rename(columns={"mean": "people"})[["step", "source", "people", "ci_low",
+                                                  "ci_high", "n"]]  # fmt: skip
+
+
+@_styled
+def plot_reach_sources(steps, *, title=None) -> Figure:
+    """Who the brand's post reached, step by step: its own audience vs word of mouth only.
+
+    Left: mean running reach, stacked (own audience below, word of mouth only
+    on top). Right: the share of reach that word of mouth alone brought in,
+    with its 95% band.
+    """
+    table = reach_sources_table(steps)
+    fig, (ax, bx) = _figure(2, title=title)
+    wide = table.pivot(index="step", columns="source", values="people").fillna(0.0)
+    x = wide.index.to_numpy()
+    own, earned = wide.get("own", 0 * x), wide.get("earned", 0 * x)
+    ax.fill_between(x, 0, own, color=ORIGIN_COLORS["owned"], alpha=0.85, lw=0,
+                    label=SOURCE_LABELS["own"])  # fmt: skip
+    ax.fill_between(x, own, own + earned, color=ORIGIN_COLORS["earned"], alpha=0.85, lw=0,
+                    label=SOURCE_LABELS["earned"])  # fmt: skip
+    ax.set_title("Reach so far")
+    ax.set_xlabel("Time step")
+    ax.set_ylabel("people reached")
+    ax.set_xlim(x.min(), max(x.max(), 1))
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    ax.legend(loc="lower right", fontsize=9)
+    brand = steps[steps["kind"] == "brand"]
+    if "replicate" not in brand.columns:
+        brand = brand.assign(replicate=0)
+    share = _mean_ci(brand, ["step"], "earned_reach_share")
+    bx.plot(share["step"], share["mean"], color=ORIGIN_COLORS["earned"], lw=2)
+    bx.fill_between(share["step"], share["ci_low"].clip(lower=0), share["ci_high"],
+                    color=ORIGIN_COLORS["earned"], alpha=0.2, lw=0)  # fmt: skip
+    bx.set_title("Share of reach only word of mouth reached")
+    bx.set_xlabel("Time step")
+    bx.set_ylabel("share of people reached")
+    bx.set_ylim(0, max(0.05, float(share["ci_high"].max()) * 1.15))
+    bx.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    n_rep = brand["replicate"].nunique()
+    if n_rep > 1:
+        _caption(fig, f"Means over {n_rep} replicates; band: 95% confidence interval")
+    return fig
+
+
+@_styled
+def plot_funnel_by_source(table, *, title=None) -> Figure:
+    """The same post from each source: engagement, conversion per visit, sales per 1,000.
+
+    ``table`` is :func:`smmsim.experiments.endorsement_funnel`'s output.
+    Bars are means over replicates with 95% CIs, darker for more trusted sources.
+    """
+    _check_columns(table, ["source", "trust", "engagement_rate", "conversion_rate",
+                           "conversions_per_1000"])  # fmt: skip
+    panels = [
+        ("engagement_rate", "Noticed and engaged", "engagements per exposure", True),
+        ("conversion_rate", "Bought after a website visit", "purchases per visit", True),
+        ("conversions_per_1000", "Sales per 1,000 exposures", "purchases", False),
+    ]
+    fig, axes = _figure(3, ncols=3, panel=(4.2, 3.6), title=title)
+    order = list(pd.unique(table["source"]))
+    trust = table.groupby("source")["trust"].first().reindex(order)
+    cmap = mpl.colormaps["Greens"]
+    colors = [cmap(0.35 + 0.6 * (w - trust.min()) / max(1e-9, trust.max() - trust.min()))
+              for w in trust]  # fmt: skip
+    for ax, (metric, head, ylabel, pct) in zip(axes, panels):
+        st = _mean_ci(table, ["source"], metric).set_index("source").reindex(order)
+        ax.bar(range(len(order)), st["mean"], color=colors,
+               yerr=[st["mean"] - st["ci_low"], st["ci_high"] - st["mean"]],
+               capsize=3, ecolor="#444444")  # fmt: skip
+        ax.set_xticks(range(len(order)))
+        ax.set_xticklabels([f"{o}\n(trust {w:.2f})" for o, w in zip(order, trust)],
+                           rotation=45, ha="right", fontsize=8.5)  # fmt: skip
+        ax.set_title(head)
+        ax.set_ylabel(ylabel)
+        ax.set_ylim(bottom=0)
+        if pct:
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
+    n_rep = table.groupby("source").size().min()
+    _caption(fig, f"The same post, the same people; only the receiver's trust in the sender "
+                  f"differs. Means over {n_rep} replicates, 95% CIs.")  # fmt: skip
+    return fig
+
+
+@_styled
+def plot_takeoff(curve, *, title=None) -> Figure:
+    """The tipping point: how often the post takes off, against the branching number R.
+
+    ``curve`` is :func:`smmsim.experiments.takeoff_curve`'s output. Left:
+    share of runs whose cascade took off; right: mean number of sharers (log
+    scale). The dashed line marks R = 1, where each share sets off one more
+    share on average.
+    """
+    _check_columns(curve, ["stickiness", "branching_number", "took_off", "shares"])
+    g = curve.groupby("stickiness")
+    r = g["branching_number"].first()
+    took = g["took_off"].mean()
+    n = g.size()
+    half = 1.96 * np.sqrt(took * (1 - took) / n)
+    shares = _mean_ci(curve, ["stickiness"], "shares").set_index("stickiness")
+    fig, (ax, bx) = _figure(2, title=title)
+    ax.plot(r, took, "o-", lw=2, color="#4C72B0")
+    ax.fill_between(r, (took - half).clip(lower=0), (took + half).clip(upper=1),
+                    color="#4C72B0", alpha=0.2, lw=0)  # fmt: skip
+    ax.set_ylim(-0.02, 1.02)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_title("Runs in which the post took off")
+    ax.set_ylabel("share of runs")
+    bx.plot(r, shares["mean"], "o-", lw=2, color="#55A868")
+    bx.fill_between(r, shares["ci_low"].clip(lower=1), shares["ci_high"], color="#55A868",
+                    alpha=0.2, lw=0)  # fmt: skip
+    bx.set_yscale("log")
+    bx.set_title("People who shared it (mean)")
+    bx.set_ylabel("sharers (log scale)")
+    for axis in (ax, bx):
+        axis.axvline(1.0, ls="--", color="#C44E52", lw=1.2)
+        axis.set_xlabel("Branching number R (shares per share)")
+    ax.text(1.02, 0.95, "R = 1", color="#C44E52", transform=ax.get_xaxis_transform(), fontsize=9)
+    _caption(fig, f"Each point: {int(n.min())} runs at one stickiness; R grows in proportion to "
+                  "stickiness x shareability.")  # fmt: skip
+    return fig
+
+
+@_styled
+def plot_steps_by(steps, metric, hue, *, kinds="brand", cumulative=False, title=None,
+                  hue_label=None) -> Figure:  # fmt: skip
+    """One line per value of ``hue`` (e.g. the novelty half-life): ``metric`` per step.
+
+    ``steps`` is a per-step table with a ``hue`` column (concatenated runs).
+    """
+    _check_columns(steps, ["step", "kind", metric, hue], "steps")
+    frame = steps[steps["kind"].isin(_as_list(kinds))] if kinds else steps
+    if "replicate" not in frame.columns:
+        frame = frame.assign(replicate=0)
+    totals = frame.groupby([hue, "replicate", "step"], sort=True)[metric].sum().reset_index()
+    if cumulative:
+        totals[metric] = totals.groupby([hue, "replicate"])[metric].cumsum()
+    fig, (ax,) = _figure(1, panel=(7.0, 3.8), title=title)
+    cmap = mpl.colormaps["viridis"]
+    values = list(pd.unique(totals[hue]))
+    for i, value in enumerate(values):
+        st = _mean_ci(totals[totals[hue] == value], ["step"], metric)
+        color = cmap(i / max(1, len(values) - 1) * 0.9)
+        ax.plot(st["step"], st["mean"], lw=2, color=color, label=str(value))
+        ax.fill_between(st["step"], st["ci_low"].clip(lower=0), st["ci_high"], color=color,
+                        alpha=0.15, lw=0)  # fmt: skip
+    ax.set_xlabel("Time step")
+    name = _label(metric)
+    ax.set_ylabel(("total so far: " if cumulative else "per step: ") + name[0].lower() + name[1:])
+    ax.set_ylim(bottom=0)
+    ax.legend(title=hue_label or hue, fontsize=9)
+    _format_axis(ax.yaxis, metric)
+    return fig
+
+
+def cascade_frames(run, *, item=0, layout_seed: int = 0) -> pd.DataFrame:
+    """Everyone's state at every step of one item's cascade, with graph positions to draw.
+
+    One row per (step, person): ``x``, ``y`` (spring layout), ``segment``,
+    ``state`` at the end of the step: ``"shared"`` (passed it on by then),
+    ``"exposed"`` (saw it, did not share) or ``"not reached"``, and the tie
+    type (``tie``) over which a sharer got it (``"seed"`` for the brand's own
+    posts). Meant for small graphs (a few hundred people) and cascades started
+    by scheduled posts (seeds).
+    """
+    import networkx as nx
+
+    from .graphs import TIE_TYPES
+
+    g = run.world.graph
+    n = g.n_nodes
+    k = run.items.index(item) if isinstance(item, str) else item
+    sharers, parents = run.sharers[k], run.tree_parent[k]
+    # each share takes one step: depth d of a chain started at step s posts at s + d
+    post = run.sharer_steps[k] + run.tree_depth[k]
+    G = nx.Graph()
+    G.add_nodes_from(range(n))
+    src = np.repeat(np.arange(n), np.diff(g.indptr))
+    G.add_edges_from(zip(src.tolist(), g.indices.tolist()))
+    pos = nx.spring_layout(G, seed=layout_seed, k=1.8 / np.sqrt(max(n, 1)))
+    xy = np.array([pos[v] for v in range(n)])
+    shared_at = np.full(n, np.iinfo(np.int64).max)
+    shared_at[sharers] = post
+    exposed_at = np.full(n, np.iinfo(np.int64).max)
+    for v, t in zip(sharers.tolist(), post.tolist()):
+        exposed_at[v] = min(exposed_at[v], t)
+        nbrs = g.indices[g.indptr[v] : g.indptr[v + 1]]
+        exposed_at[nbrs] = np.minimum(exposed_at[nbrs], t)
+    tie = np.full(n, "", dtype=object)
+    for v, p in zip(sharers.tolist(), parents.tolist()):
+        if p < 0:
+            tie[v] = "seed"
+            continue
+        u = sharers[p]
+        arcs = np.arange(g.indptr[u], g.indptr[u + 1])
+        hit = arcs[g.indices[arcs] == v]
+        tie[v] = TIE_TYPES[int(g.tie_type[hit[0]])] if len(hit) else "?"
+    last = int(max(post.max() if len(post) else 0, 0)) + 1
+    rows = []
+    for t in range(last + 1):
+        state = np.where(shared_at <= t, "shared", np.where(exposed_at <= t, "exposed",
+                                                            "not reached"))  # fmt: skip
+        rows.append(pd.DataFrame({"step": t, "person": np.arange(n), "x": xy[:, 0],
+                                  "y": xy[:, 1], "segment": g.segment, "state": state,
+                                  "tie": tie}))  # fmt: skip
+    return pd.concat(rows, ignore_index=True)
+
+
+STATE_COLORS = {"not reached": "#E3E3E3", "exposed": "#F2B36B", "shared": "#C44E52"}
+TIE_COLORS = {"family": "#C44E52", "friends": "#4C72B0", "colleagues": "#55A868",
+              "followers": "#8172B3", "seed": "#222222"}  # fmt: skip
+
+
+@_styled
+def plot_cascade_on_graph(run, steps, *, item=0, layout_seed: int = 0, frames=None,
+                          title=None) -> Figure:  # fmt: skip
+    """Snapshots of one cascade spreading over the graph, one panel per step in ``steps``.
+
+    Grey: not reached yet; orange: saw the post; red: shared it. The lines
+    are the shares so far, coloured by the tie type they travelled over.
+    """
+    from matplotlib.collections import LineCollection
+
+    frames = cascade_frames(run, item=item, layout_seed=layout_seed) if frames is None else frames
+    g = run.world.graph
+    k = run.items.index(item) if isinstance(item, str) else item
+    sharers, parents = run.sharers[k], run.tree_parent[k]
+    first = frames[frames["step"] == frames["step"].min()].set_index("person")
+    xy = first[["x", "y"]].to_numpy()
+    src = np.repeat(np.arange(g.n_nodes), np.diff(g.indptr))
+    all_edges = np.stack([xy[src], xy[g.indices]], axis=1)
+    steps = list(steps)
+    fig, axes = _figure(len(steps), ncols=min(4, len(steps)), panel=(3.6, 3.6), title=title)
+    max_step = int(frames["step"].max())
+    for ax, t in zip(axes, steps):
+        t = min(int(t), max_step)
+        now = frames[frames["step"] == t].set_index("person")
+        ax.add_collection(LineCollection(all_edges, colors="#EEEEEE", linewidths=0.4, zorder=1))
+        segs, cols = [], []
+        for v, p in zip(sharers.tolist(), parents.tolist()):
+            if p >= 0 and now.at[v, "state"] == "shared":
+                segs.append((xy[sharers[p]], xy[v]))
+                cols.append(TIE_COLORS.get(now.at[v, "tie"], "#444444"))
+        if segs:
+            ax.add_collection(LineCollection(segs, colors=cols, linewidths=1.6, zorder=2))
+        for state, color in STATE_COLORS.items():
+            m = (now["state"] == state).to_numpy()
+            ax.scatter(xy[m, 0], xy[m, 1], s=14 if state != "shared" else 26, c=color,
+                       edgecolors="white", linewidths=0.3, zorder=3, label=state)  # fmt: skip
+        n_sh = int((now["state"] == "shared").sum())
+        n_ex = int((now["state"] != "not reached").sum())
+        ax.set_title(f"step {t}: {n_ex} reached, {n_sh} shared", fontsize=10.5)
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+    handles = [mpl.lines.Line2D([], [], marker="o", ls="", color=c, label=s)
+               for s, c in STATE_COLORS.items()]  # fmt: skip
+    handles += [mpl.lines.Line2D([], [], color=c, lw=2, label=f"share over a {t} tie")
+                for t, c in TIE_COLORS.items() if t != "seed"]  # fmt: skip
+    fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=8.5)
+    return fig
+
+
+@_styled
+def plot_cascade_tree(run, *, item=0, title=None) -> Figure:
+    """One item's cascade tree: who passed it to whom, by generation, edges by tie type.
+
+    Seeds (the brand's own posts) are at the top; each row down is one more
+    share in the chain. The numbers under the tree are its size, depth and
+    structural virality (mean distance between two sharers).
+    """
+    from matplotlib.collections import LineCollection
+
+    from .metrics import tree_metrics_from_parents
+
+    k = run.items.index(item) if isinstance(item, str) else item
+    parents = run.tree_parent[k]
+    depth = run.tree_depth[k]
+    g = run.world.graph
+    sharers = run.sharers[k]
+    n = len(parents)
+    # leaves in depth-first order get consecutive x; a parent sits above its children
+    children = [[] for _ in range(n)]
+    for i, p in enumerate(parents.tolist()):
+        if p >= 0:
+            children[p].append(i)
+    x = np.zeros(n)
+    counter = [0.0]
+
+    def place(i):  # iterative depth-first placement
+        stack = [(i, False)]
+        while stack:
+            node, done = stack.pop()
+            if done:
+                kids = children[node]
+                x[node] = np.mean([x[c] for c in kids]) if kids else x[node]
+                continue
+            if not children[node]:
+                x[node] = counter[0]
+                counter[0] += 1
+                continue
+            stack.append((node, True))
+            for c in reversed(children[node]):
+                stack.append((c, False))
+
+    for root in np.flatnonzero(parents < 0).tolist():
+        place(root)
+        counter[0] += 0.5
+    from .graphs import TIE_TYPES
+
+    fig, (ax,) = _figure(1, panel=(9.0, 4.2), title=title)
+    segs, cols = [], []
+    for i, p in enumerate(parents.tolist()):
+        if p < 0:
+            continue
+        u, v = sharers[p], sharers[i]
+        arcs = np.arange(g.indptr[u], g.indptr[u + 1])
+        hit = arcs[g.indices[arcs] == v]
+        t = TIE_TYPES[int(g.tie_type[hit[0]])] if len(hit) else "?"
+        segs.append(((x[p], -depth[p]), (x[i], -depth[i])))
+        cols.append(TIE_COLORS.get(t, "#444444"))
+    ax.add_collection(LineCollection(segs, colors=cols, linewidths=1.5))
+    roots = parents < 0
+    ax.scatter(x[~roots], -depth[~roots], s=22, c=STATE_COLORS["shared"], zorder=3,
+               edgecolors="white", linewidths=0.4, label="shared")  # fmt: skip
+    ax.scatter(x[roots], -depth[roots], s=60, marker="s", c="#222222", zorder=3,
+               label="brand's own post (seed)")  # fmt: skip
+    ax.set_xlim(-1, max(counter[0], 1))
+    ax.set_ylim(-(depth.max() if n else 0) - 0.6, 0.6)
+    ax.set_yticks(-np.arange(int(depth.max()) + 1 if n else 1))
+    ax.set_yticklabels(np.arange(int(depth.max()) + 1 if n else 1))
+    ax.set_ylabel("generation (shares from the seed)")
+    ax.set_xticks([])
+    ax.grid(False)
+    m = tree_metrics_from_parents(parents, np.arange(n)) if n else None
+    handles = [mpl.lines.Line2D([], [], color=c, lw=2, label=t)
+               for t, c in TIE_COLORS.items() if t != "seed"]  # fmt: skip
+    ax.legend(handles=handles, title="tie type", fontsize=8.5, loc="lower right")
+    if m is not None:
+        _caption(
+            fig,
+            f"{n} sharers, depth {int(m['depth'])}, structural virality "
+            f"{float(m['structural_virality']):.2f} (mean distance between two sharers)",
+        )
     return fig
 
 

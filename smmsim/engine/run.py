@@ -121,6 +121,11 @@ class Run:
         positions), the index *in this list* of the person whose share they
         saw (-1 for seeds and people reached directly by the brand), and
         their generation.
+    sharer_steps : list of ndarray of int32, one per item
+        For each sharer (same order): the step the first post of their chain
+        went out (the novelty clock). Each share takes one step, so a sharer
+        at depth d of a chain started by a scheduled post at step s posts at
+        step s + d.
     costs : dict of str -> float
         Spend per lever (never above the lever's allocation).
     world : World
@@ -151,6 +156,7 @@ class Run:
     interest_before_claim: np.ndarray = field(repr=False)
     buyers: np.ndarray = field(repr=False)
     baseline: Run | None = field(default=None, repr=False)
+    sharer_steps: list = field(default=None, repr=False)
 
     @cached_property
     def per_step(self) -> dict:
@@ -365,6 +371,7 @@ def _run_plan(cfg, world, plan, key, seed, *, n_events) -> Run:
         sharers=sharers,
         tree_parent=[ws.tparent[k, : counts[k]].copy() for k in range(n_items)],
         tree_depth=[ws.tdepth[k, : counts[k]].copy() for k in range(n_items)],
+        sharer_steps=[ws.born[k, : counts[k]].copy() for k in range(n_items)],
         costs=_lever_costs(cfg, plan, stats[:, :, K.F_REFERRALS]),
         world=world,
         changed=changed,
