@@ -16,6 +16,9 @@ from pathlib import Path
 
 __all__ = ["execute_notebook", "exception_line", "run_notebook"]
 
+_KERNEL_START_FAILED = "Kernel died before replying to kernel_info"
+_KERNEL_START_ATTEMPTS = 3
+
 
 @functools.cache
 def _kernel_manager_class():
@@ -127,10 +130,21 @@ def run_notebook(task: dict) -> dict:
     source, folder = Path(task["source"]), Path(task["folder"])
     started = time.perf_counter()
     error = None
-    try:
-        execute_notebook(source, folder / source.name, task["params"], timeout=task.get("timeout"))
-    except Exception as exc:  # the executed notebook (if any) holds the traceback
-        error = exception_line(exc)
+    for attempt in range(_KERNEL_START_ATTEMPTS):
+        try:
+            execute_notebook(
+                source, folder / source.name, task["params"], timeout=task.get("timeout")
+            )
+        except Exception as exc:  # the executed notebook (if any) holds the traceback
+            error = exception_line(exc)
+            if _KERNEL_START_FAILED in error and attempt + 1 < _KERNEL_START_ATTEMPTS:
+                # e.g. another process took one of the kernel's TCP ports between
+                # jupyter_client choosing it and the kernel binding it: start again
+                time.sleep(0.5 * (attempt + 1))
+                continue
+        else:
+            error = None
+        break
     seconds = time.perf_counter() - started
     try:
         return render_page(
