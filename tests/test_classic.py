@@ -1186,3 +1186,63 @@ def test_a_set_of_seeds_is_taken_in_graph_order():
         )
     assert ICModel(G, seeds, 0.3).seed_positions.tolist() == [196, 197, 198]
     assert not np.array_equal(independent_cascade(G, [1, 2, 3], 0.3, n_runs=200, rng=5), ref)
+
+
+# ---------------------------------------------------------------------------
+# parallel=True: every core, one counter-based stream per run
+
+
+def _with_threads(n, fn):
+    import numba
+
+    old = numba.get_num_threads()
+    numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
+    try:
+        return fn()
+    finally:
+        numba.set_num_threads(old)
+
+
+@pytest.mark.parametrize("p", [0.05, 0.3, "per_arc", 0.0, 1.0])
+def test_parallel_batch_is_the_same_for_one_and_two_threads(p):
+    g = from_networkx(nx.barabasi_albert_graph(2000, 3, seed=1), rng=0)
+    if p == "per_arc":
+        p = np.random.default_rng(2).random(g.n_arcs) * 0.2
+
+    def run():
+        return run_independent_cascade(
+            g, [3, 50, 700], p, n_runs=301, count_hits=True, parallel=True, rng=7
+        )
+
+    one, two = _with_threads(1, run), _with_threads(2, run)
+    for name in ("sizes", "hits", "order", "parent", "depth"):
+        np.testing.assert_array_equal(getattr(one, name), getattr(two, name), err_msg=name)
+    assert one.edge_checks == two.edge_checks
+    assert one.hits.sum() == one.sizes.sum()
+    if isinstance(p, float) and p in (0.0, 1.0):
+        assert (one.sizes == (3 if p == 0.0 else g.n_nodes)).all()
+    again = run_independent_cascade(g, [3, 50, 700], p, n_runs=301, parallel=True, rng=7)
+    np.testing.assert_array_equal(again.sizes, one.sizes)  # a fresh call, reused work space
+    other = run_independent_cascade(g, [3, 50, 700], p, n_runs=301, parallel=True, rng=8)
+    if isinstance(p, np.ndarray) or 0.0 < p < 1.0:
+        assert not np.array_equal(other.sizes, one.sizes)
+
+
+def test_parallel_batch_samples_the_same_distribution_as_the_single_stream():
+    g = from_networkx(nx.barabasi_albert_graph(3000, 3, seed=4), rng=0)
+    for p in (0.1, np.full(g.n_arcs, 0.1)):
+        a = run_independent_cascade(g, [0, 9], p, n_runs=4000, rng=1).sizes
+        b = run_independent_cascade(g, [0, 9], p, n_runs=4000, parallel=True, rng=2).sizes
+        se = np.sqrt(a.var() / len(a) + b.var() / len(b))
+        assert abs(a.mean() - b.mean()) < 4 * se, (a.mean(), b.mean(), se)
+
+
+def test_parallel_frequency_and_sizes_match_the_batch_and_name_a_bad_seed():
+    G = nx.karate_club_graph()
+    freq = activation_frequency(G, [0], 0.2, n_runs=500, parallel=True, rng=3)
+    sizes = independent_cascade(G, [0], 0.2, n_runs=500, parallel=True, rng=3)
+    assert freq.sum() * 500 == pytest.approx(sizes.sum())
+    assert freq[0] == 1.0
+    g = from_networkx(G, attributes=False)
+    with pytest.raises(ValueError, match=r"`seed_nodes` holds position 99 outside 0\.\.33"):
+        run_independent_cascade(g, [0, 99], 0.2, n_runs=5, parallel=True, rng=0)

@@ -41,7 +41,9 @@ made the batch kernels 50% slower per small cascade.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
+
+from .._streams import run_key, uniform
 
 # Largest skip ever returned by `_skip`: far more arcs than any graph holds, and
 # small enough that adding it to an arc position cannot overflow int64.
@@ -439,3 +441,111 @@ def ic_run_per_arc(indptr, indices, probs, u, cursor, work, state):
                 tail += 1
         k += 1
     return _end_model_run(state, tail, checks, pos, cursor)
+
+
+# ---------------------------------------------------------------------------
+# A batch on every core: one counter-based stream per run
+
+
+@njit(cache=True)
+def _grow_uniform(indptr, indices, p, log_q, w, mark, tail, rkey):
+    """Grow one cascade with one ``p`` (geometric skips); return (size, edge checks)."""
+    stamp = w[0]
+    queue = w[1]
+    head = k = hi = checks = 0
+    i = np.uint64(0)
+    if p <= 0.0:
+        return tail, 0
+    while True:
+        if p >= 1.0:
+            gap = 0
+        else:
+            gap = _skip(uniform(rkey, i), log_q)
+            i += np.uint64(1)
+        done = False
+        while k + gap >= hi:
+            gap -= hi - k
+            if head == tail:
+                done = True
+                break
+            node = queue[head]
+            head += 1
+            k = indptr[node]
+            hi = indptr[node + 1]
+            checks += hi - k
+        if done:
+            break
+        k += gap
+        v = indices[k]
+        if stamp[v] != mark:
+            stamp[v] = mark
+            queue[tail] = v
+            w[2, tail] = queue[head - 1]
+            w[3, tail] = w[3, head - 1] + 1
+            tail += 1
+        k += 1
+    return tail, checks
+
+
+@njit(cache=True)
+def _grow_per_arc(indptr, indices, probs, w, mark, tail, rkey):
+    """Grow one cascade with a probability per arc: arc k is live iff ``uniform(rkey, k) < p_k``."""
+    stamp = w[0]
+    queue = w[1]
+    head = checks = 0
+    while head < tail:
+        node = queue[head]
+        head += 1
+        lo, hi = indptr[node], indptr[node + 1]
+        checks += hi - lo
+        for k in range(lo, hi):
+            v = indices[k]
+            if stamp[v] != mark and uniform(rkey, np.uint64(k)) < probs[k]:
+                stamp[v] = mark
+                queue[tail] = v
+                w[2, tail] = node
+                w[3, tail] = w[3, head - 1] + 1
+                tail += 1
+    return tail, checks
+
+
+@njit(cache=True, parallel=True)
+def ic_parallel(indptr, indices, p, probs, seeds, key, work, epochs, sizes, checks, hits):
+    """``len(sizes)`` IC runs spread over ``work.shape[0]`` pieces run on every thread.
+
+    Run ``r`` reads its own counter-based stream, keyed ``run_key(key, r)``
+    (one ``p``: the i-th live-arc gap from counter i; per-arc ``probs``, if not
+    empty: arc k is live iff ``uniform(run key, k) < probs[k]``), so its
+    cascade does not depend on which piece or thread runs it. Piece ``c`` uses
+    ``work[c]`` (int32, shape (4, n), as :func:`ic_uniform`'s) and its epoch
+    ``epochs[c]``, and counts its runs' activations in ``hits[c]`` (if
+    ``hits.shape[1]``). ``sizes[r]`` and ``checks[r]`` get run r's final size
+    and edge checks; the last run's tree is left in the last piece's work.
+    Returns the index of the first seed outside the graph, or -1.
+    """
+    bad = _check_seeds(seeds, len(indptr) - 1)
+    if bad >= 0:
+        return bad
+    n_pieces = work.shape[0]
+    n_runs = len(sizes)
+    per_arc = len(probs) > 0
+    log_q = np.log1p(-p) if p < 1.0 else 0.0
+    count = hits.shape[1] > 0
+    for c in prange(n_pieces):
+        w = work[c]
+        mark = epochs[c]
+        for r in range(c * n_runs // n_pieces, (c + 1) * n_runs // n_pieces):
+            mark = _next_epoch(w, mark)
+            tail = _start_run(seeds, w, mark)
+            rkey = run_key(key, r)
+            if per_arc:
+                size, ch = _grow_per_arc(indptr, indices, probs, w, mark, tail, rkey)
+            else:
+                size, ch = _grow_uniform(indptr, indices, p, log_q, w, mark, tail, rkey)
+            sizes[r] = size
+            checks[r] = ch
+            if count:
+                for i in range(size):
+                    hits[c, w[1, i]] += 1
+        epochs[c] = mark
+    return -1

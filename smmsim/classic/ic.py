@@ -97,11 +97,12 @@ class _Workspace:
     needs no other initialisation.
     """
 
-    __slots__ = ("work", "state", "__weakref__")
+    __slots__ = ("work", "state", "pieces", "__weakref__")
 
     def __init__(self, n_nodes: int):
         self.work = np.zeros((4, n_nodes), np.int32)
         self.state = np.zeros(_ic_kernel.STATE_LEN, np.int64)
+        self.pieces = None  # (work, epochs) of the pieces of a parallel batch
 
 
 class _Uniforms:
@@ -252,6 +253,7 @@ def run_independent_cascade(
     *,
     n_runs: int = 1,
     count_hits: bool = False,
+    parallel: bool = False,
     rng=None,
 ) -> ICResult:
     """Run IC on compact arrays: the fast path every other IC entry point uses.
@@ -266,6 +268,9 @@ def run_independent_cascade(
     n_runs : int >= 1
     count_hits : bool
         Count, per node, the runs in which it ended active.
+    parallel : bool, default False
+        Run the cascades on every core (numba threads), each from its own
+        counter-based stream; see Notes.
     rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
         gives reproducible results; a Generator is used as is (and advanced).
@@ -306,6 +311,16 @@ def run_independent_cascade(
     The kernel's work arrays are kept between calls, one set per graph and
     thread, so a call costs time in proportion to the cascades it runs, not to
     the size of the graph.
+
+    With ``parallel=True`` the runs are split among numba's threads
+    (``numba.set_num_threads``), and run ``r`` draws from a counter-based
+    stream (SplitMix64) keyed by ``r`` and one 63-bit key drawn from ``rng``
+    (``rng.integers``): its cascade is the same whatever the number of
+    threads, so the whole result is too. The numbers differ from
+    ``parallel=False``'s single stream (the same distribution; kept uniforms
+    are neither read nor dropped). For one ``p`` a live arc costs one
+    uniform, as without ``parallel``; with per-arc probabilities arc ``k`` is
+    live in run ``r`` iff its ``k``-th uniform is below ``p[k]``.
 
     Examples
     --------
@@ -349,6 +364,8 @@ def run_independent_cascade(
         kernel = _ic_kernel.ic_per_arc
     last = cache.graph
     ws = cache.workspace() if last is not None and last() is graph else _workspace(graph)
+    if parallel:
+        return _run_parallel(graph, ws, seeds, first, kernel, n_runs, count_hits, rng)
     work, state = ws.work, ws.state
     hits = np.zeros(graph.n_nodes, np.int64) if count_hits else _NO_HITS
     sizes = np.empty(n_runs, np.int64)
@@ -357,6 +374,39 @@ def run_independent_cascade(
     )
     tree = work[1:4, : sizes[-1]].copy()  # the last run's order, parent and depth
     return _new_result(sizes, hits, tree[0], tree[1], tree[2], checks)
+
+
+def _run_parallel(graph, ws, seeds, first, kernel, n_runs, count_hits, rng) -> ICResult:
+    """``run_independent_cascade(..., parallel=True)``: one counter-based stream per run."""
+    import numba
+
+    n_pieces = max(1, min(n_runs, numba.get_num_threads()))
+    pieces = ws.pieces
+    if pieces is None or pieces[0].shape[0] < n_pieces:
+        pieces = ws.pieces = (
+            np.zeros((n_pieces, 4, graph.n_nodes), np.int32),
+            np.zeros(n_pieces, np.int64),
+        )
+    work, epochs = pieces[0][:n_pieces], pieces[1][:n_pieces]
+    if kernel is _ic_kernel.ic_uniform:
+        p, probs = first, _NO_PROBS
+    else:
+        p, probs = 0.0, first
+    key = np.uint64(rng.integers(0, 2**63, dtype=np.int64))
+    sizes = np.empty(n_runs, np.int64)
+    checks = np.empty(n_runs, np.int64)
+    hits = np.zeros((n_pieces, graph.n_nodes if count_hits else 0), np.int64)
+    bad = _ic_kernel.ic_parallel(
+        graph.indptr, graph.indices, p, probs, seeds, key, work, epochs, sizes, checks, hits
+    )
+    if bad >= 0:
+        raise _bad_seed(seeds, graph.n_nodes, bad)
+    tree = work[-1, 1:4, : sizes[-1]].copy()
+    hits = hits.sum(axis=0) if count_hits else _NO_HITS
+    return _new_result(sizes, hits, tree[0], tree[1], tree[2], int(checks.sum()))
+
+
+_NO_PROBS = np.zeros(0, np.float64)
 
 
 # ---------------------------------------------------------------------------
@@ -673,9 +723,9 @@ def _as_arrays(graph) -> tuple[SocialGraph, nx.Graph | None]:
     if isinstance(graph, nx.Graph):
         if graph.number_of_nodes() == 0:
             raise ValueError("`graph` is empty: it has no nodes.")
-        # rng=0: trust weights are drawn but unused here, and the caller's
-        # generator must not be advanced by the conversion.
-        return from_networkx(graph, rng=0), graph
+        # The structure only: no trust draw (unused here, and the caller's
+        # generator must not be advanced by the conversion).
+        return from_networkx(graph, attributes=False), graph
     raise TypeError(
         f"`graph` must be a networkx Graph or DiGraph or a SocialGraph; got {type(graph).__name__}."
     )
@@ -830,7 +880,9 @@ def _prepare(graph, seed_nodes, p):
     return arrays, seeds, _ic_probabilities(p, arrays, G)
 
 
-def independent_cascade(graph, seed_nodes, p, *, n_runs: int = 1, rng=None) -> np.ndarray:
+def independent_cascade(
+    graph, seed_nodes, p, *, n_runs: int = 1, parallel: bool = False, rng=None
+) -> np.ndarray:
     """Final sizes of independent-cascade runs on a graph.
 
     Every active node gets one chance to activate each inactive out-neighbour,
@@ -850,6 +902,9 @@ def independent_cascade(graph, seed_nodes, p, *, n_runs: int = 1, rng=None) -> n
         edge's probability (networkx graphs), or one probability per arc in
         CSR order (SocialGraph only).
     n_runs : int >= 1, default 1
+    parallel : bool, default False
+        Run on every core, one counter-based stream per run: the same result
+        for any number of threads (see :func:`run_independent_cascade`).
     rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
         gives reproducible results; a Generator is used as is (and advanced).
@@ -884,10 +939,14 @@ def independent_cascade(graph, seed_nodes, p, *, n_runs: int = 1, rng=None) -> n
     """
     check_int("n_runs", n_runs, minimum=1)
     arrays, seeds, probs = _prepare(graph, seed_nodes, p)
-    return run_independent_cascade(arrays, seeds, probs, n_runs=n_runs, rng=rng).sizes
+    return run_independent_cascade(
+        arrays, seeds, probs, n_runs=n_runs, parallel=parallel, rng=rng
+    ).sizes
 
 
-def activation_frequency(graph, seed_nodes, p, *, n_runs: int, rng=None) -> pd.Series:
+def activation_frequency(
+    graph, seed_nodes, p, *, n_runs: int, parallel: bool = False, rng=None
+) -> pd.Series:
     """Fraction of IC runs in which each node ended activated.
 
     Parameters
@@ -895,6 +954,9 @@ def activation_frequency(graph, seed_nodes, p, *, n_runs: int, rng=None) -> pd.S
     graph, seed_nodes, p
         As in :func:`independent_cascade`.
     n_runs : int >= 1
+    parallel : bool, default False
+        Run on every core, one counter-based stream per run: the same result
+        for any number of threads (see :func:`run_independent_cascade`).
     rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
         gives reproducible results; a Generator is used as is (and advanced).
@@ -920,7 +982,9 @@ def activation_frequency(graph, seed_nodes, p, *, n_runs: int, rng=None) -> pd.S
     """
     check_int("n_runs", n_runs, minimum=1)
     arrays, seeds, probs = _prepare(graph, seed_nodes, p)
-    res = run_independent_cascade(arrays, seeds, probs, n_runs=n_runs, count_hits=True, rng=rng)
+    res = run_independent_cascade(
+        arrays, seeds, probs, n_runs=n_runs, count_hits=True, parallel=parallel, rng=rng
+    )
     labels = list(graph) if isinstance(graph, nx.Graph) else arrays.node_ids.tolist()
     # tupleize_cols=False: tuple labels (grid graphs) make a flat Index, not a MultiIndex.
     index = pd.Index(labels, name="node", tupleize_cols=False)

@@ -541,7 +541,7 @@ def _as_arrays(graph, p):
             "`graph` must be a networkx Graph or DiGraph, or a SocialGraph; "
             f"got {type(graph).__name__}."
         )
-    arrays = from_networkx(graph, rng=0)  # the trust draw is unused here
+    arrays = from_networkx(graph, attributes=False)  # the structure only
     if isinstance(p, str):
         p = edge_probabilities(graph, arrays, p)
     return arrays, p

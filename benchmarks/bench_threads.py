@@ -1,0 +1,107 @@
+"""One thread against two: smmsim's parallel batches (numba threads).
+
+Cases, each timed with ``numba.set_num_threads(1)`` and ``(2)`` in
+interleaved rounds (minimum over ``--rounds``; the machine is shared, and
+the minimum is the least disturbed run), with the result checked identical:
+
+- ``IC batch``: ``run_independent_cascade(graph, seeds, p, n_runs, parallel=True)``
+  on BA n=100,000 m=5, p = 0.01 and 0.05, 10 seeds;
+- ``activation_frequency``: the same with the per-node counts (``count_hits``);
+- ``engine replicates``: ``smmsim.engine.simulate_replicates(cfg, n_replicates,
+  parallel=True)``, when that exists, on the default scenario at 5,000 people.
+
+Speed-up = time with 1 thread / time with 2. Also printed: how busy the
+machine was (load average), since a second thread helps only if a second
+core is free.
+
+Run: python benchmarks/bench_threads.py [--rounds 5] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import os
+import time
+
+import networkx as nx
+import numba
+import numpy as np
+from _common import machine_summary
+
+from smmsim.classic import run_independent_cascade
+from smmsim.graphs import from_networkx
+
+
+def _timed(fn):
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def cases(quick: bool):
+    n = 20_000 if quick else 100_000
+    g = from_networkx(nx.barabasi_albert_graph(n, 5, seed=1), attributes=False)
+    seeds = np.random.default_rng(0).choice(n, 10, replace=False)
+    for p, runs in ((0.01, 200_000), (0.05, 2_000)):
+        if quick:
+            runs //= 10
+
+        def ic(p=p, runs=runs):
+            r = run_independent_cascade(g, seeds, p, n_runs=runs, parallel=True, rng=1)
+            return r.sizes
+
+        def freq(p=p, runs=runs):
+            r = run_independent_cascade(
+                g, seeds, p, n_runs=runs, count_hits=True, parallel=True, rng=1
+            )
+            return r.hits
+
+        yield f"IC batch, BA n={n:,}, p={p}, {runs:,} runs", ic, runs
+        yield f"activation_frequency, BA n={n:,}, p={p}, {runs:,} runs", freq, runs
+    try:
+        from smmsim.engine import simulate_replicates
+        from smmsim.scenario import ScenarioConfig
+    except ImportError:
+        return
+    if "parallel" not in inspect.signature(simulate_replicates).parameters:
+        return
+    cfg = ScenarioConfig.from_dict({"graph": {"n_nodes": 5_000}})
+    reps = 20 if quick else 100
+
+    def engine(cfg=cfg, reps=reps):
+        summary, _ = simulate_replicates(cfg, n_replicates=reps, rng=1, parallel=True)
+        return summary["reach"].to_numpy()
+
+    yield f"engine replicates, default scenario, 5,000 people, {reps} replicates", engine, reps
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args(argv)
+    max_threads = numba.config.NUMBA_NUM_THREADS
+    print(f"# bench_threads: {machine_summary()}; numba threads available {max_threads}")
+    print(f"load average at the start {os.getloadavg()[0]:.1f}\n")
+    print("| case | 1 thread s | 2 threads s | speed-up | identical |")
+    print("|---|--:|--:|--:|---|")
+    for name, fn, _ in cases(args.quick):
+        numba.set_num_threads(1)
+        fn()  # compile and warm up
+        times = {1: [], 2: []}
+        outs = {}
+        for _ in range(args.rounds):
+            for t in (1, 2):
+                numba.set_num_threads(min(t, max_threads))
+                dt, outs[t] = _timed(fn)
+                times[t].append(dt)
+        numba.set_num_threads(max_threads)
+        same = np.array_equal(outs[1], outs[2])
+        a, b = min(times[1]), min(times[2])
+        print(f"| {name} | {a:.3f} | {b:.3f} | {a / b:.2f} | {'yes' if same else 'NO'} |")
+    print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
