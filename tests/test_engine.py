@@ -182,3 +182,77 @@ def test_steps_frame_covers_every_step_and_splits_sessions_by_origin():
     split = frame[["website_sessions_paid", "website_sessions_owned", "website_sessions_earned"]]
     assert (split.sum(axis=1) == frame["website_sessions"]).all()
     assert frame["website_sessions"].sum() == run.summary()["website_sessions"]
+
+
+# ---------------------------------------------------------------------------
+# Batched replicates: one compiled call, exactly the runs of one simulate each
+
+
+def _loop_replicates(cfg, n, rng):
+    from smmsim.engine.run import replicate_seeds
+
+    seeds = replicate_seeds(np.random.SeedSequence(rng), n)
+    rows, frames = [], []
+    for i, s in enumerate(seeds):
+        run = simulate(cfg, rng=s)
+        rows.append({"replicate": i, "seed": s, **run.summary()})
+        f = run.steps_frame()
+        f.insert(0, "replicate", i)
+        frames.append(f)
+    return pd.DataFrame(rows), pd.concat(frames, ignore_index=True)
+
+
+@pytest.mark.parametrize(
+    "sections",
+    [
+        {},
+        {"reviews": {"enabled": True, "post_prob": 0.5}, "content": {"click_through": 0.3}},
+        {"content": {"stickiness": 0.9, "shareability": 0.8, "half_life": 3.0}},
+        {"campaign": {"seeding": {"method": "random", "k": 5}}},
+    ],
+)
+def test_batched_replicates_equal_one_simulate_call_each(sections):
+    cfg = small(**sections)
+    want = _loop_replicates(cfg, 12, 5)
+    got = simulate_replicates(cfg, n_replicates=12, rng=5)
+    pd.testing.assert_frame_equal(got[0], want[0])
+    pd.testing.assert_frame_equal(got[1], want[1])
+    from smmsim.engine import run_replicates
+    from smmsim.engine.run import replicate_seeds
+
+    seeds = replicate_seeds(np.random.SeedSequence(5), 12)
+    for run, seed in zip(run_replicates(cfg, seeds), seeds, strict=True):
+        one = simulate(cfg, rng=seed)
+        assert run.n_steps == one.n_steps and run.seed == one.seed
+        np.testing.assert_array_equal(run.stats, one.stats)
+        for a, b in zip(run.sharers + run.tree_parent + run.tree_depth,
+                        one.sharers + one.tree_parent + one.tree_depth, strict=True):  # fmt: skip
+            np.testing.assert_array_equal(a, b)
+        for name in ("changed", "changed_interest", "buyers", "misinformed_nodes"):
+            np.testing.assert_array_equal(getattr(run, name), getattr(one, name), err_msg=name)
+        assert run.costs == one.costs
+
+
+def test_batched_replicates_are_the_same_on_one_and_two_threads():
+    import numba
+
+    cfg = small(reviews={"enabled": True, "post_prob": 0.5}, content={"click_through": 0.3})
+    old = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = simulate_replicates(cfg, n_replicates=9, rng=2, parallel=True)
+        numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+        two = simulate_replicates(cfg, n_replicates=9, rng=2, parallel=True)
+    finally:
+        numba.set_num_threads(old)
+    pd.testing.assert_frame_equal(one[0], two[0])
+    pd.testing.assert_frame_equal(one[1], two[1])
+    pd.testing.assert_frame_equal(one[0], simulate_replicates(cfg, n_replicates=9, rng=2)[0])
+
+
+def test_run_replicates_refuses_a_plan_that_draws():
+    from smmsim.engine import run_replicates
+
+    cfg = small(crisis={"enabled": True})
+    with pytest.raises(ValueError, match="`cfg` draws random numbers when planned"):
+        run_replicates(cfg, [1, 2])

@@ -39,7 +39,15 @@ from ..scenario import ScenarioConfig
 from . import _kernel as K
 from .planning import plan_draws, plan_run
 
-__all__ = ["Run", "World", "simulate", "simulate_replicates", "make_world", "world_for"]
+__all__ = [
+    "Run",
+    "World",
+    "simulate",
+    "simulate_replicates",
+    "run_replicates",
+    "make_world",
+    "world_for",
+]
 
 ORIGIN_NAMES = ("paid", "owned", "earned")
 KIND_NAMES = ("brand", "review_positive", "review_negative", "claim", "correction")
@@ -406,7 +414,12 @@ def replicate_seeds(root, n_replicates: int) -> list[int]:
 
 
 def simulate_replicates(
-    cfg: ScenarioConfig | None = None, *, n_replicates: int = 1, rng=None, progress: bool = False
+    cfg: ScenarioConfig | None = None,
+    *,
+    n_replicates: int = 1,
+    rng=None,
+    progress: bool = False,
+    parallel: bool = False,
 ):
     """Run ``n_replicates`` independent replicates of one scenario.
 
@@ -423,6 +436,10 @@ def simulate_replicates(
         Master seed (``cfg.seed`` if None).
     progress : bool
         Show a progress bar.
+    parallel : bool, default False
+        Spread the replicates over numba's threads (``numba.set_num_threads``),
+        one batch per thread; the results are the same for any number of
+        threads.
 
     Returns
     -------
@@ -431,6 +448,15 @@ def simulate_replicates(
         seed) then the metrics.
     steps : pandas.DataFrame
         Per-step table of every replicate (``replicate`` column first).
+
+    Notes
+    -----
+    When planning the scenario draws nothing (no ads, advocacy, outreach or
+    crisis: see :func:`~smmsim.engine.planning.plan_draws`) the replicates
+    run in compiled batches (:mod:`smmsim.engine._batch`), one call per
+    batch instead of one per replicate; each replicate is exactly the run
+    ``simulate(cfg, rng=seed)`` gives (tested). Other scenarios run one
+    ``simulate`` call per replicate.
     """
     from .._validation import check_int
 
@@ -441,16 +467,146 @@ def simulate_replicates(
         raise TypeError("`rng` for replicates must be None, an int or a SeedSequence.")
     root = master if isinstance(master, np.random.SeedSequence) else np.random.SeedSequence(master)
     seeds = replicate_seeds(root, n_replicates)
+    if progress or plan_draws(cfg):
+        runs = _replicates_one_by_one(cfg, seeds, progress)
+    else:
+        runs = run_replicates(cfg, seeds, parallel=parallel)
     rows, frames = [], []
-    iterator = range(n_replicates)
-    if progress:
-        from tqdm.auto import tqdm
-
-        iterator = tqdm(iterator, desc="replicates", unit="run", leave=False)
-    for i in iterator:
-        run = simulate(cfg, rng=seeds[i])
+    for i, run in enumerate(runs):
         rows.append({"replicate": i, "seed": seeds[i], **run.summary()})
         f = run.steps_frame()
         f.insert(0, "replicate", i)
         frames.append(f)
     return pd.DataFrame(rows), pd.concat(frames, ignore_index=True)
+
+
+def _replicates_one_by_one(cfg, seeds, progress):
+    iterator = seeds
+    if progress:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(seeds, desc="replicates", unit="run", leave=False)
+    return [simulate(cfg, rng=seed) for seed in iterator]
+
+
+def run_replicates(
+    cfg: ScenarioConfig, seeds, *, world: World | None = None, parallel: bool = False
+) -> list[Run]:
+    """``[simulate(cfg, rng=s, world=world) for s in seeds]`` in compiled batches.
+
+    For a scenario whose planning draws nothing (``plan_draws(cfg)`` false):
+    one plan, and one compiled call per batch (per thread with ``parallel``),
+    the runs differing only in their kernel key.
+    """
+    if plan_draws(cfg):
+        raise ValueError("`cfg` draws random numbers when planned: run it with simulate().")
+    world = world if world is not None else world_for(cfg)
+    keys = np.array(
+        [np.random.default_rng(s).integers(0, 2**63, dtype=np.int64) for s in seeds],
+        dtype=np.uint64,
+    )
+    last = world.cache.get("last_plan")
+    if last is not None and last[0] is cfg:
+        plan = last[1]
+    else:
+        plan = plan_run(cfg, world, np.random.default_rng(0))  # draws nothing
+        world.cache["last_plan"] = (cfg, plan)
+    crisis = cfg.crisis.enabled and not cfg.crisis.claim_only
+    n_threads = 1
+    if parallel:
+        import numba
+
+        n_threads = max(1, min(len(seeds), numba.get_num_threads()))
+
+    def piece(lo, hi):
+        runs = _run_batch(cfg, world, plan, keys[lo:hi], seeds[lo:hi], n_events=None)
+        if crisis:
+            base = _run_batch(
+                cfg, world, plan, keys[lo:hi], seeds[lo:hi], n_events=plan.n_campaign_events
+            )
+            runs = [dataclasses.replace(r, baseline=b) for r, b in zip(runs, base, strict=True)]
+        return runs
+
+    bounds = [len(seeds) * c // n_threads for c in range(n_threads + 1)]
+    if n_threads == 1:
+        return piece(0, len(seeds))
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(n_threads) as pool:
+        parts = list(pool.map(piece, bounds[:-1], bounds[1:]))
+    return [run for part in parts for run in part]
+
+
+def _run_batch(cfg, world, plan, keys, seeds, *, n_events) -> list[Run]:
+    """The runs of ``plan`` with kernel ``keys``, in one compiled call on this thread's work space."""
+    from . import _batch
+
+    g, pop = world.graph, world.population
+    n_items, T = len(plan.items), cfg.steps
+    kind, stick, share, ctr, decay, appeal, params, review_items = _item_arrays(plan)
+    ev = plan.events.arrays(limit=n_events)
+    ws = world.workspace(n_items)
+    for k, it in enumerate(plan.items):
+        pkey = (it.stickiness, tuple(it.appeal), it.shareability)
+        if ws.rec_keys[k] != pkey:
+            seg_appeal = np.asarray(it.appeal, dtype=np.float64)[g.segment]
+            ws.fill_probabilities(
+                k,
+                pkey,
+                pop.activity * it.stickiness * seg_appeal,
+                it.shareability * pop.share_propensity,
+            )
+    n_runs = len(keys)
+    if ws.run + n_runs >= 2**31 - 1:  # stamps are int32: clear them, as next_run does
+        ws.cold[:, :, K._STAMP] = 0
+        ws.flags[:] = 0
+        ws.run = 0
+    first_run = ws.run + 1
+    ws.run += n_runs
+    buffers = ws.event_buffers(K.event_capacity(g.n_nodes, ev["type"], T))
+    stats, steps_run, seg, nodes, values = _batch.run_batch(
+        g.indptr, g.indices, g.trust, g.segment, pop.activity, pop.share_propensity,
+        pop.purchase_interest, pop.is_customer,
+        kind, stick, share, ctr, decay, appeal,
+        ev["step"], ev["item"], ev["node"], ev["type"], ev["origin"], ev["trust"],
+        params, review_items, T, keys, first_run,
+        ws.seen, ws.p_engage, ws.p_max, ws.cold, ws.coldf,
+        ws.order, ws.tparent, ws.tdepth, ws.born, ws.origin,
+        ws.flags, ws.icur, ws.damage, ws.ibefore, ws.lists, ws.counts, buffers,
+    )  # fmt: skip
+    names = [it.name for it in plan.items]
+    kinds = [KIND_NAMES[it.kind] for it in plan.items]
+    runs = []
+    for r in range(n_runs):
+        sr = seg[r].tolist()
+
+        def part(j, arr=nodes, sr=sr):
+            start, length = sr[j]
+            return arr[start : start + length]
+
+        st = stats[r, : steps_run[r]]
+        j = 3 * n_items
+        changed = part(j + K.L_CHANGED)
+        misinformed = part(j + K.L_MISINFORMED)
+        seed = seeds[r]
+        runs.append(
+            Run(
+                config=cfg,
+                seed=seed if isinstance(seed, (int, np.integer)) else None,
+                items=list(names),
+                kinds=list(kinds),
+                n_steps=int(steps_run[r]),
+                stats=st,
+                sharers=[part(3 * k) for k in range(n_items)],
+                tree_parent=[part(3 * k + 1) for k in range(n_items)],
+                tree_depth=[part(3 * k + 2) for k in range(n_items)],
+                costs=_lever_costs(cfg, plan, st[:, :, K.F_REFERRALS]),
+                world=world,
+                changed=changed,
+                changed_interest=part(j + K.L_CHANGED, values),
+                misinformed_nodes=misinformed,
+                interest_before_claim=part(j + K.L_MISINFORMED, values),
+                buyers=part(j + K.L_BOUGHT),
+            )
+        )
+    return runs

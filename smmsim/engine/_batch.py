@@ -1,0 +1,99 @@
+"""Many engine runs in one compiled call: the batched path of ``simulate_replicates``.
+
+:func:`run_batch` runs :func:`smmsim.engine._kernel.run_marketing` once per
+key, on one work space, and gathers each run's outputs (per-step statistics,
+cascade forests, the people whose interest changed, who were misinformed,
+who bought) into flat arrays with offsets. A run's outputs depend only on its
+key and the plan, so a batch gives exactly the runs of one ``simulate`` call
+per key. It holds no Python objects and releases the GIL (``nogil``), so
+batches on separate work spaces run at once in separate threads.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from . import _kernel as K
+
+# Layout of the per-run segment table: for each item its sharers, their tree
+# parents and depths; then the changed, misinformed and bought lists.
+SEG_ORDER, SEG_PARENT, SEG_DEPTH = 0, 1, 2
+
+
+@njit(inline="always")
+def _room(buf, used, extra):
+    """``buf`` with room for ``used + extra`` entries (doubled when short)."""
+    if used + extra <= len(buf):
+        return buf
+    grown = np.empty(max(2 * len(buf), used + extra), buf.dtype)
+    grown[:used] = buf[:used]
+    return grown
+
+
+@njit(cache=True, nogil=True)
+def run_batch(
+    indptr, indices, trust, segment, activity, share_prop, base_interest, base_customer,
+    kind, stickiness, shareability, ctr, decay, appeal,
+    ev_step, ev_item, ev_node, ev_type, ev_origin, ev_trust,
+    params, review_items, n_steps, keys, first_run,
+    seen, p_engage, p_max, cold, coldf, order, tparent, tdepth, born, origin,
+    flags, icur, damage, ibefore, lists, counts, ev,
+):  # fmt: skip
+    """Run the plan once per key in ``keys``; run ``r`` gets stamp ``first_run + r``.
+
+    Returns ``stats`` (n_runs, n_steps, n_items, N_FIELDS; rows past a run's
+    own step count are 0), ``steps_run`` (n_runs,), ``seg`` (n_runs, 3 *
+    n_items + 3, 2: start and length in ``nodes`` of each list of a run, see
+    ``SEG_*``), ``nodes`` (int32: every run's lists) and ``values`` (float64:
+    the final interest of each changed person, then the interest before the
+    claim of each misinformed one, at the same offsets as those two lists).
+    """
+    n_runs = len(keys)
+    n_items = len(kind)
+    n_seg = 3 * n_items + 3
+    stats = np.zeros((n_runs, n_steps, n_items, K.N_FIELDS), np.int64)
+    steps_run = np.zeros(n_runs, np.int64)
+    seg = np.zeros((n_runs, n_seg, 2), np.int64)
+    nodes = np.empty(1024, np.int32)
+    values = np.empty(1024, np.float64)
+    used = 0
+    for r in range(n_runs):
+        counts[:] = 0
+        st, t_last = K.run_marketing(
+            indptr, indices, trust, segment, activity, share_prop, base_interest, base_customer,
+            kind, stickiness, shareability, ctr, decay, appeal,
+            ev_step, ev_item, ev_node, ev_type, ev_origin, ev_trust,
+            params, review_items, n_steps, keys[r], first_run + r,
+            seen, p_engage, p_max, cold, coldf, order, tparent, tdepth, born, origin,
+            flags, icur, damage, ibefore, lists, counts, ev,
+        )  # fmt: skip
+        stats[r, :t_last] = st
+        steps_run[r] = t_last
+        need = 3 * counts[:n_items].sum() + counts[n_items:].sum()
+        nodes = _room(nodes, used, need)
+        values = _room(values, used, need)
+        j = 0
+        for k in range(n_items):
+            c = counts[k]
+            for rows in range(3):
+                src = order if rows == 0 else (tparent if rows == 1 else tdepth)
+                seg[r, j, 0] = used
+                seg[r, j, 1] = c
+                nodes[used : used + c] = src[k, :c]
+                used += c
+                j += 1
+        for li in range(3):
+            c = counts[n_items + li]
+            seg[r, j, 0] = used
+            seg[r, j, 1] = c
+            for i in range(c):
+                v = lists[li, i]
+                nodes[used + i] = v
+                if li == K.L_CHANGED:
+                    values[used + i] = icur[v]
+                elif li == K.L_MISINFORMED:
+                    values[used + i] = ibefore[v]
+            used += c
+            j += 1
+    return stats, steps_run, seg, nodes[:used], values[:used]
