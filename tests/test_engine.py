@@ -225,8 +225,9 @@ def test_batched_replicates_equal_one_simulate_call_each(sections):
         one = simulate(cfg, rng=seed)
         assert run.n_steps == one.n_steps and run.seed == one.seed
         np.testing.assert_array_equal(run.stats, one.stats)
-        for a, b in zip(run.sharers + run.tree_parent + run.tree_depth,
-                        one.sharers + one.tree_parent + one.tree_depth, strict=True):  # fmt: skip
+        for a, b in zip(run.sharers + run.tree_parent + run.tree_depth + run.sharer_steps,
+                        one.sharers + one.tree_parent + one.tree_depth + one.sharer_steps,
+                        strict=True):  # fmt: skip
             np.testing.assert_array_equal(a, b)
         for name in ("changed", "changed_interest", "buyers", "misinformed_nodes"):
             np.testing.assert_array_equal(getattr(run, name), getattr(one, name), err_msg=name)

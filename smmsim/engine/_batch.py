@@ -17,8 +17,10 @@ from numba import njit
 from . import _kernel as K
 
 # Layout of the per-run segment table: for each item its sharers, their tree
-# parents and depths; then the changed, misinformed and bought lists.
-SEG_ORDER, SEG_PARENT, SEG_DEPTH = 0, 1, 2
+# parents, depths and the steps they shared at (ITEM_ROWS lists per item); then
+# the changed, misinformed and bought lists.
+SEG_ORDER, SEG_PARENT, SEG_DEPTH, SEG_BORN = 0, 1, 2, 3
+ITEM_ROWS = 4
 
 
 @njit(inline="always")
@@ -43,7 +45,7 @@ def run_batch(
     """Run the plan once per key in ``keys``; run ``r`` gets stamp ``first_run + r``.
 
     Returns ``stats`` (n_runs, n_steps, n_items, N_FIELDS; rows past a run's
-    own step count are 0), ``steps_run`` (n_runs,), ``seg`` (n_runs, 3 *
+    own step count are 0), ``steps_run`` (n_runs,), ``seg`` (n_runs, 4 *
     n_items + 3, 2: start and length in ``nodes`` of each list of a run, see
     ``SEG_*``), ``nodes`` (int32: every run's lists) and ``values`` (float64:
     the final interest of each changed person, then the interest before the
@@ -51,7 +53,7 @@ def run_batch(
     """
     n_runs = len(keys)
     n_items = len(kind)
-    n_seg = 3 * n_items + 3
+    n_seg = ITEM_ROWS * n_items + 3
     stats = np.zeros((n_runs, n_steps, n_items, K.N_FIELDS), np.int64)
     steps_run = np.zeros(n_runs, np.int64)
     seg = np.zeros((n_runs, n_seg, 2), np.int64)
@@ -70,17 +72,23 @@ def run_batch(
         )  # fmt: skip
         stats[r, :t_last] = st
         steps_run[r] = t_last
-        need = 3 * counts[:n_items].sum() + counts[n_items:].sum()
+        need = ITEM_ROWS * counts[:n_items].sum() + counts[n_items:].sum()
         nodes = _room(nodes, used, need)
         values = _room(values, used, need)
         j = 0
         for k in range(n_items):
             c = counts[k]
-            for rows in range(3):
-                src = order if rows == 0 else (tparent if rows == 1 else tdepth)
+            for row in range(ITEM_ROWS):
+                if row == SEG_ORDER:
+                    nodes[used : used + c] = order[k, :c]
+                elif row == SEG_PARENT:
+                    nodes[used : used + c] = tparent[k, :c]
+                elif row == SEG_DEPTH:
+                    nodes[used : used + c] = tdepth[k, :c]
+                else:
+                    nodes[used : used + c] = born[k, :c]
                 seg[r, j, 0] = used
                 seg[r, j, 1] = c
-                nodes[used : used + c] = src[k, :c]
                 used += c
                 j += 1
         for li in range(3):

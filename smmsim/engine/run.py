@@ -538,7 +538,7 @@ def run_replicates(
 
 
 def _run_batch(cfg, world, plan, keys, seeds, *, n_events) -> list[Run]:
-    """The runs of ``plan`` with kernel ``keys``, in one compiled call on this thread's work space."""
+    """The runs of ``plan`` with kernel ``keys``: one compiled call on this thread's work space."""
     from . import _batch
 
     g, pop = world.graph, world.population
@@ -576,6 +576,7 @@ def _run_batch(cfg, world, plan, keys, seeds, *, n_events) -> list[Run]:
     )  # fmt: skip
     names = [it.name for it in plan.items]
     kinds = [KIND_NAMES[it.kind] for it in plan.items]
+    rows = _batch.ITEM_ROWS
     runs = []
     for r in range(n_runs):
         sr = seg[r].tolist()
@@ -585,7 +586,7 @@ def _run_batch(cfg, world, plan, keys, seeds, *, n_events) -> list[Run]:
             return arr[start : start + length]
 
         st = stats[r, : steps_run[r]]
-        j = 3 * n_items
+        j = _batch.ITEM_ROWS * n_items
         changed = part(j + K.L_CHANGED)
         misinformed = part(j + K.L_MISINFORMED)
         seed = seeds[r]
@@ -597,9 +598,10 @@ def _run_batch(cfg, world, plan, keys, seeds, *, n_events) -> list[Run]:
                 kinds=list(kinds),
                 n_steps=int(steps_run[r]),
                 stats=st,
-                sharers=[part(3 * k) for k in range(n_items)],
-                tree_parent=[part(3 * k + 1) for k in range(n_items)],
-                tree_depth=[part(3 * k + 2) for k in range(n_items)],
+                sharers=[part(rows * k + _batch.SEG_ORDER) for k in range(n_items)],
+                tree_parent=[part(rows * k + _batch.SEG_PARENT) for k in range(n_items)],
+                tree_depth=[part(rows * k + _batch.SEG_DEPTH) for k in range(n_items)],
+                sharer_steps=[part(rows * k + _batch.SEG_BORN) for k in range(n_items)],
                 costs=_lever_costs(cfg, plan, st[:, :, K.F_REFERRALS]),
                 world=world,
                 changed=changed,
