@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
+import os
 
 import numpy as np
 
@@ -82,3 +84,38 @@ def check_keys(where: str, data: dict, allowed) -> None:
             f"unknown key(s) in `{where}`: {', '.join(map(repr, unknown))}; "
             f"allowed keys are {', '.join(sorted(allowed))}."
         )
+
+
+def check_field_types(obj, where: str) -> None:
+    """Raise ``TypeError`` if a field of config dataclass ``obj`` has the wrong kind of value.
+
+    Fields annotated ``bool`` take a bool only (YAML ``true`` / ``false``; the
+    text ``"false"`` or the number 1 are refused), ``str`` fields take text,
+    ``tuple`` fields a list or tuple; ``| None`` also allows None. ``where`` is
+    the dotted section of ``obj`` in a scenario (``""`` at the top).
+
+    Examples
+    --------
+    >>> from smmsim.scenario.earned import CrisisConfig
+    >>> CrisisConfig(enabled="false")
+    Traceback (most recent call last):
+    ...
+    TypeError: `crisis.enabled` must be true or false; got str 'false'.
+    """
+    for f in dataclasses.fields(obj):
+        if not f.init:
+            continue
+        kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "")
+        optional = kind.endswith("| None")
+        kind = kind.removesuffix("| None").strip()
+        value = getattr(obj, f.name)
+        if value is None and optional:
+            continue
+        name = f"{where}.{f.name}" if where else f.name
+        got = f"got {type(value).__name__} {value!r}"
+        if kind == "bool" and not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"`{name}` must be true or false; {got}.")
+        if kind == "str" and not isinstance(value, (str, os.PathLike)):
+            raise TypeError(f"`{name}` must be text; {got}.")
+        if kind == "tuple" and not isinstance(value, (list, tuple, np.ndarray)):
+            raise TypeError(f"`{name}` must be a list; {got}.")

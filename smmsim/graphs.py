@@ -21,6 +21,7 @@ from ._edgelist import load_edge_arrays
 from ._rng import as_generator
 from ._validation import (
     check_choice,
+    check_field_types,
     check_int,
     check_keys,
     check_nonnegative,
@@ -164,6 +165,7 @@ class TieConfig:
     trust_concentration: float = 20.0
 
     def __post_init__(self):
+        check_field_types(self, "graph.ties")
         for name in (
             "family_prob",
             "friends_prob",
@@ -203,7 +205,7 @@ class GraphConfig:
         Ties each newcomer makes (Holme-Kim / Barabasi-Albert).
     triad_prob : float in [0, 1], default 0.5
         Holme-Kim chance that a further tie closes a triangle (clustering).
-    mean_degree : float > 0, default 8
+    mean_degree : float in (0, n_nodes), default 8
         Mean degree for ``erdos_renyi`` and ``sbm``.
     n_segments : int >= 1, default 4
         Audience segments, assigned uniformly at random.
@@ -247,6 +249,7 @@ class GraphConfig:
     ties: TieConfig = field(default_factory=TieConfig)
 
     def __post_init__(self):
+        check_field_types(self, "graph")
         check_choice("graph.model", self.model, GRAPH_MODELS)
         check_int("graph.n_nodes", self.n_nodes, minimum=2)
         check_int("graph.m", self.m, minimum=1)
@@ -254,6 +257,11 @@ class GraphConfig:
             raise ValueError(f"`graph.m` must be < graph.n_nodes ({self.n_nodes}); got {self.m!r}.")
         check_probability("graph.triad_prob", self.triad_prob)
         check_nonnegative("graph.mean_degree", self.mean_degree)
+        if self.model in ("erdos_renyi", "sbm") and not 0 < self.mean_degree < self.n_nodes:
+            raise ValueError(
+                f"`graph.mean_degree` must be > 0 and < graph.n_nodes ({self.n_nodes}) for "
+                f"model {self.model!r}; got {self.mean_degree!r}."
+            )
         check_int("graph.n_segments", self.n_segments, minimum=1)
         check_probability("graph.homophily", self.homophily)
         check_int("graph.n_broadcasters", self.n_broadcasters, minimum=0)

@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._rng import as_generator
-from ._validation import check_keys, check_nonnegative, check_probability
+from ._validation import (
+    check_field_types,
+    check_keys,
+    check_nonnegative,
+    check_probability,
+)
 from .graphs import SocialGraph
 
 __all__ = ["ROLES", "PopulationConfig", "Population", "build_population"]
@@ -73,6 +78,7 @@ class PopulationConfig:
     heterogeneity: float = 10.0
 
     def __post_init__(self):
+        check_field_types(self, "population")
         check_keys("population.role_probs", self.role_probs, set(ROLES) - {"blogger", "media"})
         for role, prob in self.role_probs.items():
             check_probability(f"population.role_probs.{role}", prob)

@@ -127,3 +127,111 @@ def test_example_path_finds_the_shipped_examples():
 def test_a_sweep_spec_given_as_a_config_says_so():
     with pytest.raises(ValueError, match=r"sweep\.yaml looks like a sweep spec.*smmsim sweep"):
         load_config(default_config_path().parent / "examples" / "sweep.yaml")
+
+
+# -- Configs that mean what they say (issue 7) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [
+        ({"crisis": {"enabled": "false"}}, r"`crisis\.enabled` must be true or false; got str 'f"),
+        ({"graph": {"directed": "maybe"}}, r"`graph\.directed` must be true or false; got str"),
+        ({"reviews": {"enabled": 1}}, r"`reviews\.enabled` must be true or false; got int 1\."),
+        (
+            {"crisis": {"correction": {"enabled": "no"}}},
+            r"`crisis\.correction\.enabled` must be true or false; got str 'no'",
+        ),
+        ({"crisis": {"is_true": "yes"}}, r"`crisis\.is_true` must be true or false"),
+    ],
+)
+def test_booleans_take_yaml_bools_only(data, match):
+    with pytest.raises(TypeError, match=match):
+        ScenarioConfig.from_dict(data)
+
+
+def test_name_must_be_text():
+    with pytest.raises(TypeError, match=r"^`name` must be text; got dict \{'a': 1\}\.$"):
+        ScenarioConfig.from_dict({"name": {"a": 1}})
+    with pytest.raises(TypeError, match=r"`content\.name` must be text; got tuple"):
+        ScenarioConfig.from_dict({"content": {"name": ["a"]}})
+
+
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [
+        ({"campaign": {"seeding": {"nodes": 5}}}, r"`campaign\.seeding\.nodes` must be a list"),
+        ({"content": {"appeal": 3}}, r"`content\.appeal` must be a list; got int 3"),
+        (
+            {"campaign": {"levers": {"targeted_ads": {"segments": 2}}}},
+            r"`campaign\.levers\.targeted_ads\.segments` must be a list; got int 2",
+        ),
+        ({"crisis": {"nodes": 7}}, r"`crisis\.nodes` must be a list; got int 7"),
+    ],
+)
+def test_a_scalar_where_a_list_belongs(data, match):
+    with pytest.raises(TypeError, match=match):
+        ScenarioConfig.from_dict(data)
+
+
+def test_graph_path_must_be_text():
+    with pytest.raises(TypeError, match=r"`graph\.path` must be text; got int 5\."):
+        ScenarioConfig.from_dict({"graph": {"model": "snap", "path": 5}})
+
+
+def test_crisis_after_the_last_step_is_refused():
+    with pytest.raises(ValueError, match=r"`crisis\.step` must be < steps \(8\).*got 8\."):
+        ScenarioConfig.from_dict({"steps": 8, "crisis": {"enabled": True, "step": 8}})
+    # off, the step does not matter; at the last step it fires
+    ScenarioConfig.from_dict({"steps": 8, "crisis": {"enabled": False, "step": 50}})
+    ScenarioConfig.from_dict({"steps": 8, "crisis": {"enabled": True, "step": 7}})
+
+
+@pytest.mark.parametrize("model", ["erdos_renyi", "sbm"])
+@pytest.mark.parametrize("mean_degree", [0, 300, 1000.5])
+def test_mean_degree_must_be_positive_and_below_the_people(model, mean_degree):
+    with pytest.raises(ValueError, match=r"`graph\.mean_degree` must be > 0 and < graph\.n_nodes"):
+        GraphConfig(model=model, n_nodes=300, mean_degree=mean_degree)
+
+
+# -- Fuzzing the config loader (hypothesis; derandomized profile in conftest.py) -------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _leaf_paths(data, prefix=""):
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and value and key != "role_probs":
+            yield from _leaf_paths(value, path + ".")
+        else:
+            yield path
+
+
+_LEAVES = sorted(_leaf_paths(ScenarioConfig().to_dict()))
+_VALUES = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**70), 2**70),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=8),
+        st.sampled_from(["false", "true", "yes", "0", "random", "claim_audience", "snap"]),
+    ),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=4), inner, max_size=2),
+    max_leaves=4,
+)
+
+
+@settings(max_examples=400)  # cheap examples: many of them
+@given(path=st.sampled_from(_LEAVES), value=_VALUES)
+def test_fuzz_config_errors_are_one_line_and_name_the_field(path, value):
+    try:
+        ScenarioConfig().with_overrides({path: value})
+    except (ValueError, TypeError) as exc:
+        message = str(exc)
+        assert "\n" not in message
+        leaf = path.rsplit(".", 1)[-1]
+        assert leaf in message or "budget" in message, message

@@ -15,6 +15,7 @@ import yaml
 
 from .._validation import (
     check_choice,
+    check_field_types,
     check_int,
     check_keys,
     check_nonnegative,
@@ -73,6 +74,7 @@ class DynamicsConfig:
     owned_trust: float = 0.70
 
     def __post_init__(self):
+        check_field_types(self, "dynamics")
         check_probability("dynamics.trust_effect", self.trust_effect)
         check_nonnegative("dynamics.endorsement_uplift", self.endorsement_uplift)
         check_probability("dynamics.ad_trust", self.ad_trust)
@@ -101,6 +103,7 @@ class SeedingConfig:
     nodes: tuple = ()
 
     def __post_init__(self):
+        check_field_types(self, "campaign.seeding")
         check_choice("campaign.seeding.method", self.method, SEEDING_METHODS)
         check_int("campaign.seeding.k", self.k, minimum=0)
         object.__setattr__(self, "nodes", tuple(self.nodes))
@@ -131,6 +134,7 @@ class CampaignConfig:
     levers: LeversConfig = field(default_factory=LeversConfig)
 
     def __post_init__(self):
+        check_field_types(self, "campaign")
         check_nonnegative("campaign.budget", self.budget)
         check_nonnegative("campaign.price", self.price)
         check_probability("campaign.margin", self.margin)
@@ -192,10 +196,16 @@ class ScenarioConfig:
     crisis: CrisisConfig = field(default_factory=CrisisConfig)
 
     def __post_init__(self):
+        check_field_types(self, "")
         check_int("steps", self.steps, minimum=1)
         if self.seed is not None:
             check_int("seed", self.seed, minimum=0)
         check_int("graph_seed", self.graph_seed, minimum=0)
+        if self.crisis.enabled and self.crisis.step >= self.steps:
+            raise ValueError(
+                f"`crisis.step` must be < steps ({self.steps}), or the claim never appears; "
+                f"got {self.crisis.step!r}."
+            )
 
     # -- conversion -------------------------------------------------------
     @classmethod
@@ -278,7 +288,10 @@ def _build(cls, data, where):
     try:
         return cls(**kwargs)
     except TypeError as exc:
-        raise TypeError(f"in `{where}`: {exc}") from None
+        message = str(exc)
+        if message.startswith("`"):  # already names the field
+            raise TypeError(message) from None
+        raise TypeError(f"in `{where}`: {message}") from None
 
 
 def _to_plain(obj):

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from .._validation import (
+    check_field_types,
     check_keys,
     check_positive,
     check_probability,
@@ -46,6 +47,7 @@ class ContentConfig:
     click_through: float = 0.1
 
     def __post_init__(self):
+        check_field_types(self, "content")
         check_probability("content.stickiness", self.stickiness)
         check_probability("content.shareability", self.shareability)
         check_probability("content.click_through", self.click_through)

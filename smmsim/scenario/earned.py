@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .._validation import (
     check_choice,
+    check_field_types,
     check_int,
     check_nonnegative,
     check_probability,
@@ -56,6 +57,7 @@ class ReviewsConfig:
     click_through: float = 0.1
 
     def __post_init__(self):
+        check_field_types(self, "reviews")
         for name in (
             "post_prob",
             "quality",
@@ -109,6 +111,7 @@ class CorrectionConfig:
     shareability: float = 0.15
 
     def __post_init__(self):
+        check_field_types(self, "crisis.correction")
         check_int("crisis.correction.delay", self.delay, minimum=0)
         check_choice("crisis.correction.target", self.target, ("claim_audience", "everyone"))
         for name in ("reach", "recovery", "prebunk_protection", "stickiness", "shareability"):
@@ -179,6 +182,7 @@ class CrisisConfig:
     horizon: int = 30
 
     def __post_init__(self):
+        check_field_types(self, "crisis")
         check_int("crisis.step", self.step, minimum=0)
         check_int("crisis.horizon", self.horizon, minimum=0)
         check_choice("crisis.source", self.source, ("random", "media", "broadcasters", "nodes"))

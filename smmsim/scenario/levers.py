@@ -27,6 +27,7 @@ import numpy as np
 
 from .._validation import (
     check_choice,
+    check_field_types,
     check_int,
     check_keys,
     check_nonnegative,
@@ -74,6 +75,7 @@ class AdsConfig:
     steps: int = 5
 
     def __post_init__(self):
+        check_field_types(self, "campaign.levers.broadcast_ads")
         check_nonnegative("campaign.levers.broadcast_ads.spend", self.spend)
         check_positive("campaign.levers.broadcast_ads.cpm", self.cpm)
         check_int("campaign.levers.broadcast_ads.steps", self.steps, minimum=1)
@@ -104,6 +106,7 @@ class TargetedAdsConfig:
     steps: int = 5
 
     def __post_init__(self):
+        check_field_types(self, "campaign.levers.targeted_ads")
         check_nonnegative("campaign.levers.targeted_ads.spend", self.spend)
         check_positive("campaign.levers.targeted_ads.cpm", self.cpm)
         check_int("campaign.levers.targeted_ads.steps", self.steps, minimum=1)
@@ -137,6 +140,7 @@ class InfluencerConfig:
     fee_per_follower: float = 0.5
 
     def __post_init__(self):
+        check_field_types(self, "campaign.levers.influencers")
         from ..strategies import METHODS
 
         check_nonnegative("campaign.levers.influencers.spend", self.spend)
@@ -169,6 +173,7 @@ class EmployeeAdvocacyConfig:
     cost_per_employee: float = 25.0
 
     def __post_init__(self):
+        check_field_types(self, "campaign.levers.employee_advocacy")
         check_nonnegative("campaign.levers.employee_advocacy.spend", self.spend)
         check_positive(
             "campaign.levers.employee_advocacy.cost_per_employee", self.cost_per_employee
@@ -191,6 +196,7 @@ class OutreachConfig:
     success_prob: float = 0.4
 
     def __post_init__(self):
+        check_field_types(self, "campaign.levers.outreach")
         check_nonnegative("campaign.levers.outreach.spend", self.spend)
         check_positive("campaign.levers.outreach.cost_per_contact", self.cost_per_contact)
         check_probability("campaign.levers.outreach.success_prob", self.success_prob)
@@ -216,6 +222,7 @@ class ReferralConfig:
     share_boost: float = 0.5
 
     def __post_init__(self):
+        check_field_types(self, "campaign.levers.referral")
         check_nonnegative("campaign.levers.referral.spend", self.spend)
         check_positive("campaign.levers.referral.reward", self.reward)
         check_nonnegative("campaign.levers.referral.share_boost", self.share_boost)
