@@ -1,60 +1,96 @@
-"""Files in and out: YAML configs and atomically written Parquet tables."""
+"""Files in and out: the one atomic writer, the one YAML reader, Parquet tables.
+
+Every file the package writes goes through :func:`write_atomic`: a hidden
+temporary file beside the target, flushed to disk, renamed over the target, and
+the folder synced, so a crash leaves either the old file or the new one.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any
 
 import pandas as pd
-
-from .scenario import ScenarioConfig, load_config
+import yaml
 
 __all__ = [
     "check_output_file",
     "check_output_folder",
-    "load_config",
-    "save_config",
+    "read_yaml",
+    "write_atomic",
     "write_parquet",
     "write_text_atomic",
 ]
 
 
-def write_text_atomic(path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
+def _fsync_dir(path: Path) -> None:
+    # Make a rename durable; not every platform can open a directory.
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_atomic(path: str | os.PathLike, write: Callable[[IO[bytes]], Any]) -> Path:
+    """Call ``write(binary_file)`` on a hidden temporary file, then rename it to ``path``.
+
+    The temporary file is ``.NAME.tmp-PID-XXXX`` in the target's folder (made if
+    missing); it is removed if ``write`` raises.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.tmp-{os.getpid()}-")
     try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync_dir(path.parent)
     return path
 
 
-def write_parquet(frame: pd.DataFrame, path) -> Path:
+def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically."""
+    return write_atomic(path, lambda fh: fh.write(text.encode("utf-8")))
+
+
+def write_parquet(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write ``frame`` to ``path`` atomically: a crash never leaves a half file."""
+    return write_atomic(path, lambda fh: frame.to_parquet(fh, index=False))
+
+
+def read_yaml(path: str | os.PathLike, what: str) -> Any:
+    """Read one YAML document; errors name ``what`` the file is, and where it is wrong.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file cannot be read.
+    ValueError
+        If it is not valid YAML (the message gives the line and column).
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
     try:
-        frame.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def save_config(cfg: ScenarioConfig, path) -> Path:
-    """Write a scenario as YAML (atomically)."""
-    return write_text_atomic(path, cfg.to_yaml())
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FileNotFoundError(f"cannot read {what} {str(path)!r}: {exc.strerror}.") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ValueError(f"{what} {path} is not valid YAML{where}: {problem}.") from None
 
 
 # ---------------------------------------------------------------------------

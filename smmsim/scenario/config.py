@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from .._dotted import plain, set_path
 from .._validation import (
     check_choice,
     check_field_types,
@@ -22,6 +23,7 @@ from .._validation import (
     check_probability,
 )
 from ..graphs import GraphConfig, TieConfig
+from ..io import read_yaml
 from ..population import PopulationConfig
 from .content import ContentConfig
 from .earned import CorrectionConfig, CrisisConfig, ReviewsConfig
@@ -215,7 +217,7 @@ class ScenarioConfig:
 
     def to_dict(self) -> dict:
         """Nested plain-Python mapping; ``from_dict(cfg.to_dict()) == cfg``."""
-        return _to_plain(self)
+        return plain(self)
 
     def replace(self, **changes) -> ScenarioConfig:
         """Copy with top-level fields changed (validated again)."""
@@ -225,25 +227,11 @@ class ScenarioConfig:
         """Copy with dotted-path overrides, e.g. ``{"content.stickiness": 0.5}``."""
         data = self.to_dict()
         for path, value in overrides.items():
-            set_dotted(data, path, value)
+            set_path(data, path, value, create=True)
         return ScenarioConfig.from_dict(data)
 
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.to_dict(), sort_keys=False)
-
-
-def set_dotted(data: dict, path: str, value) -> None:
-    """Set ``data[a][b][c] = value`` for ``path == "a.b.c"`` (creating sections)."""
-    keys = path.split(".")
-    node = data
-    for key in keys[:-1]:
-        child = node.get(key)
-        if child is None:
-            child = node[key] = {}
-        if not isinstance(child, dict):
-            raise ValueError(f"cannot set `{path}`: `{key}` is not a section.")
-        node = child
-    node[keys[-1]] = value
 
 
 # Which nested dataclass each section field holds.
@@ -261,11 +249,6 @@ _SECTIONS = {
     (CrisisConfig, "correction"): CorrectionConfig,
     **{(LeversConfig, name): cls for name, cls in LEVER_SECTIONS.items()},
 }
-
-
-def register_section(owner, name, cls) -> None:
-    """Declare that field ``name`` of ``owner`` holds a nested ``cls`` config."""
-    _SECTIONS[(owner, name)] = cls
 
 
 def _build(cls, data, where):
@@ -292,16 +275,6 @@ def _build(cls, data, where):
         if message.startswith("`"):  # already names the field
             raise TypeError(message) from None
         raise TypeError(f"in `{where}`: {message}") from None
-
-
-def _to_plain(obj):
-    if dataclasses.is_dataclass(obj):
-        return {f.name: _to_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, tuple):
-        return [_to_plain(v) for v in obj]
-    if isinstance(obj, dict):
-        return {k: _to_plain(v) for k, v in obj.items()}
-    return obj
 
 
 def default_config_path() -> Path:
@@ -349,10 +322,7 @@ def load_config(path=None) -> ScenarioConfig:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"config file not found: {str(path)!r}.")
-    try:
-        data = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        raise ValueError(f"config file {path.name} is not valid YAML: {exc}") from None
+    data = read_yaml(path, "config file")
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -421,7 +391,7 @@ def _commented(obj, indent: int, out: list) -> None:
             out.append(f"{pad}{f.name}:")
             _commented(value, indent + 2, out)
         else:
-            out.append(f"{pad}{f.name}: {_yaml_scalar(_to_plain(value))}")
+            out.append(f"{pad}{f.name}: {_yaml_scalar(plain(value))}")
 
 
 def to_commented_yaml(cfg: ScenarioConfig) -> str:

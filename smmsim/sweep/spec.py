@@ -22,7 +22,9 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from .._dotted import apply_values, check_path, plain, set_path, split_path
 from .._validation import check_int, check_keys, check_number
+from ..io import read_yaml
 
 DESIGN_KINDS = ("grid", "random", "lhs", "sobol", "morris")
 """Supported designs."""
@@ -63,7 +65,6 @@ _DESIGN_KEYS = {
     "sobol": ("kind", "n_base", "second_order"),
     "morris": ("kind", "n_trajectories", "n_levels"),
 }
-_SEGMENT = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+)$")
 _COLUMN = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 # Spawn-key prefixes below the master SeedSequence: one independent stream for
@@ -72,93 +73,11 @@ _KEY_DESIGN, _KEY_RUNS, _KEY_CRN = 0, 1, 2
 
 
 # ---------------------------------------------------------------------------
-# Dotted paths into nested config dicts
-
-
-def split_path(where: str, path) -> list[str]:
-    """Split a dotted path, raising if it is empty or malformed."""
-    if not isinstance(path, str) or not path:
-        raise TypeError(f"`{where}` keys must be dotted paths (str); got {path!r}.")
-    parts = path.split(".")
-    for part in parts:
-        if not _SEGMENT.match(part):
-            raise ValueError(
-                f"`{where}` key {path!r} is not a dotted path of config keys "
-                "(e.g. 'content.stickiness')."
-            )
-    return parts
-
-
-def _step(node, part):
-    if isinstance(node, Mapping):
-        return node[part]
-    if isinstance(node, list) and part.isdigit():
-        return node[int(part)]
-    raise KeyError(part)
-
-
-def check_path(where: str, config: Mapping, path: str) -> None:
-    """Raise ValueError unless ``path`` names an existing key of ``config``."""
-    node = config
-    walked = []
-    for part in split_path(where, path):
-        try:
-            nxt = _step(node, part)
-        except (KeyError, IndexError):
-            here = ".".join(walked) or "the base config"
-            if isinstance(node, Mapping):
-                keys = ", ".join(sorted(map(str, node))) or "none"
-                hint = f"keys there: {keys}"
-            elif node is None:
-                hint = f"'{here}' is null in the base config; give it a value there first"
-            else:
-                hint = f"'{here}' is a {type(node).__name__}, not a section"
-            raise ValueError(
-                f"`{where}`: {path!r} is not a key of the base config "
-                f"(no {part!r} in {here}; {hint})."
-            ) from None
-        walked.append(part)
-        node = nxt
-
-
-def set_path(config: dict, path: str, value) -> None:
-    """Set ``config[path]`` in place (the path must exist, see :func:`check_path`)."""
-    parts = path.split(".")
-    node = config
-    for part in parts[:-1]:
-        node = _step(node, part)
-    last = parts[-1]
-    if isinstance(node, list):
-        node[int(last)] = value
-    else:
-        node[last] = value
-
-
-def apply_values(base: Mapping, paths: Sequence[str], values: Sequence) -> dict:
-    """Return a deep copy of ``base`` with ``values`` set at ``paths``."""
-    config = copy.deepcopy(dict(base))
-    for path, value in zip(paths, values):
-        set_path(config, path, copy.deepcopy(value))
-    return config
-
-
-# ---------------------------------------------------------------------------
 # Parameters
 
 
 def _is_number(x) -> bool:
     return isinstance(x, numbers.Real) and not isinstance(x, bool)
-
-
-def _plain(value):
-    """Convert numpy scalars (and containers of them) to plain Python values."""
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _column_kind(values: Sequence) -> str:
@@ -254,7 +173,7 @@ class Parameter:
             return None
         kind = self.kind
         if kind == "json":
-            return json.dumps(_plain(value), sort_keys=True)
+            return json.dumps(plain(value), sort_keys=True)
         if kind == "float64":
             return float(value)
         if kind == "int64":
@@ -264,7 +183,7 @@ class Parameter:
     def to_dict(self) -> dict:
         """Canonical mapping (as in a spec file)."""
         if self.values is not None:
-            out = {"values": _plain(list(self.values))}
+            out = {"values": plain(list(self.values))}
         else:
             out = {"low": self.low, "high": self.high}
             if self.n is not None:
@@ -301,7 +220,7 @@ def _parse_parameter(path: str, entry, design_kind: str) -> Parameter:
         values = entry["values"]
         if not isinstance(values, (list, tuple)) or not values:
             raise ValueError(f"`{where}.values` must be a non-empty list; got {values!r}.")
-        values = tuple(_plain(v) for v in values)
+        values = tuple(plain(v) for v in values)
         seen = set()
         for v in values:
             key = json.dumps(v, sort_keys=True, default=repr)
@@ -554,20 +473,6 @@ def import_object(where: str, target: str):
     return obj
 
 
-def _load_yaml(path: Path, what: str):
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FileNotFoundError(f"cannot read {what} {str(path)!r}: {exc.strerror}.") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ValueError(f"{what} {str(path)!r} is not valid YAML{where}: {problem}.") from None
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SweepSpec:
     """A parameter sweep: a base config, what to vary, how, and how often.
@@ -621,7 +526,7 @@ class SweepSpec:
         """Load and validate a spec file; a relative ``base`` path is read
         relative to the spec file."""
         path = Path(path)
-        data = _load_yaml(path, "sweep spec")
+        data = read_yaml(path, "sweep spec")
         return cls.from_dict(data, base_dir=path.parent)
 
     @classmethod
@@ -661,12 +566,12 @@ class SweepSpec:
         base = data["base"]
         if isinstance(base, (str, Path)):
             base_path = Path(base_dir or ".") / base
-            base = _load_yaml(base_path, "base config")
+            base = read_yaml(base_path, "base config")
         if not isinstance(base, Mapping):
             raise TypeError(
                 f"`base` must be a mapping or the path of a YAML file; got {type(base).__name__}."
             )
-        base = _plain(dict(base))
+        base = plain(dict(base))
         if model is None:
             base = _normalise_scenario(base)
 
@@ -675,7 +580,7 @@ class SweepSpec:
             raise TypeError(f"`fixed` must map dotted paths to values; got {fixed!r}.")
         for path, value in fixed.items():
             check_path("fixed", base, path)
-            set_path(base, path, _plain(value))
+            set_path(base, path, plain(value))
         if fixed and model is None:
             base = _normalise_scenario(base)
 
@@ -836,7 +741,7 @@ def _normalise_scenario(base: dict) -> dict:
     from ..scenario import ScenarioConfig
 
     try:
-        return _plain(ScenarioConfig.from_dict(base).to_dict())
+        return plain(ScenarioConfig.from_dict(base).to_dict())
     except (ValueError, TypeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise type(exc)(f"base config: {first}") from None

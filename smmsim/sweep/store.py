@@ -27,9 +27,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-import yaml
 
-from ..io import check_output_folder
+from ..io import check_output_folder, read_yaml, write_atomic
 from .spec import SweepSpec, diff_specs
 
 MANIFEST = "_sweep.json"
@@ -38,7 +37,7 @@ RUNLOG = "_runlog.jsonl"
 LOCK = "_sweep.lock"
 FORMAT = "smmsim-sweep/1"
 _CHUNK = re.compile(r"^chunk-(\d+)\.parquet$")
-_TMP = re.compile(r"^\.(?:chunk-\d+\.parquet|_sweep\.json|_spec\.yaml)\.tmp-\d+$")
+_TMP = re.compile(r"^\.(?:chunk-\d+\.parquet|_sweep\.json|_spec\.yaml)\.tmp-\d+(?:-\w+)?$")
 
 _ARROW_TYPES = {
     "float64": pa.float64(),
@@ -74,32 +73,6 @@ def chunk_name(spec: SweepSpec, chunk: int) -> str:
     """File name of one chunk (zero-padded, so name order is chunk order)."""
     width = max(6, len(str(spec.n_chunks - 1)))
     return f"chunk-{chunk:0{width}d}.parquet"
-
-
-def _fsync_dir(path: Path) -> None:
-    # Make a rename durable; not every platform can open a directory.
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def write_atomic(path: Path, write) -> None:
-    """Call ``write(binary_file)`` on a hidden temporary file, then rename it to ``path``."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(path.parent)
 
 
 def _now() -> str:
@@ -206,9 +179,9 @@ class ResultStore:
             )
         if manifest.get("spec_sha256") != self.spec.fingerprint():
             try:
-                old = yaml.safe_load((self.path / SPEC_FILE).read_text(encoding="utf-8"))
+                old = read_yaml(self.path / SPEC_FILE, "stored sweep spec")
                 changed = diff_specs(old, self.spec.to_dict())
-            except (OSError, yaml.YAMLError):
+            except (OSError, ValueError):
                 changed = []
             detail = f" (differs at: {', '.join(changed)})" if changed else ""
             raise SweepFolderError(
@@ -277,7 +250,7 @@ def read_manifest(path) -> dict:
 def read_spec(path) -> SweepSpec:
     """The spec stored beside a sweep's results."""
     read_manifest(path)
-    data = yaml.safe_load((Path(path) / SPEC_FILE).read_text(encoding="utf-8"))
+    data = read_yaml(Path(path) / SPEC_FILE, "stored sweep spec")
     return SweepSpec.from_dict(data)
 
 
