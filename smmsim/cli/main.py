@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_lab(sub)
     register_app(sub)
-    from .._cli_realdata import register as register_realdata
+    from .realdata import register as register_realdata
 
     register_realdata(sub)
     return parser

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from .cli._args import int_at_least
+from ._args import int_at_least
 
 _positive_int = int_at_least(1)
 _seed_int = int_at_least(0)
@@ -101,7 +101,7 @@ def _raw():
 
 
 def _cmd_fetch(args) -> int:
-    from .realdata import fetch_data
+    from ..realdata import fetch_data
 
     paths = fetch_data(
         args.names or None, cache_dir=args.dest, base_url=args.base_url, progress=_tty()
@@ -112,7 +112,7 @@ def _cmd_fetch(args) -> int:
 
 
 def _cmd_where(args) -> int:
-    from .realdata import DATASETS, _search_roots
+    from ..realdata import DATASETS, _search_roots
 
     for what, folder in _search_roots():
         if folder is None:
@@ -124,13 +124,13 @@ def _cmd_where(args) -> int:
 
 
 def _cmd_cascades(args) -> int:
-    from . import cascades
-    from .io import write_text_atomic
+    from .. import cascades
+    from ..io import write_text_atomic
 
     if (args.path is None) == (args.simulate is None):
         raise ValueError("give either PATH (real reply trees) or --simulate CONFIG.yaml.")
     if args.simulate is not None:
-        from .scenario import load_config
+        from ..scenario import load_config
 
         cfg = load_config(args.simulate)
         table = cascades.simulated_cascade_shapes(cfg, args.n, rng=args.seed)
@@ -143,7 +143,7 @@ def _cmd_cascades(args) -> int:
 
 
 def _cmd_calibrate(args) -> int:
-    from .calibration import calibrate
+    from ..calibration import calibrate
 
     result = calibrate(
         args.path,
