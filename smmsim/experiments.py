@@ -22,6 +22,7 @@ __all__ = [
     "endorsement_funnel",
     "branching_number",
     "takeoff_curve",
+    "compare_steps",
 ]
 
 CRISIS_COLUMNS = (
@@ -304,3 +305,24 @@ def takeoff_curve(
     table["took_off"] = table["shares"] > threshold * n
     return table[["stickiness", "branching_number", "replicate", "reach", "shares",
                   "cascade_size", "took_off"]]  # fmt: skip
+
+
+def compare_steps(cfg: ScenarioConfig, arms: dict, *, n_replicates: int = 10, rng=None):
+    """Like :func:`compare`, and also the per-step tables: ``(summary, steps)``.
+
+    Both tables have an ``arm`` column first; every arm uses the same
+    replicate seeds.
+    """
+    check_int("n_replicates", n_replicates, minimum=1)
+    if not arms:
+        raise ValueError("`arms` must name at least one arm; got {}.")
+    seed = rng if rng is not None else cfg.seed
+    summaries, steps = [], []
+    for name, overrides in arms.items():
+        s, st = simulate_replicates(cfg.with_overrides(overrides), n_replicates=n_replicates,
+                                    rng=seed)  # fmt: skip
+        s.insert(0, "arm", name)
+        st.insert(0, "arm", name)
+        summaries.append(s)
+        steps.append(st)
+    return pd.concat(summaries, ignore_index=True), pd.concat(steps, ignore_index=True)

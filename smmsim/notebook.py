@@ -54,6 +54,8 @@ __all__ = [
     "plot_takeoff",
     "plot_steps_by",
     "cascade_frames",
+    "plot_cascade_sizes",
+    "cascade_size_table",
     "plot_cascade_on_graph",
     "plot_cascade_tree",
 ]
@@ -79,6 +81,8 @@ METRIC_LABELS = {
     "reviews_negative": "Negative reviews",
     "sentiment": "Sentiment (share of positive impressions)",
     "reach": "Reach (people exposed)",
+    "reach_earned_only": "Reached by word of mouth only (people)",
+    "earned_reach_share": "Share of reach by word of mouth only",
     "new_reach": "Newly reached people",
     "impressions": "Impressions",
     "impressions_paid": "Paid impressions",
@@ -150,7 +154,7 @@ KIND_COLORS = {
     "claim": "#C44E52",
     "correction": "#8172B3",
 }
-_PERCENT = {"roi", "virality_rate", "sentiment", "intent_loss"}
+_PERCENT = {"roi", "virality_rate", "sentiment", "intent_loss", "earned_reach_share"}
 _STYLE = {
     "figure.facecolor": "white",
     "axes.facecolor": "white",
@@ -949,16 +953,17 @@ def plot_ecdfs(table, metrics, *, hue="label", logx=(), colors=None, ncols=2, ti
 # Word of mouth, trust, sticky content, cascades on the graph (notebooks 01-04)
 
 SOURCE_LABELS = {
-    "own": "brand's own audience (ads, page, seeds' ties)",
-    "earned": "reached by word of mouth only",
+    "own": "brand's own audience",
+    "earned": "word of mouth only",
 }
 
 
 def reach_sources_table(steps) -> pd.DataFrame:
     """Per step: mean reach of the brand item split by who brought it (with 95% CIs).
 
-    ``source`` is ``"own"`` (people with at least one paid or owned exposure)
-    or ``"earned"`` (people only shares and reviews reached, the
+    ``source`` is ``"brand's own audience"`` (people with at least one paid
+    or owned exposure) or ``"word of mouth only"`` (people only shares and
+    reviews reached, the
     ``reach_earned_only`` column of the per-step table); ``people`` is the
     mean over replicates of the running total.
 
@@ -980,7 +985,7 @@ def reach_sources_table(steps) -> pd.DataFrame:
     out = _mean_ci(long, ["step", "source"], "people")
     out["source"] = pd.Categorical(out["source"], ["own", "earned"])
     out = out.sort_values(["step", "source"]).reset_index(drop=True)
-    out["source"] = out["source"].astype(str)
+    out["source"] = out["source"].astype(str).map(SOURCE_LABELS)
     return out.rename(columns={"mean": "people"})[["step", "source", "people", "ci_low",
                                                   "ci_high", "n"]]  # fmt: skip
 
@@ -997,9 +1002,10 @@ def plot_reach_sources(steps, *, title=None) -> Figure:
     fig, (ax, bx) = _figure(2, title=title)
     wide = table.pivot(index="step", columns="source", values="people").fillna(0.0)
     x = wide.index.to_numpy()
-    own, earned = wide.get("own", 0 * x), wide.get("earned", 0 * x)
+    own = wide.get(SOURCE_LABELS["own"], 0 * x)
+    earned = wide.get(SOURCE_LABELS["earned"], 0 * x)
     ax.fill_between(x, 0, own, color=ORIGIN_COLORS["owned"], alpha=0.85, lw=0,
-                    label=SOURCE_LABELS["own"])  # fmt: skip
+                    label=SOURCE_LABELS["own"] + " (its page, seeds' ties, ads)")  # fmt: skip
     ax.fill_between(x, own, own + earned, color=ORIGIN_COLORS["earned"], alpha=0.85, lw=0,
                     label=SOURCE_LABELS["earned"])  # fmt: skip
     ax.set_title("Reach so far")
@@ -1116,12 +1122,13 @@ def plot_steps_by(steps, metric, hue, *, kinds="brand", cumulative=False, title=
     frame = steps[steps["kind"].isin(_as_list(kinds))] if kinds else steps
     if "replicate" not in frame.columns:
         frame = frame.assign(replicate=0)
-    totals = frame.groupby([hue, "replicate", "step"], sort=True)[metric].sum().reset_index()
+    totals = frame.groupby([hue, "replicate", "step"], sort=False)[metric].sum().reset_index()
+    totals = totals.sort_values(["replicate", "step"], kind="stable")
     if cumulative:
         totals[metric] = totals.groupby([hue, "replicate"])[metric].cumsum()
     fig, (ax,) = _figure(1, panel=(7.0, 3.8), title=title)
     cmap = mpl.colormaps["viridis"]
-    values = list(pd.unique(totals[hue]))
+    values = list(pd.unique(frame[hue]))
     for i, value in enumerate(values):
         st = _mean_ci(totals[totals[hue] == value], ["step"], metric)
         color = cmap(i / max(1, len(values) - 1) * 0.9)
@@ -1134,6 +1141,58 @@ def plot_steps_by(steps, metric, hue, *, kinds="brand", cumulative=False, title=
     ax.set_ylim(bottom=0)
     ax.legend(title=hue_label or hue, fontsize=9)
     _format_axis(ax.yaxis, metric)
+    return fig
+
+
+def cascade_size_table(summary, *, threshold=None) -> pd.DataFrame:
+    """Runs per cascade-size class (1, 2-9, 10-99, ... sharers), in order.
+
+    With ``threshold``, a last row ``took off`` counts the runs above it.
+
+    Examples
+    --------
+    >>> cascade_size_table(pd.DataFrame({"shares": [1, 1, 5, 300]}))["runs"].tolist()
+    [2, 1, 0, 1]
+    """
+    _check_columns(summary, ["shares"], "summary")
+    shares = summary["shares"].to_numpy()
+    top = max(1, int(np.ceil(np.log10(max(shares.max(), 1) + 1))))
+    edges = [1, 2] + [10**k for k in range(1, top + 1)]
+    rows = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        label = str(lo) if hi == lo + 1 else f"{lo:,}-{hi - 1:,}"
+        rows.append({"sharers": label, "runs": int(((shares >= lo) & (shares < hi)).sum())})
+    rows.append({"sharers": f"{edges[-1]:,}+", "runs": int((shares >= edges[-1]).sum())})
+    if rows[-1]["runs"] == 0:
+        rows.pop()
+    if threshold is not None:
+        rows.append({"sharers": "took off", "runs": int((shares > threshold).sum())})
+    return pd.DataFrame(rows)
+
+
+@_styled
+def plot_cascade_sizes(summary, *, threshold=None, title=None) -> Figure:
+    """How big the post's cascade got in each run: a histogram of sharers (log bins).
+
+    ``threshold`` (people) draws the take-off line; the title of the panel
+    gives the share of runs above it.
+    """
+    _check_columns(summary, ["shares"], "summary")
+    shares = summary["shares"].to_numpy(dtype=float)
+    fig, (ax,) = _figure(1, panel=(7.0, 3.6), title=title)
+    top = max(10.0, shares.max() * 1.5)
+    bins = np.unique(np.round(np.logspace(0, np.log10(top), 25)))
+    ax.hist(shares, bins=bins, color="#55A868", edgecolor="white")
+    ax.set_xscale("log")
+    ax.set_xlabel("People who shared the post in one run (log scale)")
+    ax.set_ylabel("runs")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if threshold is not None:
+        ax.axvline(threshold, ls="--", color="#C44E52")
+        took = float((shares > threshold).mean())
+        ax.set_title(
+            f"{took:.0%} of {len(shares)} runs took off (more than {threshold:,.0f} sharers)"
+        )
     return fig
 
 
