@@ -37,6 +37,7 @@ __all__ = [
     "CalibrationResult",
     "base_config",
     "calibrate",
+    "claim_summary",
     "bass_q_by_structure",
     "fit_bass",
     "fit_branching",
@@ -45,13 +46,17 @@ __all__ = [
 
 PARAMETERS = {
     # name: (dotted config path, low, high, scale)
-    "stickiness": ("crisis.stickiness", 0.005, 0.5, "log"),
-    "trust_followers": ("graph.ties.trust_followers", 0.005, 1.0, "log"),
-    "followers_mean": ("graph.followers_mean", 0.002, 0.5, "log"),
-    "followers_sigma": ("graph.followers_sigma", 0.3, 3.0, "linear"),
-    "reply_back_prob": ("crisis.reply_back_prob", 0.0, 0.9, "linear"),
+    "stickiness": ("crisis.stickiness", 0.005, 0.3, "log"),
+    "trust_followers": ("graph.ties.trust_followers", 0.1, 1.0, "log"),
+    "followers_mean": ("graph.followers_mean", 0.01, 0.5, "log"),
+    "followers_sigma": ("graph.followers_sigma", 0.5, 2.5, "linear"),
+    "reply_back_prob": ("crisis.reply_back_prob", 0.0, 0.8, "linear"),
 }
 """Fitted parameters: config path, prior range and prior scale (uniform or log-uniform).
+
+The ranges are wide but exclude regions that a look at the Chilean cascades
+rules out (a claim that spreads supercritically between friends, or posters
+whose followers almost never reply).
 
 - ``stickiness``: chance that a person who sees a friend's reply (a tie of
   trust 1) replies too; with ``dynamics.trust_effect`` 1 a tie of trust
@@ -67,13 +72,19 @@ BUDGETS = {
     # particles, generations, proposals per generation (x particles), cascades per
     # particle, graph size, cascades for the held-out check
     "tiny": dict(n_particles=6, n_generations=2, max_proposals=2, n_sim=24, n_nodes=1500,
-                 n_check=60),
+                 n_check=60, time_limit=None),
     "quick": dict(n_particles=40, n_generations=6, max_proposals=2, n_sim=150, n_nodes=20000,
-                  n_check=600),
+                  n_check=600, time_limit=480.0),
     "full": dict(n_particles=100, n_generations=10, max_proposals=3, n_sim=300, n_nodes=20000,
-                 n_check=2000),
+                 n_check=2000, time_limit=None),
 }  # fmt: skip
-"""Preset sizes of a calibration (``--budget``)."""
+"""Preset sizes of a calibration (``--budget``).
+
+``time_limit`` (seconds, or None): no new ABC generation starts if the last
+one's duration would take the fit past it, so ``quick`` ends within about 10
+minutes even on a busy machine (the result then says how many generations
+ran; on an idle 2-core machine all of them run in a few minutes).
+"""
 
 
 def base_config(n_nodes: int = 20000):
@@ -234,11 +245,19 @@ def _abc_smc(observed, base, budget, rng, pool, progress):
                             **{k: _from_unit(k, u) for k, u in zip(PARAMETERS, th)}})  # fmt: skip
         return dist
 
+    started = time.perf_counter()
     theta = rng.random((n, d))
     dist = run(theta, 0)
+    last_duration = time.perf_counter() - started
     weights = np.full(n, 1.0 / n)
     eps = float("inf")
+    generations = 1
     for g in range(1, b["n_generations"]):
+        begun = time.perf_counter()
+        limit = b.get("time_limit")
+        if limit is not None and (begun - started) + last_duration > limit:
+            break
+        generations += 1
         eps = float(np.quantile(dist, 0.5))
         cov = 2.0 * np.cov(theta.T, aweights=weights) + 1e-8 * np.eye(d)
         chol = np.linalg.cholesky(cov)
@@ -264,9 +283,10 @@ def _abc_smc(observed, base, budget, rng, pool, progress):
         new_w = np.minimum(new_w, 10.0 * np.median(new_w))
         weights = new_w / new_w.sum()
         theta, dist = new_theta, new_dist
+        last_duration = time.perf_counter() - begun
     if bar is not None:
         bar.close()
-    return theta, weights, dist, eps, pd.DataFrame(history)
+    return theta, weights, dist, eps, pd.DataFrame(history), generations
 
 
 def _weighted_quantile(x, w, q):
@@ -408,13 +428,14 @@ class CalibrationResult:
     n_train: int
     n_test: int
     seconds: float
+    generations: int
     out: Path | None
 
     def report(self) -> str:
         """A plain-text summary: fitted values and the held-out KS table."""
         lines = [
             f"label {self.label}: {self.n_train} training / {self.n_test} held-out cascades, "
-            f"{self.seconds:.0f} s",
+            f"{self.generations} ABC generations, {self.seconds:.0f} s",
             "fitted (closest particle; posterior mean, sd, 95% interval):",
         ]
         for row in self.params.itertuples():
@@ -509,7 +530,7 @@ def calibrate(
     base = base_config(b["n_nodes"])
     pool = _Pool(workers=workers, scheduler=scheduler)
     try:
-        theta, weights, dist, eps, history = _abc_smc(
+        theta, weights, dist, eps, history, generations = _abc_smc(
             _stat_arrays(train), base.to_dict(), b, np.random.default_rng(abc_ss), pool, progress
         )
     finally:
@@ -564,11 +585,32 @@ def calibrate(
         n_train=len(train_idx),
         n_test=len(test_idx),
         seconds=time.perf_counter() - start,
+        generations=generations,
         out=Path(out) if out is not None else None,
     )
     if out is not None:
         _write(result, budget, eps)
     return result
+
+
+def compact_yaml(cfg) -> str:
+    """``cfg`` as YAML holding only what differs from the built-in defaults."""
+    import yaml
+
+    from .scenario import ScenarioConfig
+
+    def diff(mine, default):
+        out = {}
+        for key, value in mine.items():
+            if isinstance(value, dict) and isinstance(default.get(key), dict):
+                sub = diff(value, default[key])
+                if sub:
+                    out[key] = sub
+            elif default.get(key, object()) != value:
+                out[key] = value
+        return out
+
+    return yaml.safe_dump(diff(cfg.to_dict(), ScenarioConfig().to_dict()), sort_keys=False)
 
 
 def _shapes_of(trees) -> pd.DataFrame:
@@ -728,3 +770,39 @@ def bass_q_by_structure(
             }
         )
     return pd.DataFrame(rows)
+
+
+def claim_summary(cfg, shapes) -> dict:
+    """What a calibrated claim means in plain numbers (for a marketer).
+
+    Parameters
+    ----------
+    cfg : ScenarioConfig
+        A claim scenario (e.g. ``fitted.yaml`` or ``data/examples/claim_false.yaml``).
+    shapes : pandas.DataFrame
+        Its simulated cascades (:func:`smmsim.cascades.simulated_cascade_shapes`).
+
+    Returns
+    -------
+    dict
+        The posters' median audience, the chance that a follower or a friend
+        who sees the claim replies, the chance a reply to a reply is
+        answered back, and the simulated cascades' median size, 90th
+        percentile, share above 1,000 tweets and median depth.
+    """
+    g = cfg.graph
+    if g.followers_sigma is not None:
+        median_audience = g.followers_mean * g.n_nodes * math.exp(-(g.followers_sigma**2) / 2)
+    else:
+        a = g.followers_alpha
+        median_audience = g.followers_mean * g.n_nodes * (a - 1) / a * 2 ** (1 / a)
+    return {
+        "median audience of a poster": float(median_audience),
+        "follower reply chance": g.ties.trust_followers * cfg.crisis.stickiness,
+        "friend reply chance": g.ties.trust_friends * cfg.crisis.stickiness,
+        "reply answered back": cfg.crisis.reply_back_prob,
+        "median cascade (tweets)": float(shapes["size"].median()),
+        "1 in 10 cascades exceeds (tweets)": float(shapes["size"].quantile(0.9)),
+        "share of cascades over 1,000 tweets": float((shapes["size"] > 1000).mean()),
+        "median depth (reply generations)": float(shapes["depth"].median()),
+    }
