@@ -9,21 +9,27 @@ within 3x of smmsim's IC time per cascade. Both run from the same 10 random
 seed nodes with the same p. Reported: mean ms per cascade (IC in one batched
 call and called once per cascade from Python; the engine through
 ``smmsim.engine.simulate``, which includes planning and result assembly), mean
-cascade size (the two must agree), and the ratio engine / IC.
+cascade size (the two must agree), and the ratio engine / IC. The engine is
+timed two ways: one ``simulate`` call per cascade, and the batched path
+(``smmsim.engine.run_replicates``: all the cascades in one compiled call, the
+same runs, checked equal). Also printed: the batched path's per-replicate
+fixed cost (p = 0). Each time is the minimum of ``--rounds`` rounds.
 
-Run: python benchmarks/bench_engine.py [--quick] [--runs N]
+Run: python benchmarks/bench_engine.py [--quick] [--runs N] [--rounds R]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import networkx as nx
 import numpy as np
+from _common import machine_summary
 
 from smmsim.classic import ICModel, run_independent_cascade
-from smmsim.engine import make_world, simulate
+from smmsim.engine import make_world, run_replicates, simulate
 from smmsim.graphs import from_networkx
 from smmsim.population import PopulationConfig
 from smmsim.realdata import load_snap_edgelist, shared_data_dir
@@ -50,45 +56,79 @@ def scenario(p: float, seeds) -> ScenarioConfig:
     )
 
 
+def _best(fn, rounds):
+    """Minimum wall time of ``fn()`` over ``rounds`` calls, and its last result."""
+    best, out = float("inf"), None
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="20k-node synthetic graphs")
     ap.add_argument("--runs", type=int, default=2000, help="cascades per measurement")
+    ap.add_argument("--rounds", type=int, default=3, help="take the minimum of this many")
     args = ap.parse_args(argv)
+    runs, rounds = args.runs, args.rounds
+    print(f"# bench_engine: {machine_summary()}; load average {os.getloadavg()[0]:.1f}")
+    print(f"# {runs} cascades per measurement, minimum of {rounds} rounds; times per cascade\n")
     print(
-        f"{'graph':<24}{'p':>6}{'IC batch ms':>13}{'IC loop ms':>12}{'engine ms':>11}"
-        f"{'IC size':>10}{'eng size':>10}{'engine/IC':>11}{'eng/IC loop':>12}"
+        "| graph | p | IC batch ms | IC loop ms | engine simulate ms | engine batch ms "
+        "| IC size | engine size | batch / IC batch | simulate / IC batch | batch / IC loop |"
     )
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    fixed = []
     for name, G in graphs(args.quick):
-        sg = from_networkx(G, rng=0)
+        sg = from_networkx(G, attributes=False)
         world = make_world(sg, PopulationConfig.homogeneous(), rng=0)
         seeds = np.random.default_rng(7).choice(sg.n_nodes, size=10, replace=False)
         labels = [sg.node_ids[i].item() for i in seeds]
-        for p in (0.01, 0.05):
+        model = ICModel(sg, [sg.node_ids[i] for i in seeds], p=0.01)
+        for p in (0.0, 0.01, 0.05):
             cfg = scenario(p, labels)
-            t0 = time.perf_counter()
-            run_independent_cascade(sg, seeds, p, n_runs=2, rng=0)
+            run_independent_cascade(sg, seeds, p, n_runs=2, rng=0)  # compile / cache load
             simulate(cfg, rng=0, world=world)
-            compile_s = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            ic = run_independent_cascade(sg, seeds, p, n_runs=args.runs, rng=1)
-            ic_batch = (time.perf_counter() - t0) / args.runs * 1e3
+            run_replicates(cfg, [0, 1], world=world)
+            keys = list(range(runs))
+            t_batch, reps = _best(lambda cfg=cfg: run_replicates(cfg, keys, world=world), rounds)  # noqa: B023
+            if p == 0.0:
+                fixed.append((name, t_batch / runs * 1e6))
+                continue
+            t_ic, ic = _best(
+                lambda p=p: run_independent_cascade(sg, seeds, p, n_runs=runs, rng=1),  # noqa: B023
+                rounds,
+            )
             model = ICModel(sg, [sg.node_ids[i] for i in seeds], p)
             gen = np.random.default_rng(2)
-            t0 = time.perf_counter()
-            for _ in range(args.runs):
-                model.run(rng=gen)
-            ic_loop = (time.perf_counter() - t0) / args.runs * 1e3
-            sizes = np.empty(args.runs)
-            t0 = time.perf_counter()
-            for r in range(args.runs):
-                sizes[r] = simulate(cfg, rng=r, world=world).count[0]
-            eng = (time.perf_counter() - t0) / args.runs * 1e3
+
+            def loop(model=model, gen=gen):
+                for _ in range(runs):
+                    model.run(rng=gen)
+
+            t_loop, _ = _best(loop, rounds)
+
+            def one_by_one(cfg=cfg):
+                return [simulate(cfg, rng=r, world=world).count[0] for r in range(runs)]  # noqa: B023
+
+            t_sim, sizes = _best(one_by_one, rounds)
+            batch_sizes = np.array([r.count[0] for r in reps])
+            assert np.array_equal(batch_sizes, sizes), "batch and simulate disagree"
+            ic_batch, ic_loop = t_ic / runs * 1e3, t_loop / runs * 1e3
+            eng, eng_batch = t_sim / runs * 1e3, t_batch / runs * 1e3
             print(
-                f"{name:<24}{p:>6}{ic_batch:>13.3f}{ic_loop:>12.3f}{eng:>11.3f}"
-                f"{ic.sizes.mean():>10.1f}{sizes.mean():>10.1f}{eng / ic_batch:>11.2f}"
-                f"{eng / ic_loop:>12.2f}   (compile/cache load {compile_s:.1f}s)"
+                f"| {name} | {p} | {ic_batch:.4f} | {ic_loop:.4f} | {eng:.4f} | {eng_batch:.4f} "
+                f"| {ic.sizes.mean():,.1f} | {batch_sizes.mean():,.1f} "
+                f"| {eng_batch / ic_batch:.1f} "
+                f"| {eng / ic_batch:.1f} | {eng_batch / ic_loop:.1f} |"
             )
+    print("\nPer-replicate fixed cost of the batched path (p = 0: the seeds post, nobody engages;")
+    print("one run_replicates call of all runs, Run objects included):")
+    for name, us in fixed:
+        print(f"  {name}: {us:.1f} us per replicate")
+    print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -257,3 +257,12 @@ def test_run_replicates_refuses_a_plan_that_draws():
     cfg = small(crisis={"enabled": True})
     with pytest.raises(ValueError, match="`cfg` draws random numbers when planned"):
         run_replicates(cfg, [1, 2])
+
+
+def test_compiled_kernel_keys_equal_numpy_seeding():
+    from smmsim.engine._keys import kernel_keys
+
+    rng = np.random.default_rng(0)
+    seeds = [0, 1, 2**32 - 1, 2**32, 2**63 - 1, 2**64 - 1, *rng.integers(0, 2**63, 500).tolist()]
+    want = [np.random.default_rng(s).integers(0, 2**63, dtype=np.int64) for s in seeds]
+    np.testing.assert_array_equal(kernel_keys(np.array(seeds, dtype=np.uint64)), want)

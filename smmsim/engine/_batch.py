@@ -44,8 +44,9 @@ def run_batch(
 ):  # fmt: skip
     """Run the plan once per key in ``keys``; run ``r`` gets stamp ``first_run + r``.
 
-    Returns ``stats`` (n_runs, n_steps, n_items, N_FIELDS; rows past a run's
-    own step count are 0), ``steps_run`` (n_runs,), ``seg`` (n_runs, 4 *
+    Returns ``stats`` (every run's steps one after the other, shape (steps,
+    n_items, N_FIELDS)), ``steps_run`` (n_runs + 1,: run r's steps are
+    ``stats[steps_run[r]:steps_run[r + 1]]``), ``seg`` (n_runs, 4 *
     n_items + 3, 2: start and length in ``nodes`` of each list of a run, see
     ``SEG_*``), ``nodes`` (int32: every run's lists) and ``values`` (float64:
     the final interest of each changed person, then the interest before the
@@ -54,8 +55,8 @@ def run_batch(
     n_runs = len(keys)
     n_items = len(kind)
     n_seg = ITEM_ROWS * n_items + 3
-    stats = np.zeros((n_runs, n_steps, n_items, K.N_FIELDS), np.int64)
-    steps_run = np.zeros(n_runs, np.int64)
+    stats = np.empty((max(64, 4 * n_runs), n_items, K.N_FIELDS), np.int64)
+    steps_run = np.zeros(n_runs + 1, np.int64)  # run r: stats[steps_run[r]:steps_run[r + 1]]
     seg = np.zeros((n_runs, n_seg, 2), np.int64)
     nodes = np.empty(1024, np.int32)
     values = np.empty(1024, np.float64)
@@ -70,8 +71,13 @@ def run_batch(
             seen, p_engage, p_max, cold, coldf, order, tparent, tdepth, born, origin,
             flags, icur, damage, ibefore, lists, counts, ev,
         )  # fmt: skip
-        stats[r, :t_last] = st
-        steps_run[r] = t_last
+        t0 = steps_run[r]
+        if t0 + t_last > len(stats):
+            grown = np.empty((max(2 * len(stats), t0 + t_last), n_items, K.N_FIELDS), np.int64)
+            grown[:t0] = stats[:t0]
+            stats = grown
+        stats[t0 : t0 + t_last] = st
+        steps_run[r + 1] = t0 + t_last
         need = ITEM_ROWS * counts[:n_items].sum() + counts[n_items:].sum()
         nodes = _room(nodes, used, need)
         values = _room(values, used, need)
@@ -104,4 +110,4 @@ def run_batch(
                     values[used + i] = ibefore[v]
             used += c
             j += 1
-    return stats, steps_run, seg, nodes[:used], values[:used]
+    return stats[: steps_run[n_runs]], steps_run, seg, nodes[:used], values[:used]

@@ -501,10 +501,7 @@ def run_replicates(
     if plan_draws(cfg):
         raise ValueError("`cfg` draws random numbers when planned: run it with simulate().")
     world = world if world is not None else world_for(cfg)
-    keys = np.array(
-        [np.random.default_rng(s).integers(0, 2**63, dtype=np.int64) for s in seeds],
-        dtype=np.uint64,
-    )
+    keys = _kernel_keys(seeds)
     last = world.cache.get("last_plan")
     if last is not None and last[0] is cfg:
         plan = last[1]
@@ -535,6 +532,25 @@ def run_replicates(
     with ThreadPoolExecutor(n_threads) as pool:
         parts = list(pool.map(piece, bounds[:-1], bounds[1:]))
     return [run for part in parts for run in part]
+
+
+def _kernel_keys(seeds) -> np.ndarray:
+    """The kernel key ``simulate(cfg, rng=s)`` draws, for each seed (compiled for ints)."""
+    from ._keys import kernel_keys
+
+    def slow(s):
+        return np.uint64(as_generator(s).integers(0, 2**63, dtype=np.int64))
+
+    ints = all(
+        isinstance(s, (int, np.integer)) and not isinstance(s, bool) and 0 <= s < 2**64
+        for s in seeds
+    )
+    if not ints or not len(seeds):
+        return np.array([slow(s) for s in seeds], dtype=np.uint64)
+    keys = kernel_keys(np.array(seeds, dtype=np.uint64))
+    if keys[0] != slow(seeds[0]):  # numpy changed its seeding: never run on wrong keys
+        return np.array([slow(s) for s in seeds], dtype=np.uint64)
+    return keys
 
 
 def _run_batch(cfg, world, plan, keys, seeds, *, n_events) -> list[Run]:
@@ -585,7 +601,7 @@ def _run_batch(cfg, world, plan, keys, seeds, *, n_events) -> list[Run]:
             start, length = sr[j]
             return arr[start : start + length]
 
-        st = stats[r, : steps_run[r]]
+        st = stats[steps_run[r] : steps_run[r + 1]]
         j = _batch.ITEM_ROWS * n_items
         changed = part(j + K.L_CHANGED)
         misinformed = part(j + K.L_MISINFORMED)
@@ -596,7 +612,7 @@ def _run_batch(cfg, world, plan, keys, seeds, *, n_events) -> list[Run]:
                 seed=seed if isinstance(seed, (int, np.integer)) else None,
                 items=list(names),
                 kinds=list(kinds),
-                n_steps=int(steps_run[r]),
+                n_steps=len(st),
                 stats=st,
                 sharers=[part(rows * k + _batch.SEG_ORDER) for k in range(n_items)],
                 tree_parent=[part(rows * k + _batch.SEG_PARENT) for k in range(n_items)],
