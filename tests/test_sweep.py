@@ -820,3 +820,103 @@ def test_sweep_out_below_a_file_is_one_line(tmp_path, capsys):
     (tmp_path / "afile").write_text("x")
     with pytest.raises(SweepFolderError, match=r"`--out` '.*afile/res' lies below the file"):
         run_sweep(toy_spec(), tmp_path / "afile" / "res", workers=1)
+
+
+def _chunks(out):
+    return sorted(out.glob("chunk-*.parquet"))
+
+
+def _truncate(out):
+    c = _chunks(out)[3]
+    c.write_bytes(c.read_bytes()[: c.stat().st_size // 2])
+    return c.name
+
+
+def _drop_rows(out):
+    import pyarrow.parquet as pq
+
+    c = _chunks(out)[2]
+    pq.write_table(pq.read_table(c).slice(0, 1), c)
+    return c.name
+
+
+def _flip_two_bytes(out):
+    c = _chunks(out)[4]
+    data = bytearray(c.read_bytes())
+    data[len(data) // 3] ^= 1
+    data[len(data) // 3 + 1] ^= 1
+    c.write_bytes(bytes(data))
+    return c.name
+
+
+def _replace_by_another(out):
+    chunks = _chunks(out)
+    chunks[5].write_bytes(chunks[0].read_bytes())
+    return chunks[5].name
+
+
+@pytest.mark.parametrize("damage", [_truncate, _drop_rows, _flip_two_bytes, _replace_by_another])
+def test_a_damaged_chunk_is_refused_by_readers_and_run_again_on_resume(tmp_path, capsys, damage):
+    out = _finished(tmp_path)
+    want = load_results(out)
+    name = damage(out)
+    with pytest.raises(SweepFolderError, match=rf"damaged chunk\(s\): {name} \("):
+        load_results(out)
+    assert _cli_sweep.main(["summarize", str(out), "--no-figure"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and name in err
+    again = run_sweep(toy_spec(), out, workers=1)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "re-running 1 damaged chunk(s)" in err and name in err
+    assert_frame_equal(again, want)
+    assert_frame_equal(load_results(out), want)
+    assert len(list((out / "_damaged").iterdir())) == 1  # kept aside, not deleted
+
+
+@pytest.mark.parametrize(
+    "stray",
+    ["chunk-000001 (copy).parquet", "chunk-000099.parquet", "notes.parquet", "thesis.txt"],
+)
+def test_files_the_sweep_did_not_write_are_refused(tmp_path, stray):
+    out = _finished(tmp_path)
+    (out / stray).write_bytes(_chunks(out)[1].read_bytes())
+    for action in (lambda: load_results(out), lambda: run_sweep(toy_spec(), out, workers=1)):
+        with pytest.raises(SweepFolderError, match=r"holds 1 file\(s\) the sweep did not write"):
+            action()
+    assert (out / stray).read_bytes() == _chunks(out)[1].read_bytes()
+
+
+def test_a_chunk_recorded_but_not_renamed_runs_again(tmp_path):
+    # a kill between the ledger record and the rename: the chunk is simply not done
+    out = _finished(tmp_path)
+    want = load_results(out)
+    _chunks(out)[6].unlink()
+    with open(out / "_chunks.jsonl", "a") as fh:
+        fh.write('{"chunk": 6, "file": "chunk-0000')  # and a torn last line
+    assert_frame_equal(run_sweep(toy_spec(), out, workers=1), want)
+    assert_frame_equal(load_results(out), want)
+
+
+def test_a_damaged_manifest_is_one_line(tmp_path):
+    out = _finished(tmp_path)
+    (out / "_sweep.json").write_text("{not json")
+    with pytest.raises(SweepFolderError, match=r"manifest '.*_sweep\.json' is damaged \(not JSON"):
+        load_results(out)
+    with pytest.raises(SweepFolderError, match=r"manifest '.*_sweep\.json' is damaged"):
+        run_sweep(toy_spec(), out, workers=1)
+
+
+def test_a_damaged_stored_spec_is_one_line(tmp_path):
+    out = _finished(tmp_path)
+    (out / "_spec.yaml").write_text("base: [\n")
+    with pytest.raises(SweepFolderError, match=r"stored spec '.*_spec\.yaml' is damaged"):
+        load_results(out)
+
+
+def test_a_user_folder_is_left_as_it_was(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "thesis.txt").write_text("my thesis")
+    with pytest.raises(SweepFolderError, match=r"is not empty \(thesis\.txt\)"):
+        run_sweep(toy_spec(), folder, workers=1)
+    assert [p.name for p in folder.iterdir()] == ["thesis.txt"]

@@ -64,6 +64,7 @@ from .spec import (
     import_object,
 )
 from .store import (
+    DAMAGED,
     ResultStore,
     SweepFolderError,
     SweepLockedError,
@@ -326,6 +327,15 @@ def run_sweep(
     store = ResultStore(out, spec, version=__version__) if out is not None else None
     tables: dict[int, pa.Table] = {}
     try:
+        if store and store.repaired:
+            shown = ", ".join(f"{n} ({why})" for n, why in store.repaired[:3])
+            more = ", ..." if len(store.repaired) > 3 else ""
+            print(
+                f"smmsim sweep: re-running {len(store.repaired)} damaged chunk(s) of "
+                f"{str(store.path)!r}: {shown}{more}; the damaged files are kept in "
+                f"{DAMAGED}/.",
+                file=sys.stderr,
+            )
         done = store.done_chunks() if store else set()
         todo = [c for c in range(spec.n_chunks) if c not in done]
         tasks = make_tasks(spec, todo, run_fn)

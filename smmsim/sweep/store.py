@@ -5,23 +5,35 @@ Private helper of :mod:`smmsim.sweep`. Layout of a results folder::
     DIR/_sweep.json          manifest: format, smmsim version, spec fingerprint, schema
     DIR/_spec.yaml           the canonical spec (base config included)
     DIR/_runlog.jsonl        wall-clock times, hosts, tracebacks (never in result rows)
+    DIR/_chunks.jsonl        the manifest's chunk ledger: file, row count, sha256 of each chunk
     DIR/_sweep.lock          held while a sweep process writes the folder
     DIR/chunk-000000.parquet result rows of chunk 0, and so on
+    DIR/_damaged/            chunk files found damaged, kept aside when they were re-run
 
 Readers such as ``pandas.read_parquet(DIR)`` skip names starting with ``_`` or
 ``.``, so they see exactly the result rows. A chunk file only ever appears
 complete: it is written under a hidden temporary name, flushed to disk, then
-renamed.
+renamed; its ledger record (one JSON line, appended and synced before the
+rename) names its row count and checksum.
+
+The folder is checked, not trusted: resuming, :func:`read_table` (hence
+``load_results`` and ``summarize``) verify every chunk against the ledger. A
+resumed sweep moves a damaged chunk (truncated, edited, replaced, unrecorded)
+to ``_damaged/`` and runs it again; readers refuse a damaged folder. Files the
+sweep did not write (other names, other chunk numbers) are refused: they would
+be read as results by ``pandas.read_parquet(DIR)``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import hashlib
 import json
 import os
 import platform
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -34,9 +46,10 @@ from .spec import SweepSpec, diff_specs
 MANIFEST = "_sweep.json"
 SPEC_FILE = "_spec.yaml"
 RUNLOG = "_runlog.jsonl"
+LEDGER = "_chunks.jsonl"
+DAMAGED = "_damaged"
 LOCK = "_sweep.lock"
-FORMAT = "smmsim-sweep/1"
-_CHUNK = re.compile(r"^chunk-(\d+)\.parquet$")
+FORMAT = "smmsim-sweep/2"
 _TMP = re.compile(r"^\.(?:chunk-\d+\.parquet|_sweep\.json|_spec\.yaml)\.tmp-\d+(?:-\w+)?$")
 
 _ARROW_TYPES = {
@@ -111,8 +124,11 @@ class ResultStore:
             check_output_folder("--out", self.path)
         except ValueError as exc:
             raise SweepFolderError(str(exc)) from None
+        if self.path.is_dir() and not (self.path / MANIFEST).exists():
+            self._refuse_strays()  # before the lock file: a user's folder is left as it was
         self.path.mkdir(parents=True, exist_ok=True)
         self._lock_fh = None
+        self.repaired: list[tuple[str, str]] = []
         self._lock()
         try:
             self._prepare()
@@ -144,15 +160,10 @@ class ResultStore:
             if _TMP.match(entry.name):
                 entry.unlink()
         if manifest_path.exists():
-            self._check_manifest(json.loads(manifest_path.read_text(encoding="utf-8")))
+            self._check_manifest(read_manifest(self.path))
+            self._repair()
             return
-        strays = sorted(e.name for e in self.path.iterdir() if not e.name.startswith(("_", ".")))
-        if strays:
-            shown = ", ".join(strays[:3]) + (", ..." if len(strays) > 3 else "")
-            raise SweepFolderError(
-                f"{str(self.path)!r} is not empty ({shown}) and holds no sweep manifest "
-                f"({MANIFEST}); choose a new or empty --out folder."
-            )
+        self._refuse_strays()
         text = self.spec.to_yaml()
         write_atomic(self.path / SPEC_FILE, lambda fh: fh.write(text.encode("utf-8")))
         manifest = {
@@ -166,10 +177,35 @@ class ResultStore:
             "n_chunks": self.spec.n_chunks,
             "columns": {f.name: str(f.type) for f in self.schema},
             "parameters": {p.name: p.path for p in self.spec.parameters},
+            "chunk_ledger": LEDGER,
             "created": _now(),
         }
         body = json.dumps(manifest, indent=2).encode("utf-8")
         write_atomic(manifest_path, lambda fh: fh.write(body))
+
+    def _refuse_strays(self) -> None:
+        strays = sorted(e.name for e in self.path.iterdir() if not e.name.startswith(("_", ".")))
+        if strays:
+            shown = ", ".join(strays[:3]) + (", ..." if len(strays) > 3 else "")
+            raise SweepFolderError(
+                f"{str(self.path)!r} is not empty ({shown}) and holds no sweep manifest "
+                f"({MANIFEST}); choose a new or empty --out folder."
+            )
+
+    def _repair(self) -> None:
+        """Refuse foreign files; move damaged chunks aside so that they run again."""
+        check = verify_folder(self.path, self.spec)
+        if check.foreign:
+            raise SweepFolderError(check.foreign_message())
+        if check.damaged:
+            aside = self.path / DAMAGED
+            aside.mkdir(exist_ok=True)
+            stamp = datetime.datetime.now().strftime("%Y%m%dT%H%M%S")
+            for name, _ in check.damaged:
+                os.replace(self.path / name, aside / f"{name}.{stamp}")
+            self.repaired = list(check.damaged)
+            self.log("repaired", damaged=dict(check.damaged))
+        self._done = set(check.good)
 
     def _check_manifest(self, manifest: dict) -> None:
         where = str(self.path)
@@ -198,18 +234,24 @@ class ResultStore:
     # -- use -------------------------------------------------------------------
 
     def done_chunks(self) -> set[int]:
-        """Chunks whose result file is complete."""
-        done = set()
-        for entry in self.path.iterdir():
-            m = _CHUNK.match(entry.name)
-            if m and int(m.group(1)) < self.spec.n_chunks:
-                done.add(int(m.group(1)))
-        return done
+        """Chunks whose result file is complete and matches its ledger record."""
+        return set(getattr(self, "_done", ()))
 
     def write_chunk(self, chunk: int, table: pa.Table) -> None:
-        """Write one chunk's rows atomically."""
+        """Write one chunk's rows atomically, its ledger record first."""
         table = table.cast(self.schema)
-        write_atomic(self.path / chunk_name(self.spec, chunk), lambda fh: pq.write_table(table, fh))
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink)
+        data = sink.getvalue().to_pybytes()
+        name = chunk_name(self.spec, chunk)
+        record = {
+            "chunk": chunk,
+            "file": name,
+            "rows": table.num_rows,
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+        _append_line(self.path / LEDGER, json.dumps(record) + "\n")
+        write_atomic(self.path / name, lambda fh: fh.write(data))
 
     def log(self, event: str, **fields) -> None:
         """Append one record to the run log (best effort; never result data)."""
@@ -236,29 +278,144 @@ def host_info() -> dict:
     return {"host": platform.node(), "pid": os.getpid()}
 
 
+def _append_line(path: Path, line: str) -> None:
+    """Append one line to ``path`` and sync it (a torn last line is ended first)."""
+    with open(path, "a+b") as fh:
+        fh.seek(0, os.SEEK_END)
+        if fh.tell():
+            fh.seek(-1, os.SEEK_END)
+            if fh.read(1) != b"\n":
+                fh.write(b"\n")
+        fh.write(line.encode("utf-8"))
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def read_ledger(path) -> dict[str, dict]:
+    """Chunk file name -> its latest ledger record (torn or foreign lines are skipped)."""
+    records = {}
+    try:
+        lines = (Path(path) / LEDGER).read_bytes().splitlines()
+    except FileNotFoundError:
+        return records
+    for line in lines:
+        try:
+            record = json.loads(line)
+            records[str(record["file"])] = record
+        except (ValueError, KeyError, TypeError):
+            continue
+    return records
+
+
+@dataclass
+class FolderCheck:
+    """What :func:`verify_folder` found: good chunks, damaged ones, foreign files."""
+
+    path: Path
+    good: dict  # chunk -> file bytes
+    damaged: list  # (file name, reason)
+    foreign: list  # file names
+
+    def foreign_message(self) -> str:
+        names = ", ".join(self.foreign[:3]) + (", ..." if len(self.foreign) > 3 else "")
+        return (
+            f"results folder {str(self.path)!r} holds {len(self.foreign)} file(s) the sweep did "
+            f"not write ({names}); move them out: readers such as pandas.read_parquet(DIR) "
+            "would take them for results."
+        )
+
+    def damaged_message(self) -> str:
+        shown = ", ".join(f"{n} ({why})" for n, why in self.damaged[:3])
+        more = ", ..." if len(self.damaged) > 3 else ""
+        return (
+            f"results folder {str(self.path)!r} has {len(self.damaged)} damaged chunk(s): "
+            f"{shown}{more}; rerun the same `smmsim sweep` command to run them again."
+        )
+
+
+def verify_folder(path, spec: SweepSpec) -> FolderCheck:
+    """Check every file of a results folder against the spec and the chunk ledger."""
+    path = Path(path)
+    records = read_ledger(path)
+    expected = {chunk_name(spec, c): c for c in range(spec.n_chunks)}
+    good, damaged, foreign = {}, [], []
+    for entry in sorted(path.iterdir(), key=lambda e: e.name):
+        name = entry.name
+        if name.startswith(("_", ".")):
+            continue
+        chunk = expected.get(name)
+        if chunk is None or not entry.is_file():
+            foreign.append(name)
+            continue
+        record = records.get(name)
+        if record is None:
+            damaged.append((name, "not recorded in the manifest"))
+            continue
+        data = entry.read_bytes()
+        if hashlib.sha256(data).hexdigest() != record.get("sha256"):
+            why = "truncated" if len(data) < 12 else "checksum differs from the manifest"
+            damaged.append((name, why))
+            continue
+        good[chunk] = data
+    return FolderCheck(path, good, damaged, foreign)
+
+
 def read_manifest(path) -> dict:
     """Load the manifest of a results folder, raising if it is not one."""
     path = Path(path)
     try:
-        return json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        text = (path / MANIFEST).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SweepFolderError(
             f"{str(path)!r} is not a sweep results folder (no {MANIFEST})."
         ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SweepFolderError(f"cannot read {str(path / MANIFEST)!r}: {exc}.") from None
+    try:
+        manifest = json.loads(text)
+    except ValueError as exc:
+        raise SweepFolderError(
+            f"the manifest {str(path / MANIFEST)!r} is damaged (not JSON: {exc}); the results "
+            "cannot be trusted: start a new --out folder."
+        ) from None
+    if not isinstance(manifest, dict):
+        raise SweepFolderError(f"the manifest {str(path / MANIFEST)!r} is damaged.")
+    return manifest
 
 
 def read_spec(path) -> SweepSpec:
     """The spec stored beside a sweep's results."""
     read_manifest(path)
-    data = read_yaml(Path(path) / SPEC_FILE, "stored sweep spec")
-    return SweepSpec.from_dict(data)
+    where = str(Path(path) / SPEC_FILE)
+    try:
+        data = read_yaml(Path(path) / SPEC_FILE, "stored sweep spec")
+        return SweepSpec.from_dict(data)
+    except (OSError, ValueError, TypeError) as exc:
+        first = " ".join(str(exc).split())[:200]
+        raise SweepFolderError(
+            f"the stored spec {where!r} is damaged ({first}); the results cannot be read: "
+            "start a new --out folder."
+        ) from None
 
 
 def read_table(path, spec: SweepSpec) -> pd.DataFrame:
-    """All result rows of a folder, ordered by cell and replicate."""
-    path = Path(path)
-    files = sorted(e.name for e in path.iterdir() if _CHUNK.match(e.name))
-    if not files:
-        return result_schema(spec).empty_table().to_pandas()
-    df = pd.read_parquet(path)
+    """All result rows of a folder, ordered by cell and replicate.
+
+    Every chunk is checked against its ledger record first.
+
+    Raises
+    ------
+    SweepFolderError
+        If a chunk is damaged or the folder holds files the sweep did not write.
+    """
+    check = verify_folder(path, spec)
+    if check.foreign:
+        raise SweepFolderError(check.foreign_message())
+    if check.damaged:
+        raise SweepFolderError(check.damaged_message())
+    schema = result_schema(spec)
+    if not check.good:
+        return schema.empty_table().to_pandas()
+    tables = [pq.read_table(pa.BufferReader(check.good[c])) for c in sorted(check.good)]
+    df = pa.concat_tables(tables).to_pandas()
     return df.sort_values(["cell", "replicate"], kind="stable").reset_index(drop=True)
