@@ -69,28 +69,124 @@ def write_parquet(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     return write_atomic(path, lambda fh: frame.to_parquet(fh, index=False))
 
 
+# At most this many nodes once every alias is expanded: a config is a few
+# hundred; a "billion laughs" file of 1.5 KB expands to hundreds of millions.
+MAX_YAML_NODES = 100_000
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key, mark, first):
+        super().__init__(key)
+        self.key, self.mark, self.first = key, mark, first
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key repeated in one mapping (YAML says the last wins)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: the constructor says so below
+                continue
+            if first is not None:
+                raise _DuplicateKey(key, key_node.start_mark, first)
+            seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
+
+
+def _expanded_size(node, memo, limit) -> int:
+    """Nodes of ``node`` with every alias expanded (stops counting past ``limit``)."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = limit + 1  # a cycle counts as too big
+    if isinstance(node, yaml.SequenceNode):
+        children = node.value
+    elif isinstance(node, yaml.MappingNode):
+        children = [n for pair in node.value for n in pair]
+    else:
+        children = []
+    total = 1
+    for child in children:
+        total += _expanded_size(child, memo, limit)
+        if total > limit:
+            break
+    memo[key] = total
+    return total
+
+
 def read_yaml(path: str | os.PathLike, what: str) -> Any:
     """Read one YAML document; errors name ``what`` the file is, and where it is wrong.
+
+    Stricter than ``yaml.safe_load``: a key repeated in one mapping is an error
+    (YAML would keep the last silently), and so is a document that expands to
+    more than ``MAX_YAML_NODES`` nodes through aliases (an "alias bomb").
 
     Raises
     ------
     FileNotFoundError
         If the file cannot be read.
     ValueError
-        If it is not valid YAML (the message gives the line and column).
+        If it is not UTF-8 text (gzip-compressed, say), not valid YAML, repeats
+        a key, or is an alias bomb; the message gives the file, the line and
+        the column, and the problem, in one line.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "c.yaml"
+    >>> _ = f.write_text("steps: 5\\nsteps: 6\\n")
+    >>> read_yaml(f, "config file")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: config file ...c.yaml repeats the key 'steps' at line 2, column 1 (first at...
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise FileNotFoundError(f"cannot read {what} {str(path)!r}: {exc.strerror}.") from None
+    if raw[:2] == b"\x1f\x8b":
+        raise ValueError(f"{what} {path} is gzip-compressed, not YAML text: decompress it first.")
     try:
-        return yaml.safe_load(text)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ValueError(
+            f"{what} {path} is not UTF-8 text at line {line}, column {column} "
+            f"(byte {raw[exc.start]:#04x}); save it as UTF-8."
+        ) from None
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        size = _expanded_size(node, {}, MAX_YAML_NODES)
+        if size > MAX_YAML_NODES:
+            raise ValueError(
+                f"{what} {path} expands to more than {MAX_YAML_NODES:,} values through YAML "
+                "aliases (*name); refusing it (an alias bomb?)."
+            )
+        return loader.construct_document(node)
+    except _DuplicateKey as exc:
+        raise ValueError(
+            f"{what} {path} repeats the key {exc.key!r} at line {exc.mark.line + 1}, column "
+            f"{exc.mark.column + 1} (first at line {exc.first.line + 1}); YAML would silently "
+            "keep the last one."
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ValueError(f"{what} {path} is not valid YAML{where}: {problem}.") from None
+    finally:
+        loader.dispose()
 
 
 # ---------------------------------------------------------------------------

@@ -920,3 +920,17 @@ def test_a_user_folder_is_left_as_it_was(tmp_path):
     with pytest.raises(SweepFolderError, match=r"is not empty \(thesis\.txt\)"):
         run_sweep(toy_spec(), folder, workers=1)
     assert [p.name for p in folder.iterdir()] == ["thesis.txt"]
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "match"),
+    [
+        ("", ValueError, r"sweep spec .*s\.yaml is empty; it needs at least `base`"),
+        ("# only a comment\n", ValueError, r"is empty"),
+        ("- a\n- b\n", TypeError, r"sweep spec .*s\.yaml must hold a mapping; got list"),
+    ],
+)
+def test_an_empty_or_list_spec_says_so(tmp_path, text, error, match):
+    (tmp_path / "s.yaml").write_text(text)
+    with pytest.raises(error, match=match):
+        load_spec(tmp_path / "s.yaml")

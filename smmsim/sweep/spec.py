@@ -527,6 +527,13 @@ class SweepSpec:
         relative to the spec file."""
         path = Path(path)
         data = read_yaml(path, "sweep spec")
+        if data is None:
+            raise ValueError(
+                f"sweep spec {path} is empty; it needs at least `base`, `parameters` and "
+                "`seed` (example: data/examples/sweep.yaml)."
+            )
+        if not isinstance(data, Mapping):
+            raise TypeError(f"sweep spec {path} must hold a mapping; got {type(data).__name__}.")
         return cls.from_dict(data, base_dir=path.parent)
 
     @classmethod
