@@ -934,3 +934,84 @@ def test_an_empty_or_list_spec_says_so(tmp_path, text, error, match):
     (tmp_path / "s.yaml").write_text(text)
     with pytest.raises(error, match=match):
         load_spec(tmp_path / "s.yaml")
+
+
+def _children(pid):
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def _alive(pid):
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_exit_when_the_driver_dies(tmp_path, sig):
+    spec = toy_spec(
+        parameters={"content.stickiness": [0.05 * i for i in range(1, 11)]},
+        n_replicates=4,
+        chunk_size=2,
+        base={**TOY_BASE, "delay": 0.5},
+    )
+    path = write_spec(tmp_path / "spec.yaml", spec)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "smmsim.cli", "sweep", str(path), "--out", str(out)]
+    proc = subprocess.Popen(
+        [*cmd, "--workers", "2"],
+        env=cli_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers = []
+    try:
+        deadline = time.monotonic() + 60
+        while not out.exists() or not chunk_files(out):
+            assert time.monotonic() < deadline and proc.poll() is None, "sweep did not start"
+            time.sleep(0.05)
+        workers = [k for k in _children(proc.pid) if "spawn_main" in _cmdline(k)]
+        assert len(workers) == 2
+        os.kill(proc.pid, sig)  # the driver only: its workers must follow
+        proc.wait()
+        deadline = time.monotonic() + 15
+        while any(_alive(k) for k in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [k for k in workers if _alive(k)], "workers outlived the driver"
+    finally:
+        for k in workers:
+            if _alive(k):
+                os.kill(k, signal.SIGKILL)
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _cmdline(pid):
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def test_a_model_in_the_current_directory_is_not_imported(tmp_path, monkeypatch):
+    (tmp_path / "evilmod.py").write_text(
+        "open('PWNED', 'w').write('x')\n"
+        "def run(config, *, rng=None):\n    return {'reach': 1.0}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", ["", *sys.path])
+    spec = {"model": "evilmod:run", "base": {"x": 1}, "parameters": {"x": [1, 2]}, "seed": 1}
+    with pytest.raises(ValueError, match=r"cannot import 'evilmod:run' from the installed"):
+        load_spec(spec)
+    assert not (tmp_path / "PWNED").exists()
+    assert "evilmod" not in sys.modules

@@ -199,6 +199,22 @@ def run_serial(tasks: list[ChunkTask]) -> Iterator[ChunkResult]:
         yield run_chunk(task)
 
 
+def _exit_with_parent(parent: int, interval: float = 0.5) -> None:
+    """Worker initializer: end this process as soon as the sweep's driver ``parent`` is gone.
+
+    Without it, workers of a driver killed with SIGKILL (or SIGTERM) run on,
+    orphaned, until the machine restarts. A daemon thread polls the parent id.
+    """
+    import threading
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="smmsim-exit-with-parent", daemon=True).start()
+
+
 def run_processes(tasks: list[ChunkTask], n_workers: int) -> Iterator[ChunkResult]:
     """Run chunks on ``n_workers`` fresh local worker processes.
 
@@ -206,7 +222,10 @@ def run_processes(tasks: list[ChunkTask], n_workers: int) -> Iterator[ChunkResul
     for the whole sweep, and so keep per-process caches such as built graphs.
     """
     pool = ProcessPoolExecutor(
-        max_workers=n_workers, mp_context=multiprocessing.get_context("spawn")
+        max_workers=n_workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
     )
     futures = [pool.submit(run_chunk, task) for task in tasks]
     try:

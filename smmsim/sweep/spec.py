@@ -14,7 +14,9 @@ import itertools
 import json
 import math
 import numbers
+import os
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -460,14 +462,30 @@ def _default_chunk_size(n_runs: int, n_replicates: int) -> int:
 
 
 def import_object(where: str, target: str):
-    """Import ``"package.module:attribute"``."""
+    """Import ``"package.module:attribute"`` from an installed package.
+
+    A spec that names a model is code: importing it runs that module. So the
+    current directory is left out of the search (the ``''`` entry of
+    ``sys.path``, or the folder ``python -m`` puts first): a file there can
+    neither be run by a spec nor shadow an installed package.
+    """
     if not isinstance(target, str) or target.count(":") != 1:
         raise ValueError(f"`{where}` must look like 'package.module:function'; got {target!r}.")
     module, _, attr = target.partition(":")
+    saved = list(sys.path)
+    cwd = os.getcwd()
+    sys.path[:] = [
+        p for i, p in enumerate(saved) if p not in ("", ".") and not (i == 0 and p == cwd)
+    ]
     try:
         obj = getattr(importlib.import_module(module), attr)
     except (ImportError, AttributeError) as exc:
-        raise ValueError(f"`{where}`: cannot import {target!r} ({exc}).") from None
+        raise ValueError(
+            f"`{where}`: cannot import {target!r} from the installed packages ({exc}); "
+            "the current directory is not searched."
+        ) from None
+    finally:
+        sys.path[:] = saved
     if not callable(obj):
         raise TypeError(f"`{where}`: {target!r} is not callable.")
     return obj
