@@ -169,6 +169,7 @@ class ChartSpec:
     band: tuple | None = None
     width: int = 420
     height: int = 260
+    colors: dict | None = None
 
 
 def vega_chart(
@@ -185,6 +186,7 @@ def vega_chart(
     band=None,
     width=420,
     height=260,
+    colors=None,
 ) -> ChartSpec:
     """Describe the Altair chart of an interactive experiment.
 
@@ -193,7 +195,8 @@ def vega_chart(
     x, y : str
         Columns of the chart table for the axes.
     table : callable, optional
-        ``table(result) -> DataFrame``: the tidy rows to plot for one result
+        ``table(result) -> DataFrame`` (or ``table(result, values)``, given
+        the control values too): the tidy rows to plot for one result
         (default: the result itself, which must then be a DataFrame).
     color : str, optional
         Column whose values get one colour each.
@@ -205,6 +208,8 @@ def vega_chart(
         bars (bars, points), e.g. ``("ci_low", "ci_high")``.
     width, height : int
         Size in pixels.
+    colors : dict, optional
+        Colour per value of ``color`` (e.g. ``{"shared": "#C44E52"}``).
 
     Returns
     -------
@@ -215,6 +220,7 @@ def vega_chart(
     return ChartSpec(
         x, y, table, color, mark, x_title, y_title, color_title, title,
         None if band is None else tuple(band), width, height,
+        None if colors is None else dict(colors),
     )  # fmt: skip
 
 
@@ -436,7 +442,7 @@ class InteractiveView:
         for combo in itertools.product(*(grids[n] for n in names)):
             values = dict(zip(names, combo))
             res = self.result(**values)
-            rows = spec.table(res) if spec.table is not None else res
+            rows = _call_table(spec.table, res, values) if spec.table is not None else res
             if not isinstance(rows, pd.DataFrame):
                 raise TypeError(
                     "the chart's `table` must return a pandas DataFrame; "
@@ -475,7 +481,12 @@ class InteractiveView:
         y_enc = alt.Y(spec.y, title=spec.y_title or spec.y, scale=alt.Scale(domain=y_dom))
         enc = {"x": x_enc, "y": y_enc}
         if spec.color:
-            enc["color"] = alt.Color(f"{spec.color}:N", title=spec.color_title or spec.color)
+            scale = alt.Undefined
+            if spec.colors:
+                scale = alt.Scale(domain=list(spec.colors), range=list(spec.colors.values()))
+            enc["color"] = alt.Color(
+                f"{spec.color}:N", title=spec.color_title or spec.color, scale=scale
+            )
         base = alt.Chart(table).transform_filter(" && ".join(tests))
         mark = {"line": base.mark_line(point=True), "bar": base.mark_bar(),
                 "point": base.mark_point(filled=True, size=60)}[spec.mark]  # fmt: skip
@@ -535,6 +546,17 @@ def _readout_html(text: str, note: str) -> str:
         f"<div class='smmsim-readout-text' style='font-size:1.05em'>{body}</div>"
         f"<div style='color:#666;font-size:0.85em'>{html.escape(note)}</div>"
     )
+
+
+def _call_table(table, result, values):
+    """``table(result)``, or ``table(result, values)`` if it takes two arguments."""
+    import inspect
+
+    try:
+        n = len(inspect.signature(table).parameters)
+    except (TypeError, ValueError):
+        n = 1
+    return table(result, values) if n >= 2 else table(result)
 
 
 def _png(fig) -> bytes:

@@ -54,7 +54,10 @@ __all__ = [
     "plot_takeoff",
     "plot_steps_by",
     "cascade_frames",
+    "graph_layout",
     "plot_cascade_sizes",
+    "tie_type_table",
+    "plot_social_graph",
     "cascade_size_table",
     "plot_cascade_on_graph",
     "plot_cascade_tree",
@@ -1196,6 +1199,29 @@ def plot_cascade_sizes(summary, *, threshold=None, title=None) -> Figure:
     return fig
 
 
+def graph_layout(graph, *, layout_seed: int = 0, cache=None) -> np.ndarray:
+    """Spring-layout positions (n x 2) of a small :class:`~smmsim.graphs.SocialGraph`.
+
+    The same seed gives the same picture; ``cache`` (a dict, e.g. a world's
+    cache) keeps the positions for the next call.
+    """
+    import networkx as nx
+
+    key = ("layout", layout_seed)
+    if cache is not None and key in cache:
+        return cache[key]
+    n = graph.n_nodes
+    src = np.repeat(np.arange(n), np.diff(graph.indptr))
+    G = nx.Graph()
+    G.add_nodes_from(range(n))
+    G.add_edges_from(zip(src.tolist(), graph.indices.tolist()))
+    pos = nx.spring_layout(G, seed=layout_seed, k=1.8 / np.sqrt(max(n, 1)))
+    xy = np.array([pos[v] for v in range(n)])
+    if cache is not None:
+        cache[key] = xy
+    return xy
+
+
 def cascade_frames(run, *, item=0, layout_seed: int = 0) -> pd.DataFrame:
     """Everyone's state at every step of one item's cascade, with graph positions to draw.
 
@@ -1206,7 +1232,6 @@ def cascade_frames(run, *, item=0, layout_seed: int = 0) -> pd.DataFrame:
     posts). Meant for small graphs (a few hundred people) and cascades started
     by scheduled posts (seeds).
     """
-    import networkx as nx
 
     from .graphs import TIE_TYPES
 
@@ -1216,12 +1241,7 @@ def cascade_frames(run, *, item=0, layout_seed: int = 0) -> pd.DataFrame:
     sharers, parents = run.sharers[k], run.tree_parent[k]
     # each share takes one step: depth d of a chain started at step s posts at s + d
     post = run.sharer_steps[k] + run.tree_depth[k]
-    G = nx.Graph()
-    G.add_nodes_from(range(n))
-    src = np.repeat(np.arange(n), np.diff(g.indptr))
-    G.add_edges_from(zip(src.tolist(), g.indices.tolist()))
-    pos = nx.spring_layout(G, seed=layout_seed, k=1.8 / np.sqrt(max(n, 1)))
-    xy = np.array([pos[v] for v in range(n)])
+    xy = graph_layout(g, layout_seed=layout_seed, cache=run.world.cache)
     shared_at = np.full(n, np.iinfo(np.int64).max)
     shared_at[sharers] = post
     exposed_at = np.full(n, np.iinfo(np.int64).max)
@@ -1247,6 +1267,93 @@ def cascade_frames(run, *, item=0, layout_seed: int = 0) -> pd.DataFrame:
                                   "y": xy[:, 1], "segment": g.segment, "state": state,
                                   "tie": tie}))  # fmt: skip
     return pd.concat(rows, ignore_index=True)
+
+
+def tie_type_table(runs, *, item=0) -> pd.DataFrame:
+    """Which tie types carried the shares: share of all ties vs share of the shares.
+
+    ``runs`` is one :class:`~smmsim.engine.Run` or a list of them (replicates
+    on the same graph). Returns one row per tie type: ``tie``, ``ties``
+    (arcs of that type), ``share_of_ties``, ``shares`` (cascade-tree edges
+    over that type, pooled over the runs), ``share_of_shares`` and
+    ``trust`` (mean trust of the type's arcs).
+    """
+    from .graphs import TIE_TYPES
+
+    runs = [runs] if not isinstance(runs, (list, tuple)) else list(runs)
+    if not runs:
+        raise ValueError("`runs` must hold at least one run; got [].")
+    g = runs[0].world.graph
+    counts = np.zeros(len(TIE_TYPES), np.int64)
+    for run in runs:
+        k = run.items.index(item) if isinstance(item, str) else item
+        sharers, parents = run.sharers[k], run.tree_parent[k]
+        child = np.flatnonzero(parents >= 0)
+        for i in child.tolist():
+            u, v = sharers[parents[i]], sharers[i]
+            arcs = np.arange(g.indptr[u], g.indptr[u + 1])
+            hit = arcs[g.indices[arcs] == v]
+            if len(hit):
+                counts[int(g.tie_type[hit[0]])] += 1
+    ties = np.bincount(g.tie_type.astype(np.int64), minlength=len(TIE_TYPES))
+    trust = np.bincount(g.tie_type.astype(np.int64), weights=g.trust.astype(float),
+                        minlength=len(TIE_TYPES)) / np.maximum(ties, 1)  # fmt: skip
+    return pd.DataFrame({
+        "tie": list(TIE_TYPES), "ties": ties, "share_of_ties": ties / max(ties.sum(), 1),
+        "shares": counts, "share_of_shares": counts / max(counts.sum(), 1), "trust": trust,
+    })  # fmt: skip
+
+
+@_styled
+def plot_social_graph(graph, *, layout_seed: int = 0, title=None) -> Figure:
+    """A small social graph: people by segment, ties by type, influencers by size.
+
+    Left: the graph (colour: segment; dot size: number of ties; ring:
+    broadcasters, i.e. bloggers and media with one-way followers). Right: how
+    many ties each person has (share of people with at least that many, log
+    scales): a few people have very many.
+    """
+    from matplotlib.collections import LineCollection
+
+    from .graphs import TIE_TYPES
+
+    n = graph.n_nodes
+    src = np.repeat(np.arange(n), np.diff(graph.indptr))
+    xy = graph_layout(graph, layout_seed=layout_seed)
+    fig, (ax, bx) = _figure(2, panel=(5.2, 4.6), title=title)
+    cols = [TIE_COLORS[TIE_TYPES[int(t)]] for t in graph.tie_type]
+    ax.add_collection(LineCollection(np.stack([xy[src], xy[graph.indices]], axis=1),
+                                     colors=cols, linewidths=0.5, alpha=0.45))  # fmt: skip
+    deg = graph.out_degree.astype(float)
+    seg_colors = mpl.colormaps["tab10"]
+    ax.scatter(xy[:, 0], xy[:, 1], s=8 + 60 * deg / max(deg.max(), 1),
+               c=[seg_colors(int(s) % 10) for s in graph.segment], edgecolors="white",
+               linewidths=0.4, zorder=3)  # fmt: skip
+    b = np.flatnonzero(graph.broadcaster)
+    ax.scatter(xy[b, 0], xy[b, 1], s=30 + 60 * deg[b] / max(deg.max(), 1), facecolors="none",
+               edgecolors="black", linewidths=1.2, zorder=4)  # fmt: skip
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    ax.set_title(f"{n} people, {len(graph.indices):,} ties (arcs)")
+    handles = [mpl.lines.Line2D([], [], color=TIE_COLORS[t], lw=2, label=t) for t in TIE_TYPES]
+    handles += [
+        mpl.lines.Line2D([], [], marker="o", ls="", color=seg_colors(i), label=f"segment {i}")
+        for i in range(graph.n_segments)
+    ]
+    handles.append(mpl.lines.Line2D([], [], marker="o", ls="", markerfacecolor="none",
+                                    color="black", label="blogger / media"))  # fmt: skip
+    fig.legend(handles=handles, fontsize=8, loc="outside lower center", ncols=5)
+    d = np.sort(deg)[::-1]
+    bx.loglog(d, np.arange(1, n + 1) / n, ".", color="#4C72B0", ms=4)
+    bx.set_xlabel("ties of a person (out-degree)")
+    bx.set_ylabel("share of people with at least that many")
+    bx.set_title("A few people have very many ties")
+    from matplotlib.ticker import NullFormatter
+
+    for axis in (bx.xaxis, bx.yaxis):
+        axis.set_major_formatter(FuncFormatter(lambda x, _p: f"{x:g}"))
+        axis.set_minor_formatter(NullFormatter())
+    return fig
 
 
 STATE_COLORS = {"not reached": "#E3E3E3", "exposed": "#F2B36B", "shared": "#C44E52"}
