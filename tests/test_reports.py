@@ -57,6 +57,8 @@ def test_index_links_every_notebook_page_thumbnail_and_executed_notebook(site):
             assert (site.parent / f"{name}{suffix}").is_file()
         assert (site.parent / "thumbs" / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert text.count("<img ") == len(NAMES)
+    for name in NAMES:  # cards carry the notebook's own number (what --notebooks takes)
+        assert re.search(rf"<h2>{int(name[:2])}\. <a href=\"{name}.html\">", text), name
     assert "tiny" in text and "smmsim 0." in text and "UTC" in text
 
 
@@ -730,7 +732,24 @@ def test_real_suite_pages_open_without_errors_in_chromium(site, browser):
         assert not code.is_visible()  # code hidden by default
         page.click("#smmsim-toggle-code")
         assert code.is_visible()
+        answers = page.locator(".jp-MarkdownCell details")
+        if answers.count():
+            assert answers.first.get_attribute("open") is None  # folded
+            answers.first.locator("summary").click()
+            assert answers.first.get_attribute("open") is not None
         tab.shot(f"real-{name}.png")
+        sliders = page.locator(".smmsim-vega input[type=range]")
+        if sliders.count():  # a kernel-free slider: moving it redraws the chart
+            slider = sliders.first
+            chart = slider.locator("xpath=ancestor::div[contains(@class, 'smmsim-vega')]")
+            before = chart.locator("svg").first.inner_html()
+            end = "max" if slider.input_value() != slider.get_attribute("max") else "min"
+            slider.fill(slider.get_attribute(end))
+            chart.scroll_into_view_if_needed()
+            changed = _wait_for(lambda: chart.locator("svg").first.inner_html() != before, 10)
+            assert changed, f"{name}: moving the slider did not change the chart"
+            tab.shot(f"real-{name}-slider.png")
+        assert not tab.problems, f"{name}: {tab.problems}"
 
 
 _CHART_GRID = [{"k": k, "x": x, "y": k * x} for k in (1, 2, 3) for x in range(6)]

@@ -67,6 +67,12 @@ def placeholder_png(width: int = 480, height: int = 300) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
 
 
+def _number(name: str, fallback: int) -> int:
+    """The ``NN`` of ``NN_name`` (what ``--notebooks 3,8`` refers to)."""
+    head = name.split("_", 1)[0]
+    return int(head) if head.isdigit() else fallback
+
+
 def _card(i: int, e: dict) -> str:
     esc = html.escape
     status = e.get("status", "ok")
@@ -117,7 +123,7 @@ def index_html(
 ) -> str:
     """The index page (a standalone HTML string)."""
     esc = html.escape
-    cards = "".join(_card(i, e) for i, e in enumerate(entries, 1))
+    cards = "".join(_card(_number(e["name"], i), e) for i, e in enumerate(entries, 1))
     counts = {}
     for e in entries:
         counts[e.get("status", "ok")] = counts.get(e.get("status", "ok"), 0) + 1
