@@ -746,7 +746,8 @@ def test_real_suite_pages_open_without_errors_in_chromium(site, browser):
             end = "max" if slider.input_value() != slider.get_attribute("max") else "min"
             slider.fill(slider.get_attribute(end))
             chart.scroll_into_view_if_needed()
-            changed = _wait_for(lambda: chart.locator("svg").first.inner_html() != before, 10)
+            svg = chart.locator("svg").first
+            changed = _wait_for(lambda svg=svg, before=before: svg.inner_html() != before, 10)
             assert changed, f"{name}: moving the slider did not change the chart"
             tab.shot(f"real-{name}-slider.png")
         assert not tab.problems, f"{name}: {tab.problems}"
