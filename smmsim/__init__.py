@@ -12,6 +12,7 @@ population   agent attributes (segment, role, activity, share propensity, ...)
 scenario     one runnable campaign: the unit YAML, the CLI and sweeps build
              (content items, marketing levers, reviews and crisis live under it)
 engine       the discrete-time marketing cascade engine
+experiments  ready-made comparisons built from paired replicates
 classic      independent cascade, linear threshold, SIR, Bass
 metrics      reach, virality, structural virality, ROI, ...
 strategies   seeding policies and influence maximisation
@@ -26,6 +27,7 @@ __version__ = "0.1.0"
 _SUBMODULES = (
     "classic",
     "engine",
+    "experiments",
     "graphs",
     "io",
     "metrics",
