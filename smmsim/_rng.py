@@ -1,16 +1,26 @@
-"""Random-number helpers shared by every module that draws.
+"""Random numbers: the Generator every function starts from, and every seed derivation.
 
 Every public function that draws takes ``rng`` and starts with
-``rng = as_generator(rng)``; kernels receive the Generator, never create one.
+``rng = as_generator(rng)``; kernels receive the Generator (or pre-drawn
+uniforms), never create one.
+
+All seeds are derived here, from a master ``numpy.random.SeedSequence`` and the
+spawn keys named below, so a seed never depends on what was drawn before it:
+
+- ``(KEY_SWEEP_DESIGN,)``: a sweep's design (random, LHS, Sobol, Morris draws);
+- ``(KEY_SWEEP_RUNS, cell, replicate)``: one run of a sweep (independent streams);
+- ``(KEY_SWEEP_CRN, replicate)``: a replicate shared by every cell (common random numbers);
+- ``(KEY_SWEEP_SUMMARY,)``: the bootstrap of ``smmsim summarize``;
+- ``(*root.spawn_key, i)``: replicate ``i`` below any root (:func:`replicate_seeds`);
+- a world's graph and population: ``SeedSequence(graph_seed).spawn(2)`` (:func:`world_seeds`);
+- a planned choice (who to seed): :func:`selection_rng`.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import zlib
 
-RNG_DOC = """rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
-        Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
-        gives reproducible results; a Generator is used as is (and advanced)."""
+import numpy as np
 
 
 def as_generator(rng=None) -> np.random.Generator:
@@ -38,17 +48,84 @@ def as_generator(rng=None) -> np.random.Generator:
     return np.random.default_rng(rng)
 
 
-def spawn_seeds(seed, n: int) -> list[np.random.SeedSequence]:
-    """Spawn ``n`` independent child seed sequences from ``seed``.
+KEY_SWEEP_DESIGN = 0
+"""Spawn key of a sweep's design draws."""
+KEY_SWEEP_RUNS = 1
+"""Spawn-key prefix of a sweep's independent runs: ``(1, cell, replicate)``."""
+KEY_SWEEP_CRN = 2
+"""Spawn-key prefix of a sweep's common random numbers: ``(2, replicate)``."""
+KEY_SWEEP_SUMMARY = 3
+"""Spawn key of the bootstrap of a sweep summary."""
 
-    Child ``i`` is the same whatever ``n`` is, so adding replicates later leaves
-    the existing ones unchanged.
+
+def seed_int(ss: np.random.SeedSequence) -> int:
+    """A 63-bit int drawn from ``ss``: a seed that fits a result row and
+    ``simulate(cfg, rng=seed)`` reproduces."""
+    return int(ss.generate_state(1, np.uint64)[0] >> np.uint64(1))
+
+
+def child(root: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
+    """The child of ``root`` at spawn key ``key``, without advancing ``root``.
+
+    Equal to the ``key``-th descendant that ``root.spawn`` would give, whatever
+    was spawned from ``root`` before.
     """
-    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    return root.spawn(n)
+    return np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, *key))
 
 
-def replicate_seeds(seed, n_points: int, n_replicates: int) -> list[list[np.random.SeedSequence]]:
-    """Seed sequences for ``n_points`` parameter cells times ``n_replicates`` each."""
-    root = np.random.SeedSequence(seed)
-    return [p.spawn(n_replicates) for p in root.spawn(n_points)]
+def replicate_seeds(root: np.random.SeedSequence, n_replicates: int) -> list[int]:
+    """Integer seeds of replicates 0..n-1: the i-th child of ``root``, as a 63-bit int.
+
+    The children are built from ``root``'s entropy and spawn key (not by
+    ``root.spawn``, which would advance ``root``), so the result never depends
+    on what was spawned before, and adding replicates leaves the first ones as
+    they were.
+    """
+    return [seed_int(child(root, i)) for i in range(n_replicates)]
+
+
+def fresh_seed(bits: int = 63) -> int:
+    """A new seed from OS entropy, below ``2**bits`` (printed, so a run can be repeated)."""
+    return int(np.random.SeedSequence().entropy % 2**bits)
+
+
+def world_seeds(graph_seed: int) -> tuple[np.random.SeedSequence, np.random.SeedSequence]:
+    """Seeds of a world's graph and of its population, from ``graph_seed``."""
+    graph_ss, population_ss = np.random.SeedSequence(graph_seed).spawn(2)
+    return graph_ss, population_ss
+
+
+def selection_rng(graph_seed: int, key: tuple) -> np.random.Generator:
+    """The Generator of one planned choice (who to seed), made once per graph.
+
+    Its seed words are the graph seed and the CRC-32 of ``repr(key)``, so each
+    choice (named by ``key``) has its own stream, the same in every replicate.
+    """
+    words = [graph_seed, zlib.crc32(repr(key).encode())]
+    return np.random.default_rng(np.random.SeedSequence(words))
+
+
+def design_seed(seed: int) -> np.random.SeedSequence:
+    """The SeedSequence that draws a sweep's design (independent of every run)."""
+    return np.random.SeedSequence(seed, spawn_key=(KEY_SWEEP_DESIGN,))
+
+
+def summary_seed(seed: int) -> np.random.SeedSequence:
+    """The SeedSequence of a sweep summary's bootstrap."""
+    return np.random.SeedSequence(seed, spawn_key=(KEY_SWEEP_SUMMARY,))
+
+
+def run_seed(seed: int, cell: int, replicate: int, *, common_random_numbers: bool) -> int:
+    """The integer seed of one run (cell, replicate) of a sweep.
+
+    Independent streams come from ``SeedSequence(seed).spawn(3)[1]``, whose
+    child ``cell`` spawns one child per replicate; with common random numbers
+    every cell shares ``SeedSequence(seed).spawn(3)[2].spawn(...)[replicate]``.
+    The child is reduced to a 63-bit int so that ``simulate(cfg, rng=seed)``
+    reproduces the run from its result row.
+    """
+    if common_random_numbers:
+        key = (KEY_SWEEP_CRN, replicate)
+    else:
+        key = (KEY_SWEEP_RUNS, cell, replicate)
+    return seed_int(np.random.SeedSequence(seed, spawn_key=key))

@@ -395,7 +395,8 @@ def simulated_cascade_shapes(cfg, n: int, *, rng=None, step_seconds: float = 360
     >>> len(shapes), bool(shapes["size"].min() >= 1)
     (4, True)
     """
-    from .engine.run import replicate_seeds, simulate
+    from ._rng import replicate_seeds
+    from .engine import simulate
 
     check_int("n", n, minimum=1)
     if not cfg.crisis.enabled:

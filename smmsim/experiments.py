@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._rng import fresh_seed
 from ._validation import check_int
 from .engine import simulate_replicates
 from .scenario import ScenarioConfig
@@ -62,7 +63,7 @@ def compare(
         raise ValueError("`arms` must name at least one arm; got {}.")
     seed = rng if rng is not None else cfg.seed
     if seed is None:
-        seed = int(np.random.SeedSequence().entropy % 2**63)
+        seed = fresh_seed(63)
     frames = []
     for name, overrides in arms.items():
         summary, _ = simulate_replicates(

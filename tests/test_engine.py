@@ -189,7 +189,7 @@ def test_steps_frame_covers_every_step_and_splits_sessions_by_origin():
 
 
 def _loop_replicates(cfg, n, rng):
-    from smmsim.engine.run import replicate_seeds
+    from smmsim._rng import replicate_seeds
 
     seeds = replicate_seeds(np.random.SeedSequence(rng), n)
     rows, frames = [], []
@@ -217,8 +217,8 @@ def test_batched_replicates_equal_one_simulate_call_each(sections):
     got = simulate_replicates(cfg, n_replicates=12, rng=5)
     pd.testing.assert_frame_equal(got[0], want[0])
     pd.testing.assert_frame_equal(got[1], want[1])
+    from smmsim._rng import replicate_seeds
     from smmsim.engine import run_replicates
-    from smmsim.engine.run import replicate_seeds
 
     seeds = replicate_seeds(np.random.SeedSequence(5), 12)
     for run, seed in zip(run_replicates(cfg, seeds), seeds, strict=True):

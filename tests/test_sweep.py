@@ -21,7 +21,8 @@ import pytest
 import yaml
 from pandas.testing import assert_frame_equal
 
-from smmsim.cli import sweep as _cli_sweep
+from smmsim._rng import run_seed
+from smmsim.cli import main as cli_main
 from smmsim.sweep import (
     SweepFolderError,
     SweepLockedError,
@@ -32,7 +33,6 @@ from smmsim.sweep import (
     run_sweep,
     summarize,
 )
-from smmsim.sweep.spec import run_seed
 from smmsim.sweep.store import ResultStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -235,7 +235,7 @@ def test_missing_seed_is_an_error():
 
 def test_cli_bad_spec_key_exits_2_with_one_line(tmp_path, capsys):
     path = write_spec(tmp_path / "spec.yaml", toy_spec(replicates=3))
-    code = _cli_sweep.main(["sweep", str(path), "--out", str(tmp_path / "out")])
+    code = cli_main(["sweep", str(path), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 2
     assert err.count("\n") == 1
@@ -246,7 +246,7 @@ def test_cli_bad_spec_key_exits_2_with_one_line(tmp_path, capsys):
 def test_cli_invalid_yaml_names_the_line(tmp_path, capsys):
     path = tmp_path / "spec.yaml"
     path.write_text("seed: 1\nparameters: {a: [1, 2]\n")
-    assert _cli_sweep.main(["sweep", str(path), "--out", str(tmp_path / "o")]) == 2
+    assert cli_main(["sweep", str(path), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "is not valid YAML at line" in err and err.count("\n") == 1
 
@@ -413,7 +413,7 @@ def test_same_rows_for_1_worker_2_workers_and_dask(tmp_path, dask_cluster, capsy
     assert proc.returncode == 1, proc.stderr  # one parameter value fails
     address = dask_cluster.scheduler_address
     cli = ["sweep", str(path), "--out", str(tmp_path / "sched"), "--scheduler", address]
-    assert _cli_sweep.main(cli) == 1
+    assert cli_main(cli) == 1
     for other in (two, on_dask, in_memory, pd.read_parquet(tmp_path / "cli")):
         assert_frame_equal(other, one)
     for folder in ("one", "two", "dask", "sched"):
@@ -436,7 +436,7 @@ def test_same_rows_for_1_worker_2_workers_and_dask(tmp_path, dask_cluster, capsy
 def test_failing_cell_is_recorded_and_does_not_stop_the_sweep(tmp_path, capsys):
     path = write_spec(tmp_path / "spec.yaml", toy_spec())
     out = tmp_path / "out"
-    code = _cli_sweep.main(["sweep", str(path), "--out", str(out), "--workers", "1"])
+    code = cli_main(["sweep", str(path), "--out", str(out), "--workers", "1"])
     captured = capsys.readouterr()
     assert code == 1
     assert "9 of 27 runs failed, in 3 of 9 cells" in captured.err
@@ -542,7 +542,7 @@ def test_changed_spec_on_an_old_folder_is_a_clear_error(tmp_path, capsys):
     with pytest.raises(SweepFolderError, match=r"different sweep spec \(differs at: n_replicates"):
         run_sweep(toy_spec(n_replicates=4), out, workers=1)
     path = write_spec(tmp_path / "spec.yaml", toy_spec(seed=7))
-    assert _cli_sweep.main(["sweep", str(path), "--out", str(out)]) == 2
+    assert cli_main(["sweep", str(path), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert "differs at: seed" in err and err.count("\n") == 1
     assert len(pd.read_parquet(out)) == 27  # nothing mixed in
@@ -706,7 +706,7 @@ def test_cli_summarize_writes_tidy_tables_and_the_figure(tmp_path, capsys):
     }
     out = tmp_path / "out"
     run_sweep(spec, out, workers=1)
-    assert _cli_sweep.main(["summarize", str(out), "--n-boot", "100"]) == 0
+    assert cli_main(["summarize", str(out), "--n-boot", "100"]) == 0
     assert "sensitivity indices" in capsys.readouterr().out
     cells = pd.read_parquet(out / "_summary" / "cells.parquet")
     assert len(cells) == 64 * 5 and set(cells["n"]) == {2}
@@ -764,7 +764,7 @@ def test_real_engine_bad_combination_fails_one_cell(tmp_path, capsys):
     spec = small_real_spec()
     spec["parameters"]["campaign.levers.influencers.spend"]["values"] = [0, 5000]
     path = write_spec(tmp_path / "spec.yaml", spec)
-    code = _cli_sweep.main(["sweep", str(path), "--out", str(tmp_path / "o"), "--workers", "1"])
+    code = cli_main(["sweep", str(path), "--out", str(tmp_path / "o"), "--workers", "1"])
     assert code == 1
     df = pd.read_parquet(tmp_path / "o")
     bad = df["influencer_spend"] == 5000
@@ -800,7 +800,7 @@ def test_summarize_to_inside_the_results_is_refused(tmp_path, capsys, to):
     out = _finished(tmp_path)
     before = _files(out)
     target = out if to == "." else out / to
-    assert _cli_sweep.main(["summarize", str(out), "--to", str(target)]) == 2
+    assert cli_main(["summarize", str(out), "--to", str(target)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "`--to`" in err and "lies inside the results folder" in err
     assert _files(out) == before
@@ -810,7 +810,7 @@ def test_summarize_to_an_existing_file_is_refused_before_the_work(tmp_path, caps
     out = _finished(tmp_path)
     keep = tmp_path / "report.txt"
     keep.write_text("keep me")
-    assert _cli_sweep.main(["summarize", str(out), "--to", str(keep)]) == 2
+    assert cli_main(["summarize", str(out), "--to", str(keep)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "is a file; give a folder" in err
     assert keep.read_text() == "keep me"

@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 
+from .._rng import fresh_seed
 from ._args import Parser, int_at_least
 
 DESCRIPTION = """\
@@ -114,7 +115,7 @@ def _cmd_simulate(args) -> int:
     cfg = load_config(args.config)
     seed = args.seed if args.seed is not None else cfg.seed
     if seed is None:  # draw one and say which, so the run can be repeated
-        seed = int(np.random.SeedSequence().entropy % 2**32)
+        seed = fresh_seed(32)
     summary, steps = simulate_replicates(
         cfg, n_replicates=args.replicates, rng=seed, progress=sys.stderr.isatty()
     )

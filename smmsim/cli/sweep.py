@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._args import Parser, int_at_least
+from ._args import int_at_least
 
 if TYPE_CHECKING:  # heavy imports wait until a command runs
     import pandas as pd
@@ -194,9 +194,9 @@ def _summary_folder(results, to) -> Path:
 
 def cmd_summarize(args) -> int:
     """Handle ``smmsim summarize``."""
-    import numpy as np
     import pandas as pd
 
+    from .._rng import summary_seed
     from ..sweep import SweepFolderError, plot_main_effect, summarize
     from ..sweep.store import read_spec, read_table
 
@@ -207,7 +207,7 @@ def cmd_summarize(args) -> int:
     except (SweepFolderError, ValueError, TypeError, OSError) as exc:
         _error("summarize", exc)
         return EXIT_USAGE
-    seed = np.random.SeedSequence(spec.seed, spawn_key=(3,)) if args.seed is None else args.seed
+    seed = summary_seed(spec.seed) if args.seed is None else args.seed
     try:
         summary = summarize(
             df,
@@ -265,15 +265,3 @@ def _failure_lines(df: pd.DataFrame, spec: SweepSpec, *, limit: int = 3) -> list
         values = ", ".join(f"{p.path}={v!r}" for p, v in zip(spec.parameters, spec.cells[cell]))
         lines.append(f"  cell {cell} ({values}), {len(group)} run(s): {error}")
     return lines
-
-
-def main(argv=None) -> int:
-    """Run ``sweep`` / ``summarize`` standalone (``python -m smmsim.cli.sweep``)."""
-    parser = Parser(prog="smmsim")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.handler(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -12,11 +12,11 @@ draw of the campaign (see :mod:`smmsim.engine._kernel`).
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._rng import selection_rng
 from ..population import ROLE_CODE
 from . import _kernel as K
 
@@ -99,7 +99,7 @@ def plan_draws(cfg) -> bool:
     """Whether planning ``cfg`` draws random numbers (ad targets, who posts, ...).
 
     Seed choices do not count: they are made once per graph (see
-    :func:`_selection_rng`). A plan that draws nothing is the same for every
+    :func:`smmsim._rng.selection_rng`). A plan that draws nothing is the same for every
     replicate and can be reused.
     """
     L = cfg.campaign.levers
@@ -189,13 +189,6 @@ def plan_run(cfg, world, rng) -> Plan:
     return Plan(items, events, n_campaign, costs, review_items, crisis_items, params)
 
 
-def _selection_rng(cfg, *key):
-    # Planned choices (who to seed) are made once per graph, not per replicate:
-    # their randomness comes from the graph seed and the choice's own key.
-    words = [cfg.graph_seed, zlib.crc32(repr(key).encode())]
-    return np.random.default_rng(np.random.SeedSequence(words))
-
-
 def _cached(world, key, make):
     cache = world.cache
     if key not in cache:
@@ -245,7 +238,7 @@ def _plan_levers(cfg, world, rng, events: Events) -> dict:
             world,
             key,
             lambda: select_seed_positions(
-                g, s.k, s.method, p=arc_p(s.method), rng=_selection_rng(cfg, *key)
+                g, s.k, s.method, p=arc_p(s.method), rng=selection_rng(cfg.graph_seed, key)
             ),
         )
     events.add(0, 0, seeds, K.POST, K.OWNED, d.owned_trust)
@@ -291,7 +284,12 @@ def _plan_levers(cfg, world, rng, events: Events) -> dict:
             world,
             key,
             lambda: select_seed_positions_budgeted(
-                g, inf.spend, fees, inf.method, p=arc_p(inf.method), rng=_selection_rng(cfg, *key)
+                g,
+                inf.spend,
+                fees,
+                inf.method,
+                p=arc_p(inf.method),
+                rng=selection_rng(cfg.graph_seed, key),
             ),
         )
         events.add(0, 0, chosen, K.POST, K.PAID, d.ad_trust)

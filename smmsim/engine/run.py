@@ -32,7 +32,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 import pandas as pd
 
-from .._rng import as_generator
+from .._rng import as_generator, replicate_seeds, world_seeds
 from ..graphs import SocialGraph, build_graph
 from ..population import Population, build_population
 from ..scenario import ScenarioConfig
@@ -72,8 +72,7 @@ class World:
 
 @lru_cache(maxsize=8)
 def _world_cached(graph_cfg, population_cfg_key, graph_seed):
-    ss = np.random.SeedSequence(graph_seed)
-    g_ss, p_ss = ss.spawn(2)
+    g_ss, p_ss = world_seeds(graph_seed)
     graph = build_graph(graph_cfg, rng=g_ss)
     population_cfg = _POP_BY_KEY[population_cfg_key]
     return World(graph, build_population(graph, population_cfg, rng=p_ss))
@@ -397,20 +396,6 @@ def _lever_costs(cfg, plan, referrals) -> dict:
         # rewards are paid from a capped pool
         costs["referral"] = float(min(ref.spend, ref.reward * referrals.sum()))
     return costs
-
-
-def replicate_seeds(root, n_replicates: int) -> list[int]:
-    """Integer seeds of replicates 0..n-1: the i-th child of ``root``, as a 63-bit int.
-
-    The children are built from ``root``'s entropy and spawn key (not by
-    ``root.spawn``, which would advance ``root``), so the result never depends
-    on what was spawned before.
-    """
-    seeds = []
-    for i in range(n_replicates):
-        child = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, i))
-        seeds.append(int(child.generate_state(1, np.uint64)[0] >> np.uint64(1)))
-    return seeds
 
 
 def simulate_replicates(

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from .._validation import (
     check_field_types,
-    check_keys,
     check_positive,
     check_probability,
 )
@@ -72,9 +71,3 @@ class ContentConfig:
                 f"got {len(self.appeal)}: {self.appeal!r}."
             )
         return list(self.appeal[:n_segments])
-
-    @classmethod
-    def from_dict(cls, data: dict, where: str = "content") -> ContentConfig:
-        """Build from a mapping, rejecting unknown keys."""
-        check_keys(where, data, cls.__dataclass_fields__)
-        return cls(**data)

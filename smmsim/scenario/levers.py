@@ -29,7 +29,6 @@ from .._validation import (
     check_choice,
     check_field_types,
     check_int,
-    check_keys,
     check_nonnegative,
     check_positive,
     check_probability,
@@ -272,8 +271,3 @@ LEVER_SECTIONS = {
     "outreach": OutreachConfig,
     "referral": ReferralConfig,
 }
-
-
-def check_lever_keys(data: dict) -> None:
-    """Reject unknown lever names (typos) before building."""
-    check_keys("campaign.levers", data, LEVER_NAMES)

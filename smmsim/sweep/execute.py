@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .spec import SweepSpec, apply_values, run_seed
+from .._dotted import apply_values
+from .._rng import run_seed
+from .spec import SweepSpec
 
 
 class SweepAbortedError(RuntimeError):

@@ -25,6 +25,7 @@ import numpy as np
 import yaml
 
 from .._dotted import apply_values, check_path, plain, set_path, split_path
+from .._rng import design_seed, run_seed
 from .._validation import check_int, check_keys, check_number
 from ..io import read_yaml
 
@@ -68,11 +69,6 @@ _DESIGN_KEYS = {
     "morris": ("kind", "n_trajectories", "n_levels"),
 }
 _COLUMN = re.compile(r"^[a-z_][a-z0-9_]*$")
-
-# Spawn-key prefixes below the master SeedSequence: one independent stream for
-# the design, one family for independent runs, one for common random numbers.
-_KEY_DESIGN, _KEY_RUNS, _KEY_CRN = 0, 1, 2
-
 
 # ---------------------------------------------------------------------------
 # Parameters
@@ -363,11 +359,6 @@ def _latin_hypercube(n: int, k: int, rng: np.random.Generator) -> np.ndarray:
     return (strata + rng.random((n, k))) / n
 
 
-def design_seed(seed: int) -> np.random.SeedSequence:
-    """The SeedSequence that draws a sweep's design (independent of every run)."""
-    return np.random.SeedSequence(seed, spawn_key=(_KEY_DESIGN,))
-
-
 def design_points(
     design: Design, parameters: Sequence[Parameter], seed: int
 ) -> tuple[np.ndarray | None, list[tuple]]:
@@ -426,23 +417,6 @@ def n_design_cells(design: Design, parameters: Sequence[Parameter]) -> int:
 
 # ---------------------------------------------------------------------------
 # Run seeds
-
-
-def run_seed(seed: int, cell: int, replicate: int, *, common_random_numbers: bool) -> int:
-    """The integer seed of one run (cell, replicate) of a sweep.
-
-    Independent streams come from ``SeedSequence(seed).spawn(3)[1]``, whose
-    child ``cell`` spawns one child per replicate; with common random numbers
-    every cell shares ``SeedSequence(seed).spawn(3)[2].spawn(...)[replicate]``.
-    The child is reduced to a 63-bit int so that ``simulate(cfg, rng=seed)``
-    reproduces the run from its result row.
-    """
-    if common_random_numbers:
-        key = (_KEY_CRN, replicate)
-    else:
-        key = (_KEY_RUNS, cell, replicate)
-    state = np.random.SeedSequence(seed, spawn_key=key).generate_state(1, np.uint64)[0]
-    return int(state >> np.uint64(1))
 
 
 # ---------------------------------------------------------------------------

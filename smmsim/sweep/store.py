@@ -31,7 +31,6 @@ import datetime
 import hashlib
 import json
 import os
-import platform
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -271,11 +270,6 @@ class ResultStore:
 
     def __exit__(self, *exc):
         self.close()
-
-
-def host_info() -> dict:
-    """Host name and process id, for the run log."""
-    return {"host": platform.node(), "pid": os.getpid()}
 
 
 def _append_line(path: Path, line: str) -> None:
