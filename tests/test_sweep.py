@@ -862,7 +862,7 @@ def test_a_damaged_chunk_is_refused_by_readers_and_run_again_on_resume(tmp_path,
     name = damage(out)
     with pytest.raises(SweepFolderError, match=rf"damaged chunk\(s\): {name} \("):
         load_results(out)
-    assert _cli_sweep.main(["summarize", str(out), "--no-figure"]) == 2
+    assert cli_main(["summarize", str(out), "--no-figure"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and name in err
     again = run_sweep(toy_spec(), out, workers=1)
