@@ -134,7 +134,7 @@ def prepare_case(name: str, n_nodes: int, settings: Settings) -> GraphCase:
     G = make_graph(name, n_nodes, int(graph_seed))
     build_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    arrays = from_networkx(G, rng=0)
+    arrays = from_networkx(G, attributes=False)  # the structure: what IC reads
     convert_s = time.perf_counter() - t0
     nodes = list(G)
     pick = np.random.default_rng(node_seed).choice(len(nodes), settings.n_seeds, replace=False)

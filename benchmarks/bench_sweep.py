@@ -23,6 +23,11 @@ from the engine's cache inside the workers: it must be 1). The overhead of
 Dask is its wall time relative to local processes with the same number of
 workers. All three must produce identical rows; the script checks that.
 
+Also printed: each executor's efficiency, its steady per-worker rate against
+local x1's (target: at least 80% of one worker's rate x workers), end to end
+as well, and its start-up time (wall time minus runs / (workers x steady
+rate)), reported apart.
+
 Run ``python benchmarks/bench_sweep.py`` (about two minutes on 2 cores);
 ``--runs``, ``--nodes`` and ``--workers`` scale it.
 """
@@ -193,6 +198,21 @@ def main(argv=None) -> int:
     print()
     speedup = local["runs_per_s"] / rows[0]["runs_per_s"]
     print(f"speed-up of {local['executor']} over local x1: {speedup:.2f}x")
+    # Efficiency: the rate with W workers against W x one worker's rate, in the
+    # steady state (after each worker's first chunk, which pays imports, graph
+    # and seed selection); start-up: the wall time not explained by that rate.
+    one = rows[0]["steady_runs_per_s_per_worker"]
+    print(f"one worker's steady rate (local x1): {one:.1f} runs/s")
+    for row in rows:
+        w = row["workers"]
+        steady = row["steady_runs_per_s_per_worker"]
+        startup = row["wall_s"] - row["runs"] / (w * steady)
+        print(
+            f"  {row['executor']:<10} steady efficiency {steady / one:6.1%} of {w} x one "
+            f"worker's rate; end to end {row['runs_per_s'] / (w * rows[0]['runs_per_s']):6.1%}; "
+            f"start-up {startup:.1f} s of {row['wall_s']:.1f} s"
+        )
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
     print(f"Dask overhead relative to local processes (wall time): {100 * overhead:+.0f}%")
     print(f"rows identical across executors: {identical}")
     if args.json:
