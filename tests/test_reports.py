@@ -100,6 +100,13 @@ def test_project_presets_are_valid_and_have_quick_and_full():
 
 
 def _write(tmp_path, text):
+    """A presets file and a one-notebook suite ``01_a`` for it to refer to."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir(exist_ok=True)
+    _notebook(
+        folder / "01_a.ipynb",
+        "n_nodes: int = 5  # people\nn_replicates: int = 2  # runs\nstickiness: float = 0.3  # p\n",
+    )
     path = tmp_path / "presets.yaml"
     path.write_text(text)
     return path
@@ -110,16 +117,16 @@ def _write(tmp_path, text):
     [
         ("quick:\n  notebooks:\n    99_nope: {}\n", r"unknown notebook '99_nope'"),
         (
-            "quick:\n  notebooks:\n    01_word_of_mouth: {n_node: 5}\n",
-            r"notebook '01_word_of_mouth': unknown parameter 'n_node'; its parameters are "
-            r"config_path, n_nodes",
+            "quick:\n  notebooks:\n    01_a: {n_node: 5}\n",
+            r"notebook '01_a': unknown parameter 'n_node'; its parameters are "
+            r"n_nodes, n_replicates, stickiness",
         ),
         (
-            "quick:\n  notebooks:\n    01_word_of_mouth: {n_nodes: many}\n",
+            "quick:\n  notebooks:\n    01_a: {n_nodes: many}\n",
             r"`n_nodes` must be int; got 'many'",
         ),
         (
-            "quick:\n  notebooks:\n    01_word_of_mouth: {n_replicates: true}\n",
+            "quick:\n  notebooks:\n    01_a: {n_replicates: true}\n",
             r"`n_replicates` must be int; got True",
         ),
         ("quick:\n  notebook: {}\n", r"preset 'quick': unknown key\(s\) \['notebook'\]"),
@@ -132,13 +139,13 @@ def _write(tmp_path, text):
 )
 def test_bad_presets_are_clear_errors(tmp_path, text, message):
     with pytest.raises(ValueError, match=message):
-        load_presets(_write(tmp_path, text), folder=ROOT / "notebooks")
+        load_presets(_write(tmp_path, text), folder=tmp_path / "notebooks")
 
 
 def test_float_parameter_accepts_an_int(tmp_path):
-    path = _write(tmp_path, "p:\n  notebooks:\n    01_word_of_mouth: {stickiness: 1}\n")
-    presets = load_presets(path, folder=ROOT / "notebooks")
-    assert presets["p"]["notebooks"]["01_word_of_mouth"] == {"stickiness": 1}
+    path = _write(tmp_path, "p:\n  notebooks:\n    01_a: {stickiness: 1}\n")
+    presets = load_presets(path, folder=tmp_path / "notebooks")
+    assert presets["p"]["notebooks"]["01_a"] == {"stickiness": 1}
 
 
 def test_missing_presets_file(tmp_path):
