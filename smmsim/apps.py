@@ -9,6 +9,7 @@ interpreter, so the kernels import this smmsim.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -76,6 +77,8 @@ def lab_command(folder=None, *, port=None, no_browser=False, token=None) -> list
         cmd.append("--no-browser")
     if token is not None:
         cmd.append(f"--IdentityProvider.token={token}")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # containers often run as root; JupyterLab refuses otherwise
     return cmd
 
 

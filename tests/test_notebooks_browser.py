@@ -158,7 +158,13 @@ def test_jupyterlab_runs_the_notebook_and_a_slider_redraws_the_figure(tmp_path, 
     nb_path = _tiny_copy(tmp_path)
     port, token = _free_port(), secrets.token_hex(16)
     cmd = lab_command(tmp_path, port=port, no_browser=True, token=token)
-    server = _start(cmd + ["--ServerApp.ip=127.0.0.1"], tmp_path)
+    quiet = [
+        "--ServerApp.ip=127.0.0.1",
+        "--LabApp.extension_manager=readonly",  # no PyPI look-ups
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    server = _start(cmd + quiet, tmp_path)
     try:
         _wait_http(f"http://127.0.0.1:{port}/api/status?token={token}")
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
