@@ -11,8 +11,9 @@ the minimum is the least disturbed run), with the result checked identical:
   parallel=True)``, when that exists, on the default scenario at 5,000 people.
 
 Speed-up = time with 1 thread / time with 2. Also printed: how busy the
-machine was (load average), since a second thread helps only if a second
-core is free.
+machine was (load average), and the cores the process actually got with 2
+threads (its CPU time / wall time, the best round), since a second thread
+helps only if a second core is free.
 
 Run: python benchmarks/bench_threads.py [--rounds 5] [--quick]
 """
@@ -34,9 +35,10 @@ from smmsim.graphs import from_networkx
 
 
 def _timed(fn):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     out = fn()
-    return time.perf_counter() - t0, out
+    wall = time.perf_counter() - t0
+    return wall, (time.process_time() - c0) / wall, out
 
 
 def cases(quick: bool):
@@ -84,22 +86,27 @@ def main(argv=None):
     max_threads = numba.config.NUMBA_NUM_THREADS
     print(f"# bench_threads: {machine_summary()}; numba threads available {max_threads}")
     print(f"load average at the start {os.getloadavg()[0]:.1f}\n")
-    print("| case | 1 thread s | 2 threads s | speed-up | identical |")
-    print("|---|--:|--:|--:|---|")
+    print("| case | 1 thread s | 2 threads s | speed-up | cores used (2 threads) | identical |")
+    print("|---|--:|--:|--:|--:|---|")
     for name, fn, _ in cases(args.quick):
         numba.set_num_threads(1)
         fn()  # compile and warm up
         times = {1: [], 2: []}
+        busy = {1: [], 2: []}
         outs = {}
         for _ in range(args.rounds):
             for t in (1, 2):
                 numba.set_num_threads(min(t, max_threads))
-                dt, outs[t] = _timed(fn)
+                dt, cores, outs[t] = _timed(fn)
                 times[t].append(dt)
+                busy[t].append(cores)
         numba.set_num_threads(max_threads)
         same = np.array_equal(outs[1], outs[2])
         a, b = min(times[1]), min(times[2])
-        print(f"| {name} | {a:.3f} | {b:.3f} | {a / b:.2f} | {'yes' if same else 'NO'} |")
+        print(
+            f"| {name} | {a:.3f} | {b:.3f} | {a / b:.2f} | {max(busy[2]):.2f} "
+            f"| {'yes' if same else 'NO'} |"
+        )
     print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
 
 
