@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import yaml
 
+from smmsim.cascades import claim_cascade_shapes
 from smmsim.engine import simulate
 from smmsim.scenario import ScenarioConfig, default_config_path
 
@@ -108,6 +109,7 @@ SPECIAL = {
     "crisis.correction.enabled": ({}, False),
     "crisis.is_true": ({}, True),
     "graph.n_segments": ({}, 2),
+    "graph.followers_sigma": ({}, 1.5),  # log-normal audiences instead of Pareto
 }
 
 
@@ -145,6 +147,8 @@ def _outputs(data):
         "name": cfg.name,
         "summary": run.summary(),
         "steps": run.steps_frame(),
+        # the claim's reply trees (crisis.reply_back_prob adds back-and-forth threads)
+        "claim_trees": claim_cascade_shapes(run, rng=0) if cfg.crisis.enabled else None,
         "graph": (g.indptr.tobytes(), g.indices.tobytes(), g.trust.tobytes(), g.segment.tobytes()),
         "population": (pop.activity.tobytes(), pop.purchase_interest.tobytes(),
                        pop.role.tobytes(), pop.is_customer.tobytes()),
@@ -161,6 +165,10 @@ def _moved(a, b) -> bool:
         x, y = sa[k], sb[k]
         if not (x == y or (isinstance(x, float) and np.isnan(x) and np.isnan(y))):
             return True
+    if (a["claim_trees"] is None) != (b["claim_trees"] is None):
+        return True
+    if a["claim_trees"] is not None and not a["claim_trees"].equals(b["claim_trees"]):
+        return True
     return not a["steps"].equals(b["steps"])
 
 
