@@ -120,3 +120,26 @@ def test_the_result_does_not_depend_on_the_pieces_parsed_in_parallel(tmp_path):
     bad[-20:] = ord("x")  # a malformed line near the end: its number is the same for any split
     codes = {_edgelist._parse(bad, n)[2:] for n in (1, 2, 16, 5000)}
     assert len(codes) == 1 and next(iter(codes))[0] == _edgelist._NOT_INT
+
+
+def _parse_in_child(queue):
+    buf = np.frombuffer(b"1 2\n3 4\n", np.uint8)
+    queue.put(len(_edgelist._parse(buf, 16)[0]))
+
+
+def test_a_process_forked_after_a_read_can_read_too():
+    # A numba parallel loop would start GNU OpenMP, and a forked child that
+    # runs one is then terminated ("fork() called from a process already
+    # using GNU OpenMP"): the reader stays serial.
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork start method on this platform")
+    _edgelist._parse(np.frombuffer(b"5 6\n", np.uint8), 16)
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_parse_in_child, args=(queue,))
+    child.start()
+    child.join(120)
+    assert child.exitcode == 0
+    assert queue.get(timeout=10) == 2

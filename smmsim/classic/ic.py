@@ -320,7 +320,11 @@ def run_independent_cascade(
     ``parallel=False``'s single stream (the same distribution; kept uniforms
     are neither read nor dropped). For one ``p`` a live arc costs one
     uniform, as without ``parallel``; with per-arc probabilities arc ``k`` is
-    live in run ``r`` iff its ``k``-th uniform is below ``p[k]``.
+    live in run ``r`` iff its ``k``-th uniform is below ``p[k]``. numba's
+    threads are those of its threading layer (GNU OpenMP here): a process
+    forked after a parallel call is terminated when it makes one itself, so
+    use the ``spawn`` start method for worker processes (as smmsim's sweeps
+    do).
 
     Examples
     --------
