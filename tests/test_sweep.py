@@ -1015,3 +1015,62 @@ def test_a_model_in_the_current_directory_is_not_imported(tmp_path, monkeypatch)
         load_spec(spec)
     assert not (tmp_path / "PWNED").exists()
     assert "evilmod" not in sys.modules
+
+
+# ---------------------------------------------------------------------------
+# Every road in is checked: specs, parameters and designs built directly
+
+
+def test_design_built_directly_is_validated():
+    from smmsim.sweep import Design
+
+    with pytest.raises(ValueError, match=r"`design.kind` must be one of"):
+        Design(kind="best")
+    with pytest.raises(ValueError, match=r"`design.n_samples` is required for a lhs design"):
+        Design(kind="lhs")
+    with pytest.raises(ValueError, match=r"`design.n_base` must be a power of 2"):
+        Design(kind="sobol", n_base=6)
+    with pytest.raises(ValueError, match=r"`design.n_levels` must be even; got 3"):
+        Design(kind="morris", n_trajectories=4, n_levels=3)
+    with pytest.raises(ValueError, match=r"`design.n_samples` does not apply to a grid design"):
+        Design(kind="grid", n_samples=5)
+    assert Design.from_dict({"kind": "lhs", "n_samples": 5}) == Design(kind="lhs", n_samples=5)
+
+
+def test_parameter_built_directly_is_validated():
+    from smmsim.sweep import Parameter
+
+    with pytest.raises(ValueError, match=r"`parameters.a.b.low` must be < high"):
+        Parameter(path="a.b", name="a_b", low=2.0, high=1.0)
+    with pytest.raises(ValueError, match=r"`parameters.a.values` repeats the value 1"):
+        Parameter(path="a", name="a", values=(1, 1))
+    with pytest.raises(ValueError, match=r"`parameters.a.name` must be a snake_case column"):
+        Parameter(path="a", name="A-b", values=(1,))
+    with pytest.raises(ValueError, match=r"gives `values` together with low"):
+        Parameter(path="a", name="a", values=(1, 2), low=0.0)
+    with pytest.raises(ValueError, match=r"`parameters.a.low` must be > 0 when log is true"):
+        Parameter(path="a", name="a", low=0.0, high=1.0, log=True)
+    p = Parameter(path="a", name="a", low=1, high=3, n=3, integer=True)
+    assert p.grid_values() == [1, 2, 3]
+
+
+def test_spec_built_directly_is_validated():
+    from smmsim.sweep import Design, Parameter, SweepSpec
+
+    good = dict(
+        base={"content": {"stickiness": 0.3}},
+        parameters=(Parameter(path="content.stickiness", name="s", values=(0.1, 0.2)),),
+        design=Design(),
+        n_replicates=2,
+        seed=1,
+    )
+    assert SweepSpec(**good).n_cells == 2
+    with pytest.raises(ValueError, match=r"is not a key of the base config"):
+        SweepSpec(**{**good, "parameters": (Parameter(path="content.x", name="x", values=(1,)),)})
+    with pytest.raises(ValueError, match=r"`n_replicates` must be an int >= 1; got 0"):
+        SweepSpec(**{**good, "n_replicates": 0})
+    with pytest.raises(ValueError, match=r"`metrics`: 'seed' clashes with a reserved column"):
+        SweepSpec(**{**good, "metrics": ("seed",)})
+    ranged = Parameter(path="content.stickiness", name="s", low=0.1, high=0.2)
+    with pytest.raises(ValueError, match=r"a grid needs `n`"):
+        SweepSpec(**{**good, "parameters": (ranged,)})

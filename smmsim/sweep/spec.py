@@ -69,6 +69,18 @@ _DESIGN_KEYS = {
     "morris": ("kind", "n_trajectories", "n_levels"),
 }
 _COLUMN = re.compile(r"^[a-z_][a-z0-9_]*$")
+_DESIGN_DEFAULTS = {
+    "n_samples": None,
+    "n_base": None,
+    "second_order": False,
+    "n_trajectories": None,
+    "n_levels": 4,
+}
+
+
+def _set(obj, name: str, value) -> None:
+    # a frozen dataclass normalising its own field in __post_init__
+    object.__setattr__(obj, name, value)
 
 # ---------------------------------------------------------------------------
 # Parameters
@@ -124,6 +136,58 @@ class Parameter:
     n: int | None = None
     log: bool = False
     integer: bool = False
+
+    def __post_init__(self):
+        where = f"parameters.{self.path}"
+        split_path("parameters", self.path)
+        if not isinstance(self.name, str) or not _COLUMN.match(self.name):
+            raise ValueError(f"`{where}.name` must be a snake_case column name; got {self.name!r}.")
+        for flag in ("log", "integer"):
+            if not isinstance(getattr(self, flag), bool):
+                value = getattr(self, flag)
+                raise TypeError(f"`{where}.{flag}` must be true or false; got {value!r}.")
+        if self.values is not None:
+            extra = [k for k in ("low", "high", "n") if getattr(self, k) is not None]
+            extra += [k for k in ("log", "integer") if getattr(self, k)]
+            if extra:
+                raise ValueError(
+                    f"`{where}` gives `values` together with {', '.join(sorted(extra))}; "
+                    "give either `values` or a range (low, high)."
+                )
+            values = self.values
+            if not isinstance(values, (list, tuple)) or not values:
+                raise ValueError(f"`{where}.values` must be a non-empty list; got {values!r}.")
+            values = tuple(plain(v) for v in values)
+            seen = set()
+            for v in values:
+                key = json.dumps(v, sort_keys=True, default=repr)
+                if key in seen:
+                    raise ValueError(f"`{where}.values` repeats the value {v!r}.")
+                seen.add(key)
+            _set(self, "values", values)
+            return
+        for bound in ("low", "high"):
+            if getattr(self, bound) is None:
+                raise ValueError(
+                    f"`{where}` needs `values` or both `low` and `high`; `{bound}` is missing."
+                )
+        low = check_number(f"{where}.low", self.low)
+        high = check_number(f"{where}.high", self.high)
+        if not low < high:
+            raise ValueError(f"`{where}.low` must be < high ({high!r}); got {low!r}.")
+        if self.log and low <= 0:
+            raise ValueError(f"`{where}.low` must be > 0 when log is true; got {low!r}.")
+        if self.integer:
+            if low != int(low) or high != int(high):
+                raise ValueError(
+                    f"`{where}` low and high must be whole numbers when integer is true; "
+                    f"got {low!r} and {high!r}."
+                )
+            low, high = int(low), int(high)
+        _set(self, "low", low)
+        _set(self, "high", high)
+        if self.n is not None:
+            _set(self, "n", check_int(f"{where}.n", self.n, minimum=2))
 
     @property
     def kind(self) -> str:
@@ -202,64 +266,28 @@ def _parse_parameter(path: str, entry, design_kind: str) -> Parameter:
             f"{{low: 0.1, high: 0.5}}; got {type(entry).__name__} {entry!r}."
         )
     check_keys(where, dict(entry), _PARAM_KEYS)
-    name = entry.get("name", path.replace(".", "_"))
-    if not isinstance(name, str) or not _COLUMN.match(name):
-        raise ValueError(f"`{where}.name` must be a snake_case column name; got {name!r}.")
-    for flag in ("log", "integer"):
-        if not isinstance(entry.get(flag, False), bool):
-            raise TypeError(f"`{where}.{flag}` must be true or false; got {entry[flag]!r}.")
+    entry = dict(entry)
+    name = entry.pop("name", path.replace(".", "_"))
     if "values" in entry:
-        extra = sorted(set(entry) - {"values", "name"})
+        extra = sorted(set(entry) - {"values"})
         if extra:
             raise ValueError(
                 f"`{where}` gives `values` together with {', '.join(extra)}; "
                 "give either `values` or a range (low, high)."
             )
-        values = entry["values"]
-        if not isinstance(values, (list, tuple)) or not values:
-            raise ValueError(f"`{where}.values` must be a non-empty list; got {values!r}.")
-        values = tuple(plain(v) for v in values)
-        seen = set()
-        for v in values:
-            key = json.dumps(v, sort_keys=True, default=repr)
-            if key in seen:
-                raise ValueError(f"`{where}.values` repeats the value {v!r}.")
-            seen.add(key)
-        return Parameter(path=path, name=name, values=values)
-    for bound in ("low", "high"):
-        if bound not in entry:
-            raise ValueError(
-                f"`{where}` needs `values` or both `low` and `high`; `{bound}` is missing."
-            )
-    low = check_number(f"{where}.low", entry["low"])
-    high = check_number(f"{where}.high", entry["high"])
-    if not low < high:
-        raise ValueError(f"`{where}.low` must be < high ({high!r}); got {low!r}.")
-    log = entry.get("log", False)
-    integer = entry.get("integer", False)
-    if log and low <= 0:
-        raise ValueError(f"`{where}.low` must be > 0 when log is true; got {low!r}.")
-    if integer:
-        if low != int(low) or high != int(high):
-            raise ValueError(
-                f"`{where}` low and high must be whole numbers when integer is true; "
-                f"got {low!r} and {high!r}."
-            )
-        low, high = int(low), int(high)
-    n = entry.get("n")
-    if design_kind == "grid":
-        if n is None:
+    param = Parameter(path=path, name=name, **entry)
+    if param.values is None:
+        if design_kind == "grid" and param.n is None:
             raise ValueError(
                 f"`{where}` needs `n` (number of grid points) or a list of `values` "
                 "in a grid design."
             )
-        n = check_int(f"{where}.n", n, minimum=2)
-    elif n is not None:
-        raise ValueError(
-            f"`{where}.n` applies to grid designs only; the {design_kind} design "
-            "samples the range (low, high)."
-        )
-    return Parameter(path=path, name=name, low=low, high=high, n=n, log=log, integer=integer)
+        if design_kind != "grid" and param.n is not None:
+            raise ValueError(
+                f"`{where}.n` applies to grid designs only; the {design_kind} design "
+                "samples the range (low, high)."
+            )
+    return param
 
 
 # ---------------------------------------------------------------------------
@@ -297,6 +325,50 @@ class Design:
     n_trajectories: int | None = None
     n_levels: int = 4
 
+    def __post_init__(self):
+        kind = self.kind
+        if kind not in DESIGN_KINDS:
+            raise ValueError(f"`design.kind` must be one of {list(DESIGN_KINDS)}; got {kind!r}.")
+        unused = [
+            k
+            for k in ("n_samples", "n_base", "second_order", "n_trajectories", "n_levels")
+            if k not in _DESIGN_KEYS[kind] and getattr(self, k) != _DESIGN_DEFAULTS[k]
+        ]
+        if unused:
+            raise ValueError(
+                f"`design.{unused[0]}` does not apply to a {kind} design; "
+                f"got {getattr(self, unused[0])!r}."
+            )
+        if kind in ("random", "lhs"):
+            if self.n_samples is None:
+                raise ValueError(f"`design.n_samples` is required for a {kind} design.")
+            _set(self, "n_samples", check_int("design.n_samples", self.n_samples, minimum=1))
+        elif kind == "sobol":
+            if self.n_base is None:
+                raise ValueError("`design.n_base` is required for a sobol design.")
+            n_base = check_int("design.n_base", self.n_base, minimum=2)
+            if n_base & (n_base - 1):
+                raise ValueError(
+                    f"`design.n_base` must be a power of 2 (Sobol balance); got {n_base!r}."
+                )
+            _set(self, "n_base", n_base)
+            if not isinstance(self.second_order, bool):
+                raise TypeError(
+                    f"`design.second_order` must be true or false; got {self.second_order!r}."
+                )
+        elif kind == "morris":
+            if self.n_trajectories is None:
+                raise ValueError("`design.n_trajectories` is required for a morris design.")
+            _set(
+                self,
+                "n_trajectories",
+                check_int("design.n_trajectories", self.n_trajectories, minimum=2),
+            )
+            levels = check_int("design.n_levels", self.n_levels, minimum=2)
+            if levels % 2:
+                raise ValueError(f"`design.n_levels` must be even; got {levels!r}.")
+            _set(self, "n_levels", levels)
+
     @classmethod
     def from_dict(cls, data) -> Design:
         """Build from ``"grid"`` or a mapping such as ``{kind: lhs, n_samples: 50}``."""
@@ -310,35 +382,7 @@ class Design:
         if kind not in DESIGN_KINDS:
             raise ValueError(f"`design.kind` must be one of {list(DESIGN_KINDS)}; got {kind!r}.")
         check_keys(f"design ({kind})", dict(data), _DESIGN_KEYS[kind])
-        out = {"kind": kind}
-        if kind in ("random", "lhs"):
-            if "n_samples" not in data:
-                raise ValueError(f"`design.n_samples` is required for a {kind} design.")
-            out["n_samples"] = check_int("design.n_samples", data["n_samples"], minimum=1)
-        elif kind == "sobol":
-            if "n_base" not in data:
-                raise ValueError("`design.n_base` is required for a sobol design.")
-            n_base = check_int("design.n_base", data["n_base"], minimum=2)
-            if n_base & (n_base - 1):
-                raise ValueError(
-                    f"`design.n_base` must be a power of 2 (Sobol balance); got {n_base!r}."
-                )
-            out["n_base"] = n_base
-            second = data.get("second_order", False)
-            if not isinstance(second, bool):
-                raise TypeError(f"`design.second_order` must be true or false; got {second!r}.")
-            out["second_order"] = second
-        elif kind == "morris":
-            if "n_trajectories" not in data:
-                raise ValueError("`design.n_trajectories` is required for a morris design.")
-            out["n_trajectories"] = check_int(
-                "design.n_trajectories", data["n_trajectories"], minimum=2
-            )
-            levels = check_int("design.n_levels", data.get("n_levels", 4), minimum=2)
-            if levels % 2:
-                raise ValueError(f"`design.n_levels` must be even; got {levels!r}.")
-            out["n_levels"] = levels
-        return cls(**out)
+        return cls(**dict(data))
 
     def to_dict(self) -> dict:
         """Canonical mapping (only the fields this kind uses)."""
@@ -465,6 +509,16 @@ def import_object(where: str, target: str):
     return obj
 
 
+def _check_metrics(metrics) -> None:
+    if isinstance(metrics, str) or not isinstance(metrics, (list, tuple)) or not metrics:
+        raise ValueError(f"`metrics` must be a non-empty list of metric names; got {metrics!r}.")
+    for m in metrics:
+        if not isinstance(m, str) or not _COLUMN.match(m):
+            raise ValueError(f"`metrics` entries must be snake_case names; got {m!r}.")
+    if len(set(metrics)) != len(metrics):
+        raise ValueError(f"`metrics` repeats a name: {list(metrics)!r}.")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SweepSpec:
     """A parameter sweep: a base config, what to vary, how, and how often.
@@ -511,6 +565,57 @@ class SweepSpec:
     _cells: list = field(default=None, init=False, repr=False, compare=False)
     _unit: object = field(default=None, init=False, repr=False, compare=False)
 
+    def __post_init__(self):
+        if self.description is not None and not isinstance(self.description, str):
+            raise TypeError(f"`description` must be text; got {self.description!r}.")
+        if self.model is not None and not isinstance(self.model, str):
+            raise TypeError(f"`model` must be 'module:function'; got {self.model!r}.")
+        if not isinstance(self.base, Mapping):
+            raise TypeError(f"`base` must be a mapping; got {type(self.base).__name__}.")
+        if not isinstance(self.design, Design):
+            raise TypeError(f"`design` must be a Design; got {type(self.design).__name__}.")
+        if not isinstance(self.parameters, tuple) or not self.parameters:
+            raise ValueError(
+                f"`parameters` must be a non-empty tuple of Parameter; got {self.parameters!r}."
+            )
+        for p in self.parameters:
+            if not isinstance(p, Parameter):
+                raise TypeError(f"`parameters` entries must be Parameter; got {p!r}.")
+            check_path("parameters", self.base, p.path)
+            if p.values is None and (self.design.kind == "grid") != (p.n is not None):
+                raise ValueError(
+                    f"`parameters.{p.path}`: a grid needs `n` (or `values`); the "
+                    f"{self.design.kind} design samples the range and takes no `n`."
+                )
+        paths = [p.path for p in self.parameters]
+        for a in paths:
+            for b in paths:
+                if a != b and b.startswith(a + "."):
+                    raise ValueError(f"`parameters`: {a!r} contains {b!r}; vary one of them.")
+        check_int("n_replicates", self.n_replicates, minimum=1)
+        check_int("seed", self.seed, minimum=0)
+        if not isinstance(self.common_random_numbers, bool):
+            raise TypeError(
+                "`common_random_numbers` must be true or false; "
+                f"got {self.common_random_numbers!r}."
+            )
+        _check_metrics(self.metrics)
+        columns = {}
+        for name in RESERVED_COLUMNS:
+            columns[name] = "a reserved column"
+        for m in self.metrics:
+            if m in columns:
+                raise ValueError(f"`metrics`: {m!r} clashes with {columns[m]}.")
+            columns[m] = "a metric"
+        for p in self.parameters:
+            if p.name in columns:
+                raise ValueError(
+                    f"`parameters.{p.path}` column {p.name!r} clashes with {columns[p.name]}; "
+                    "give it another `name`."
+                )
+            columns[p.name] = f"parameter {p.path!r}"
+        check_int("chunk_size", self.chunk_size, minimum=1)
+
     # -- construction -------------------------------------------------------
 
     @classmethod
@@ -556,8 +661,6 @@ class SweepSpec:
                 raise ValueError(f"`{key}` is required in a sweep spec.")
 
         description = data.get("description")
-        if description is not None and not isinstance(description, str):
-            raise TypeError(f"`description` must be text; got {description!r}.")
         model = data.get("model")
         if model is not None:
             import_object("model", model)
@@ -598,60 +701,24 @@ class SweepSpec:
                 raise ValueError(f"`parameters`: {path!r} is also in `fixed`; keep one.")
             check_path("parameters", base, path)
             parameters.append(_parse_parameter(path, entry, design.kind))
-        paths = [p.path for p in parameters]
-        for a in paths:
-            for b in paths:
-                if a != b and b.startswith(a + "."):
-                    raise ValueError(f"`parameters`: {a!r} contains {b!r}; vary one of them.")
-
-        n_replicates = check_int("n_replicates", data.get("n_replicates", 1), minimum=1)
-        seed = check_int("seed", data["seed"], minimum=0)
-        crn = data.get("common_random_numbers", False)
-        if not isinstance(crn, bool):
-            raise TypeError(f"`common_random_numbers` must be true or false; got {crn!r}.")
-
+        n_replicates = data.get("n_replicates", 1)
         metrics = data.get("metrics", DEFAULT_METRICS)
-        if isinstance(metrics, str) or not isinstance(metrics, (list, tuple)) or not metrics:
-            raise ValueError(
-                f"`metrics` must be a non-empty list of metric names; got {metrics!r}."
-            )
-        for m in metrics:
-            if not isinstance(m, str) or not _COLUMN.match(m):
-                raise ValueError(f"`metrics` entries must be snake_case names; got {m!r}.")
-        if len(set(metrics)) != len(metrics):
-            raise ValueError(f"`metrics` repeats a name: {list(metrics)!r}.")
-        metrics = tuple(metrics)
-
-        columns = {}
-        for name in RESERVED_COLUMNS:
-            columns[name] = "a reserved column"
-        for m in metrics:
-            if m in columns:
-                raise ValueError(f"`metrics`: {m!r} clashes with {columns[m]}.")
-            columns[m] = "a metric"
-        for p in parameters:
-            if p.name in columns:
-                raise ValueError(
-                    f"`parameters.{p.path}` column {p.name!r} clashes with {columns[p.name]}; "
-                    "give it another `name`."
-                )
-            columns[p.name] = f"parameter {p.path!r}"
-
+        _check_metrics(metrics)
+        n_replicates = check_int("n_replicates", n_replicates, minimum=1)
         n_cells = n_design_cells(design, parameters)
         n_runs = n_cells * n_replicates
         chunk_size = data.get("chunk_size")
         if chunk_size is None:
             chunk_size = _default_chunk_size(n_runs, n_replicates)
-        chunk_size = check_int("chunk_size", chunk_size, minimum=1)
 
         return cls(
             base=base,
             parameters=tuple(parameters),
             design=design,
             n_replicates=n_replicates,
-            seed=seed,
-            common_random_numbers=crn,
-            metrics=metrics,
+            seed=data["seed"],
+            common_random_numbers=data.get("common_random_numbers", False),
+            metrics=tuple(metrics),
             chunk_size=chunk_size,
             model=model,
             description=description,
