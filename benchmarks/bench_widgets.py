@@ -28,12 +28,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _render(fig) -> int:
-    from smmsim._widgets import _png  # what the live figure area shows
-
-    return len(_png(fig))
-
-
 def time_updates(cfg, field, values, *, n_replicates, draw):
     from smmsim import notebook as nb
 
@@ -41,13 +35,14 @@ def time_updates(cfg, field, values, *, n_replicates, draw):
         cfg, {field: nb.slider(0.0, 1.0, 0.01)}, draw,
         n_replicates=n_replicates, rng=1, display=False,
     )  # fmt: skip
-    times = []
+    times, cpu = [], []
     for v in values:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fig = view.update(**{field: v})
-        _render(fig)
+        view._render(fig)  # the PNG the live figure area shows
         times.append(time.perf_counter() - start)
-    return times
+        cpu.append(time.process_time() - start_cpu)
+    return times, cpu
 
 
 def main(argv=None) -> None:
@@ -81,11 +76,15 @@ def main(argv=None) -> None:
     ]
     print(f"one slider update = {args.replicates} replicates + figure + PNG; "
           f"{'all cores' if args.all_cores else 'one core'}")  # fmt: skip
-    print(f"{'scenario':<10} {'slider':<22} {'people':>7} {'median s':>9} {'max s':>7}")
+    print("wall: elapsed time; cpu: this process's CPU time (what one core does when the")
+    print(f"machine is shared; load average now {os.getloadavg()[0]:.1f})")
+    head = ["scenario", "slider", "people", "wall median", "wall max", "cpu median", "cpu max"]
+    print(f"{head[0]:<10} {head[1]:<22} {head[2]:>7} " + " ".join(f"{h:>11}" for h in head[3:]))
     for name, cfg, field, values in cases:
-        times = time_updates(cfg, field, values, n_replicates=args.replicates, draw=draw)
+        wall, cpu = time_updates(cfg, field, values, n_replicates=args.replicates, draw=draw)
         n = cfg.graph.n_nodes
-        print(f"{name:<10} {field:<22} {n:>7} {statistics.median(times):>9.3f} {max(times):>7.3f}")
+        nums = [statistics.median(wall), max(wall), statistics.median(cpu), max(cpu)]
+        print(f"{name:<10} {field:<22} {n:>7} " + " ".join(f"{x:>11.3f}" for x in nums))
 
 
 if __name__ == "__main__":
