@@ -117,3 +117,9 @@ def test_simulate_out_checked_before_the_run(tmp_path, capsys):
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "`--out`" in err and words in err
     assert (tmp_path / "afile").read_text() == "x"
+
+
+def test_replicates_that_cannot_fit_are_refused_up_front(capsys):
+    assert main(["simulate", "--replicates", str(10**9)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "`--replicates` = 1000000000" in err and "iB of memory" in err

@@ -1074,3 +1074,10 @@ def test_spec_built_directly_is_validated():
     ranged = Parameter(path="content.stickiness", name="s", low=0.1, high=0.2)
     with pytest.raises(ValueError, match=r"a grid needs `n`"):
         SweepSpec(**{**good, "parameters": (ranged,)})
+
+
+def test_cli_summarize_refuses_a_billion_resamples(tmp_path, capsys):
+    out = _finished(tmp_path)
+    assert cli_main(["summarize", str(out), "--n-boot", str(10**9)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "`--n-boot` 1000000000 needs about" in err

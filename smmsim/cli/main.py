@@ -113,6 +113,9 @@ def _cmd_simulate(args) -> int:
 
         check_output_file("--out", args.out)  # before the work, not after
     cfg = load_config(args.config)
+    from .._memory import check_scenario_fits
+
+    check_scenario_fits(cfg, args.replicates, replicates_name="--replicates")
     seed = args.seed if args.seed is not None else cfg.seed
     if seed is None:  # draw one and say which, so the run can be repeated
         seed = fresh_seed(32)

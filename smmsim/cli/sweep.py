@@ -209,6 +209,9 @@ def cmd_summarize(args) -> int:
         return EXIT_USAGE
     seed = summary_seed(spec.seed) if args.seed is None else args.seed
     try:
+        from .._memory import check_fits
+
+        check_fits(f"`--n-boot` {args.n_boot}", 16.0 * args.n_boot * spec.n_replicates)
         summary = summarize(
             df,
             spec,

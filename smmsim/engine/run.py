@@ -32,6 +32,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 import pandas as pd
 
+from .._memory import check_scenario_fits
 from .._rng import as_generator, replicate_seeds, world_seeds
 from ..graphs import SocialGraph, build_graph
 from ..population import Population, build_population
@@ -280,7 +281,9 @@ def simulate(cfg: ScenarioConfig | None = None, *, rng=None, world: World | None
     cfg = cfg or ScenarioConfig()
     seed = rng if rng is not None else cfg.seed
     rng = as_generator(seed)
-    world = world if world is not None else world_for(cfg)
+    if world is None:
+        check_scenario_fits(cfg)  # refuse 10**12 people now, not after a MemoryError
+        world = world_for(cfg)
     # the kernel's key first, so that planning never shifts the dynamics' draws
     key = np.uint64(rng.integers(0, 2**63, dtype=np.int64))
     last = world.cache.get("last_plan")
@@ -447,6 +450,7 @@ def simulate_replicates(
 
     cfg = cfg or ScenarioConfig()
     check_int("replicates", n_replicates, minimum=1)
+    check_scenario_fits(cfg, n_replicates)
     master = rng if rng is not None else cfg.seed
     if isinstance(master, np.random.Generator):
         raise TypeError("`rng` for replicates must be None, an int or a SeedSequence.")

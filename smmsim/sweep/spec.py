@@ -447,11 +447,22 @@ def design_points(
     return unit, list(zip(*columns))
 
 
+def _grid_length(p: Parameter) -> int:
+    """``len(p.grid_values())`` without listing a long axis."""
+    if p.values is not None:
+        return len(p.values)
+    if not p.integer:
+        return p.n
+    if not p.log and p.n >= p.high - p.low + 1:  # every integer of the range, once
+        return int(p.high - p.low + 1)
+    return len(p.grid_values())
+
+
 def n_design_cells(design: Design, parameters: Sequence[Parameter]) -> int:
     """Number of cells a design runs (without drawing it)."""
     k = len(parameters)
     if design.kind == "grid":
-        return math.prod(len(p.grid_values()) for p in parameters)
+        return math.prod(_grid_length(p) for p in parameters)
     if design.kind in ("random", "lhs"):
         return design.n_samples
     if design.kind == "sobol":
@@ -711,6 +722,11 @@ class SweepSpec:
         if chunk_size is None:
             chunk_size = _default_chunk_size(n_runs, n_replicates)
 
+        n_columns = len(parameters) + len(metrics) + 4  # cell, replicate, seed, error
+        _check_sweep_fits(n_cells, n_replicates, len(parameters), n_columns)
+        if model is None:
+            _check_engine_values(base, parameters, n_replicates=n_replicates)
+
         return cls(
             base=base,
             parameters=tuple(parameters),
@@ -800,6 +816,55 @@ class SweepSpec:
             self.to_dict(), sort_keys=True, separators=(",", ":"), default=repr, allow_nan=True
         )
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _check_sweep_fits(n_cells: int, n_replicates: int, n_params: int, n_columns: int) -> None:
+    """Refuse a sweep whose design or result rows cannot fit in memory."""
+    from .._memory import check_fits
+
+    n_runs = n_cells * n_replicates
+    need = n_cells * (100.0 + 64.0 * n_params) + n_runs * (8.0 * n_columns + 64.0)
+    if n_replicates > n_cells:
+        what = f"`n_replicates` = {n_replicates:,} (x {n_cells:,} cells = {n_runs:,} runs)"
+    else:
+        what = f"`parameters`: {n_cells:,} cells (x {n_replicates:,} replicates = {n_runs:,} runs)"
+    check_fits(what, need)
+
+
+def _check_engine_values(base: dict, parameters, *, n_replicates: int, limit: int = 64) -> None:
+    """Each value a parameter takes must be valid for its field and fit in memory.
+
+    Checked one parameter at a time on the base config (a few values of a
+    long list), so that a bad value is a spec error now, not a failed run in
+    every cell later. A value that only clashes with other fields (a spend
+    above the budget, say) is left to fail in its cells, with the reason.
+    """
+    from .._memory import check_scenario_fits
+    from ..scenario import ScenarioConfig
+
+    for p in parameters:
+        if p.values is not None:
+            values = list(p.values)
+        elif p.n is not None and p.n <= limit:
+            values = p.grid_values()
+        else:
+            values = p.from_unit(np.linspace(0.0, 1.0, limit if p.n is None else min(limit, p.n)))
+        if len(values) > limit:
+            pick = np.unique(np.linspace(0, len(values) - 1, limit).round().astype(int))
+            values = [values[i] for i in pick]
+        for value in values:
+            config = apply_values(base, [p.path], [value])
+            try:
+                cfg = ScenarioConfig.from_dict(config)
+            except (ValueError, TypeError) as exc:
+                first = " ".join(str(exc).split())
+                if f"`{p.path}`" not in first:
+                    continue  # a clash with other fields: that cell fails, and says why
+                raise type(exc)(f"`parameters.{p.path}` = {value!r}: {first}") from None
+            try:
+                check_scenario_fits(cfg, 1)
+            except ValueError as exc:
+                raise ValueError(f"`parameters.{p.path}` = {value!r}: {exc}") from None
 
 
 def _normalise_scenario(base: dict) -> dict:

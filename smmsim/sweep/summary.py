@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .._memory import check_fits
 from .spec import SweepSpec, _salib_problem
 
 CELL_STAT_COLUMNS = ("metric", "n", "n_failed", "mean", "std", "ci_low", "ci_high")
@@ -51,6 +52,7 @@ def _matrix(results: pd.DataFrame, cells: np.ndarray, metric: str, reps: int) ->
 def _bootstrap_ci(values: np.ndarray, n_boot: int, alpha: float, rng) -> np.ndarray:
     """Percentile bootstrap CI of the mean of each row of ``values`` (no NaN)."""
     n_rows, n = values.shape
+    check_fits(f"`n_boot` = {n_boot} (resamples of {n} replicates)", 16.0 * n_boot * n)
     out = np.empty((n_rows, 2))
     idx = rng.integers(0, n, size=(n_boot, n))
     block = max(1, _BOOT_BLOCK // (n_boot * n))
@@ -74,6 +76,7 @@ def cell_table(
     confidence = _check_confidence(confidence)
     if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 1:
         raise ValueError(f"`n_boot` must be an int >= 1; got {n_boot!r}.")
+    check_fits(f"`n_boot` = {n_boot}", 16.0 * n_boot * spec.n_replicates)
     params = spec.parameter_columns
     columns = ["cell", *params, *CELL_STAT_COLUMNS]
     if results.empty:
