@@ -559,6 +559,9 @@ class SweepSpec:
         Runs per result file (and per task).
     model : str, optional
         ``"module:function"`` run function; ``None`` runs the smmsim engine.
+        A spec that names a model is code: loading it imports that module,
+        which runs it. Only installed packages are searched, never the
+        current directory; run specs you trust, as you would a script.
     description : str, optional
         Free text.
     """
