@@ -29,6 +29,7 @@ __all__ = [
     "claim_cascade_shapes",
     "read_reply_trees",
     "forest_shapes",
+    "growth_curves",
     "ks_table",
     "rank_test",
     "rank_tests",
@@ -262,6 +263,46 @@ def cascade_shapes(path=None, *, labels=None, reply_counts=()) -> pd.DataFrame:
     for k in reply_counts:
         out[f"seconds_to_{k}_replies"] = np.array(extra[k], dtype=np.float64)
     return out
+
+
+def growth_curves(path=None, *, labels=None, times=None) -> pd.DataFrame:
+    """Cumulative tweets of every real cascade at given times after its root.
+
+    Parameters
+    ----------
+    path, labels
+        As in :func:`cascade_shapes`.
+    times : 1-D array of float >= 0, optional
+        Seconds after the root. Default: 0 s to 7 days on a log-spaced grid
+        (1 minute, then 40 points up to a week).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: one row per cascade and time, columns ``cascade_id``,
+        ``label``, ``seconds``, ``size`` (tweets so far, the root included)
+        and ``fraction`` (of the cascade's final size).
+    """
+    if times is None:
+        times = np.concatenate([[0.0], np.geomspace(60.0, 7 * 86400.0, 40)])
+    times = np.asarray(times, dtype=np.float64)
+    if times.ndim != 1 or (times < 0).any():
+        raise ValueError("`times` must be a 1-D array of seconds >= 0.")
+    frames = []
+    for cascade_id, label, _, seconds in read_reply_trees(path, labels=labels):
+        counts = np.searchsorted(np.sort(seconds), times, side="right")
+        frames.append(
+            pd.DataFrame(
+                {
+                    "cascade_id": cascade_id,
+                    "label": label,
+                    "seconds": times,
+                    "size": counts.astype(np.int64),
+                    "fraction": counts / len(seconds),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
 
 
 # ---------------------------------------------------------------------------

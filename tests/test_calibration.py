@@ -123,3 +123,19 @@ def test_network_structure_lowers_the_bass_q():
     assert ratio["complete"] == pytest.approx(1.0, abs=0.15)
     assert ratio["lattice"] < 0.75 * ratio["complete"]
     assert table.loc[table["graph"] == "lattice", "clustering"].item() == pytest.approx(0.5)
+
+
+def test_calibrate_on_a_dask_scheduler_matches_local(shared_data, tmp_path):
+    from distributed import LocalCluster
+
+    path = shared_data / "twitter-cascades-chile"
+    local = calibrate(path, label="False", budget="tiny", rng=2, workers=1)
+    cluster = LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    )
+    with cluster:
+        remote = calibrate(
+            path, label="False", budget="tiny", rng=2, scheduler=cluster.scheduler_address
+        )
+    pd.testing.assert_frame_equal(local.fit, remote.fit)
+    pd.testing.assert_frame_equal(local.params, remote.params)

@@ -303,3 +303,17 @@ def test_followers_alpha_is_checked():
 
     with pytest.raises(ValueError, match="`graph.followers_alpha` must be > 1; got 1.0"):
         GraphConfig(followers_alpha=1.0)
+
+
+def test_growth_curves_count_tweets_over_time(tmp_path):
+    folder = tmp_path / "False"
+    folder.mkdir()
+    (folder / "treefile_1_minf.txt").write_text(tree_text(1, [0, 0, 1], [10.0, 20.0, 300.0]))
+    from smmsim.cascades import growth_curves
+
+    curves = growth_curves(folder, times=[0, 15, 20, 1000])
+    assert curves["size"].tolist() == [1, 2, 3, 4]
+    assert curves["fraction"].tolist() == [0.25, 0.5, 0.75, 1.0]
+    assert set(curves["label"]) == {"False"}
+    with pytest.raises(ValueError, match="`times` must be"):
+        growth_curves(folder, times=[-1.0])
