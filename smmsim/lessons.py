@@ -368,3 +368,102 @@ def matched_synthetic_graph(graph, *, model: str = "holme_kim", triad_prob: floa
     else:
         out["graph.mean_degree"] = mean_degree
     return out
+
+
+SHAPE_LABELS = {
+    "size": "Size (tweets)",
+    "depth": "Depth (longest reply chain)",
+    "max_breadth": "Breadth (most tweets at one depth)",
+    "structural_virality": "Structural virality (mean distance)",
+}
+
+
+@_styled
+def plot_rank_tests(tests, *, a="False", b="True", title=None) -> Figure:
+    """AUC with its confidence interval per statistic, all cascades vs size-matched.
+
+    The AUC is the chance that a random cascade of label ``a`` has a larger
+    value than a random one of label ``b`` (0.5: no difference).
+
+    Parameters
+    ----------
+    tests : pandas.DataFrame
+        Rows of :func:`smmsim.cascades.size_matched_tests` (columns ``stat``,
+        ``matched``, ``auc``, ``auc_ci_low``, ``auc_ci_high``, ``n_x``, ``n_y``).
+    a, b : str
+        The two labels compared (for the axis label).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, (ax,) = _figure(1, ncols=1, panel=(7.0, 3.6), title=title)
+    stats = list(pd.unique(tests["stat"]))
+    ys = np.arange(len(stats))[::-1]
+    offsets = {False: 0.15, True: -0.15}
+    colors = {False: "#C44E52", True: "#4C72B0"}
+    for matched, part in tests.groupby("matched", sort=True):
+        part = part.set_index("stat").reindex(stats)
+        n = f"{int(part['n_x'].iloc[0])} vs {int(part['n_y'].iloc[0])}"
+        label = f"matched on size ({n})" if matched else f"all cascades ({n})"
+        auc = part["auc"].to_numpy(float)
+        err = np.vstack([auc - part["auc_ci_low"], part["auc_ci_high"] - auc])
+        ax.errorbar(
+            auc,
+            ys + offsets[bool(matched)],
+            xerr=err,
+            fmt="o",
+            ms=6,
+            capsize=3,
+            color=colors[bool(matched)],
+            label=label,
+        )
+    ax.axvline(0.5, color="black", lw=1, ls="--")
+    ax.set_yticks(ys, [SHAPE_LABELS.get(s, s) for s in stats])
+    ax.set_xlabel(f"AUC: chance that a {a} cascade is larger than a {b} one")
+    ax.grid(axis="y", visible=False)
+    fig.legend(loc="outside lower center", ncol=2)
+    _caption(fig, "Points: AUC (0.5 = no difference); bars: 95% bootstrap interval")
+    return fig
+
+
+@_styled
+def plot_shape_vs_size(
+    shapes,
+    stats=("depth", "max_breadth", "structural_virality"),
+    *,
+    hue="label",
+    colors=None,
+    title=None,
+) -> Figure:
+    """Each shape statistic against cascade size (log scale), one dot per cascade.
+
+    Parameters
+    ----------
+    shapes : pandas.DataFrame
+        One row per cascade with ``size``, ``hue`` and the ``stats`` columns
+        (:func:`smmsim.cascades.cascade_shapes`).
+    stats : sequence of str
+    hue : str, default "label"
+    colors : dict, optional
+        Hue value -> colour.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    stats = list(stats)
+    fig, axes = _figure(len(stats), ncols=len(stats), panel=(4.2, 3.4), title=title)
+    for ax, stat in zip(axes, stats):
+        for value, part in shapes.groupby(hue, sort=True):
+            color = (colors or {}).get(value)
+            ax.scatter(part["size"], part[stat], s=14, alpha=0.6, color=color, label=str(value))
+        ax.set_xscale("log")
+        ax.set_xlabel(SHAPE_LABELS["size"])
+        ax.set_ylabel(SHAPE_LABELS.get(stat, stat))
+        if stat == "max_breadth":
+            ax.set_yscale("log")
+    axes[0].legend(title=hue)
+    return fig
