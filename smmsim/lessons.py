@@ -56,6 +56,11 @@ __all__ = [
     "plot_dashboard",
     "plot_lever_bars",
     "matched_synthetic_graph",
+    "graph_facts",
+    "plot_degree_ccdf",
+    "plot_rank_tests",
+    "plot_shape_vs_size",
+    "SHAPE_LABELS",
 ]
 
 LEVER_LABELS = {
@@ -466,4 +471,73 @@ def plot_shape_vs_size(
         if stat == "max_breadth":
             ax.set_yscale("log")
     axes[0].legend(title=hue)
+    return fig
+
+
+def graph_facts(graphs: dict) -> pd.DataFrame:
+    """Size and degree facts of several social graphs, one row each.
+
+    Parameters
+    ----------
+    graphs : dict of str -> smmsim.graphs.SocialGraph
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``graph``, ``people``, ``ties`` (arcs, a mutual tie counted twice),
+        ``mean_audience``, ``median_audience``, ``max_audience`` (out-degree)
+        and ``top1pct_share`` (share of all arcs held by the 1% largest
+        audiences).
+
+    Examples
+    --------
+    >>> from smmsim.graphs import GraphConfig, build_graph
+    >>> g = build_graph(GraphConfig(n_nodes=200), rng=1)
+    >>> graph_facts({"g": g})["people"].tolist()
+    [200]
+    """
+    rows = []
+    for name, g in graphs.items():
+        deg = np.sort(np.asarray(g.out_degree, dtype=np.int64))[::-1]
+        top = max(1, int(round(0.01 * len(deg))))
+        rows.append(
+            {
+                "graph": name,
+                "people": int(g.n_nodes),
+                "ties": int(g.n_arcs),
+                "mean_audience": float(deg.mean()),
+                "median_audience": float(np.median(deg)),
+                "max_audience": int(deg[0]),
+                "top1pct_share": float(deg[:top].sum() / max(deg.sum(), 1)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@_styled
+def plot_degree_ccdf(graphs: dict, *, colors=None, title=None) -> Figure:
+    """Share of people with an audience of at least *k*, per graph (log-log).
+
+    Parameters
+    ----------
+    graphs : dict of str -> smmsim.graphs.SocialGraph
+    colors : dict, optional
+        Graph name -> colour.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, (ax,) = _figure(1, ncols=1, panel=(6.0, 3.8), title=title)
+    for name, g in graphs.items():
+        deg = np.sort(np.asarray(g.out_degree, dtype=np.int64))
+        deg = deg[deg > 0]
+        share = 1.0 - np.arange(len(deg)) / len(deg)
+        ax.step(deg, share, where="post", lw=2, label=name, color=(colors or {}).get(name))
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("Audience size k (ties a person's posts reach)")
+    ax.set_ylabel("Share of people with audience >= k")
+    ax.legend()
     return fig
