@@ -60,6 +60,7 @@ __all__ = [
     "plot_degree_ccdf",
     "plot_rank_tests",
     "plot_shape_vs_size",
+    "plot_sensitivity",
     "SHAPE_LABELS",
 ]
 
@@ -540,4 +541,71 @@ def plot_degree_ccdf(graphs: dict, *, colors=None, title=None) -> Figure:
     ax.set_xlabel("Audience size k (ties a person's posts reach)")
     ax.set_ylabel("Share of people with audience >= k")
     ax.legend()
+    return fig
+
+
+@_styled
+def plot_sensitivity(sensitivity, metrics, *, title=None) -> Figure:
+    """Morris elementary effects per parameter: mean effect and its size, one panel per metric.
+
+    Bars show ``mu`` (the mean elementary effect over the full range of the
+    parameter: its sign says which way the metric moves); black diamonds show
+    ``mu_star`` (the mean absolute effect: how much the parameter matters) with
+    its bootstrap interval. Parameters are sorted by ``mu_star`` of the first
+    metric.
+
+    Parameters
+    ----------
+    sensitivity : pandas.DataFrame
+        :attr:`smmsim.sweep.SweepSummary.sensitivity` of a Morris design.
+    metrics : str or list of str
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If the table holds no Morris indices for a metric.
+    """
+    metrics = [metrics] if isinstance(metrics, str) else list(metrics)
+    morris = sensitivity[sensitivity["method"] == "morris"]
+    wide = {}
+    for metric in metrics:
+        part = morris[morris["metric"] == metric]
+        if part.empty:
+            raise ValueError(f"no Morris indices for metric {metric!r} in `sensitivity`.")
+        wide[metric] = part.pivot_table(
+            index="parameter", columns="index", values=["value", "conf"], aggfunc="first"
+        )
+    order = wide[metrics[0]]["value"]["mu_star"].sort_values().index.tolist()
+    panel = (5.2, 0.42 * len(order) + 1.5)
+    fig, axes = _figure(len(metrics), ncols=len(metrics), panel=panel, title=title)
+    ys = np.arange(len(order))
+    for ax, metric in zip(axes, metrics):
+        table = wide[metric].reindex(order)
+        mu = table["value"]["mu"].to_numpy(float)
+        mu_star = table["value"]["mu_star"].to_numpy(float)
+        conf = np.nan_to_num(table["conf"]["mu_star"].to_numpy(float))
+        colors = np.where(mu >= 0, "#4C72B0", "#C44E52")
+        ax.barh(ys, mu, color=colors, alpha=0.8, label="mu: mean effect (sign)")
+        ax.errorbar(
+            mu_star,
+            ys,
+            xerr=conf,
+            fmt="D",
+            color="black",
+            ms=5,
+            capsize=3,
+            label="mu*: mean size of the effect",
+        )
+        ax.axvline(0, color="black", lw=0.8)
+        ax.set_yticks(ys, [LEVER_LABELS.get(p, p.replace("_", " ")) for p in order])
+        ax.set_xlabel(f"Change in {_label(metric)}\nover the full range of the parameter")
+        ax.grid(axis="y", visible=False)
+        _format_axis(ax.xaxis, metric)
+    axes[-1].legend(loc="lower right", fontsize=9)
+    _caption(fig, "Morris screening: elementary effects along random one-at-a-time paths")
     return fig
