@@ -28,6 +28,8 @@ __all__ = [
 
 CRISIS_COLUMNS = (
     "lost_sales",
+    "lost_sales_after",
+    "lost_sales_total",
     "lost_revenue",
     "negative_reach",
     "correction_reach",

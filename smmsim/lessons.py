@@ -61,6 +61,9 @@ __all__ = [
     "plot_rank_tests",
     "plot_shape_vs_size",
     "plot_sensitivity",
+    "percolation_giant_fraction",
+    "sir_transmissibility",
+    "outbreak_curve",
     "SHAPE_LABELS",
 ]
 
@@ -609,3 +612,126 @@ def plot_sensitivity(sensitivity, metrics, *, title=None) -> Figure:
     axes[-1].legend(loc="lower right", fontsize=9)
     _caption(fig, "Morris screening: elementary effects along random one-at-a-time paths")
     return fig
+
+
+def percolation_giant_fraction(mean_degree, p, *, n_iter: int = 500):
+    """Share of people a large outbreak reaches on a sparse random graph (bond percolation).
+
+    On an Erdos-Renyi graph with mean degree ``c``, an independent cascade (or
+    an SIR epidemic) in which every tie transmits with probability ``p``
+    either dies out early or reaches a fixed share ``S`` of all people, the
+    largest root of ``S = 1 - exp(-c p S)``; ``S = 0`` below the threshold
+    ``p = 1 / c`` (Newman 2002).
+
+    Parameters
+    ----------
+    mean_degree : float > 0
+    p : float in [0, 1] or array of them
+        Per-tie transmission probability (for SIR, the transmissibility).
+    n_iter : int >= 1, default 500
+        Fixed-point iterations from ``S = 1``.
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> round(float(percolation_giant_fraction(4.0, 0.5)), 4)  # S = 1 - exp(-2 S)
+    0.7968
+    >>> float(percolation_giant_fraction(4.0, 0.2))  # below the threshold 1/4
+    0.0
+    """
+    c = check_nonnegative("mean_degree", mean_degree)
+    p = np.asarray(p, dtype=float)
+    s = np.ones_like(p)
+    for _ in range(n_iter):
+        s = 1.0 - np.exp(-c * p * s)
+    s = np.where(c * p <= 1.0, 0.0, s)
+    return float(s) if s.ndim == 0 else s
+
+
+def sir_transmissibility(beta, gamma):
+    """Chance that an infected person infects a given contact before recovering.
+
+    In smmsim's discrete-time SIR (:func:`smmsim.classic.sir`) an infection
+    lasts a geometric number of steps ``K`` (recovery chance ``gamma`` per
+    step) and transmits with chance ``beta`` in each, so
+    ``T = 1 - E[(1 - beta)^K] = beta / (1 - (1 - beta)(1 - gamma))``.
+
+    Parameters
+    ----------
+    beta, gamma : float in [0, 1] or arrays of them
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> sir_transmissibility(0.3, 1.0)  # one step: T = beta
+    0.3
+    """
+    beta = np.asarray(beta, dtype=float)
+    gamma = np.asarray(gamma, dtype=float)
+    t = beta / (1.0 - (1.0 - beta) * (1.0 - gamma))
+    return float(t) if t.ndim == 0 else t
+
+
+def outbreak_curve(
+    graph, probabilities, *, model="ic", gamma=1.0, n_runs=20, threshold=0.05, rng=None
+) -> pd.DataFrame:
+    """Final sizes of IC cascades or SIR epidemics from one random seed, per probability.
+
+    Parameters
+    ----------
+    graph : networkx.Graph or smmsim.graphs.SocialGraph
+    probabilities : sequence of float in [0, 1]
+        Per-tie probability ``p`` (IC) or per-step ``beta`` (SIR).
+    model : {"ic", "sir"}, default "ic"
+    gamma : float in [0, 1], default 1
+        SIR recovery chance per step.
+    n_runs : int >= 1, default 20
+        Runs per probability, each from its own random seed person.
+    threshold : float in (0, 1), default 0.05
+        A run that reaches more than this share of people is a *large* outbreak.
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
+        gives reproducible results; a Generator is used as is (and advanced).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``probability``, ``run``, ``size`` (people reached, the seed included),
+        ``fraction`` (size / people) and ``large``.
+
+    Raises
+    ------
+    ValueError
+        If ``model`` is unknown.
+    """
+    from .classic import independent_cascade, sir
+
+    if model not in ("ic", "sir"):
+        raise ValueError(f"`model` must be 'ic' or 'sir'; got {model!r}.")
+    from .graphs import from_networkx
+
+    rng = np.random.default_rng(rng)
+    if hasattr(graph, "nodes"):  # networkx: convert once, not in every call
+        graph = from_networkx(graph, attributes=False)
+    nodes = graph.node_ids.tolist()
+    n = len(nodes)
+    rows = []
+    for prob in probabilities:
+        for run in range(n_runs):
+            seed_node = nodes[int(rng.integers(n))]
+            if model == "ic":
+                size = int(independent_cascade(graph, [seed_node], prob, rng=rng)[0])
+            else:
+                table = sir(graph, [seed_node], prob, gamma, rng=rng)
+                size = int(table["recovered"].iloc[-1] + table["infected"].iloc[-1])
+            rows.append({"probability": float(prob), "run": run, "size": size})
+    out = pd.DataFrame(rows)
+    out["fraction"] = out["size"] / n
+    out["large"] = out["fraction"] > threshold
+    return out
