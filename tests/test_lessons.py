@@ -142,3 +142,109 @@ def test_matched_synthetic_graph_keeps_size_and_mean_degree():
     with pytest.raises(ValueError, match="`model` must be"):
         matched_synthetic_graph(G, model="sbm")
     assert np.isfinite(hk["graph.triad_prob"])
+
+
+def test_percolation_fraction_solves_its_equation_and_vanishes_below_the_threshold():
+    from smmsim.lessons import percolation_giant_fraction
+
+    ps = np.array([0.1, 0.2, 0.3, 0.9])
+    s = percolation_giant_fraction(8.0, ps)
+    assert s[0] == 0.0  # c p = 0.8 < 1
+    above = ps > 1 / 8
+    np.testing.assert_allclose(s[above], 1 - np.exp(-8.0 * ps[above] * s[above]), atol=1e-12)
+    assert np.all(np.diff(s) >= 0)
+
+
+def test_sir_transmissibility_limits():
+    from smmsim.lessons import sir_transmissibility
+
+    assert sir_transmissibility(0.25, 1.0) == pytest.approx(0.25)
+    assert sir_transmissibility(0.0, 0.5) == 0.0
+    assert sir_transmissibility(0.2, 1e-9) == pytest.approx(1.0, abs=1e-6)
+    # geometric duration K with mean 2: T = 1 - E[(1 - beta)^K]
+    k = np.arange(1, 200)
+    expected = 1 - np.sum(0.5 * 0.5 ** (k - 1) * 0.9**k)
+    assert sir_transmissibility(0.1, 0.5) == pytest.approx(expected)
+
+
+def test_outbreak_curve_counts_sizes_and_large_outbreaks():
+    from smmsim.lessons import outbreak_curve
+
+    G = nx.path_graph(50)
+    ic = outbreak_curve(G, [0.0, 1.0], n_runs=3, rng=1)
+    assert ic.groupby("probability")["size"].agg(list).to_dict() == {0.0: [1, 1, 1], 1.0: [50] * 3}
+    assert ic["large"].tolist() == [False] * 3 + [True] * 3
+    sir = outbreak_curve(G, [1.0], model="sir", gamma=1.0, n_runs=2, rng=1)
+    assert sir["size"].tolist() == [50, 50]
+    again = outbreak_curve(G, [0.5], n_runs=4, rng=7)
+    pd.testing.assert_frame_equal(again, outbreak_curve(G, [0.5], n_runs=4, rng=7))
+    with pytest.raises(ValueError, match="`model` must be 'ic' or 'sir'"):
+        outbreak_curve(G, [0.5], model="sis")
+
+
+def test_graph_facts_and_degree_figure():
+    from smmsim.graphs import GraphConfig, build_graph
+    from smmsim.lessons import graph_facts, plot_degree_ccdf
+
+    g = build_graph(GraphConfig(n_nodes=300), rng=1)
+    facts = graph_facts({"a": g})
+    assert facts.loc[0, "people"] == 300 and facts.loc[0, "ties"] == g.n_arcs
+    assert facts.loc[0, "max_audience"] == g.out_degree.max()
+    assert 0 < facts.loc[0, "top1pct_share"] < 1
+    fig = plot_degree_ccdf({"a": g})
+    assert fig.axes[0].get_xscale() == "log" and fig.axes[0].get_ylabel()
+
+
+def test_cascade_figures():
+    from smmsim.lessons import plot_rank_tests, plot_shape_vs_size
+
+    rows = [
+        {
+            "stat": s,
+            "matched": m,
+            "auc": 0.5 + 0.05 * (not m),
+            "auc_ci_low": 0.4,
+            "auc_ci_high": 0.7,
+            "n_x": 10,
+            "n_y": 12,
+        }
+        for m in (False, True)
+        for s in ("depth", "structural_virality")
+    ]
+    fig = plot_rank_tests(pd.DataFrame(rows))
+    assert "AUC" in fig.axes[0].get_xlabel()
+    shapes = pd.DataFrame(
+        {
+            "label": ["False", "True"] * 3,
+            "size": [2, 3, 10, 12, 50, 40],
+            "depth": [1, 1, 3, 2, 6, 5],
+            "max_breadth": [1, 2, 5, 6, 20, 18],
+            "structural_virality": [1.0, 1.3, 2.0, 2.1, 3.0, 2.8],
+        }
+    )
+    fig = plot_shape_vs_size(shapes)
+    assert [ax.get_ylabel() for ax in fig.axes][0] == "Depth (longest reply chain)"
+
+
+def test_plot_sensitivity_draws_morris_indices_and_refuses_other_tables():
+    from smmsim.lessons import plot_sensitivity
+
+    rows = []
+    for p, mu in (("broadcast_ads", 0.5), ("influencers", -0.4)):
+        for index, value in (("mu", mu), ("mu_star", abs(mu)), ("sigma", 0.1)):
+            rows.append(
+                {
+                    "metric": "roi",
+                    "method": "morris",
+                    "parameter": p,
+                    "parameter_2": None,
+                    "index": index,
+                    "value": value,
+                    "conf": 0.05,
+                }
+            )
+    fig = plot_sensitivity(pd.DataFrame(rows), "roi")
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["Influencers", "Broadcast ads"]  # sorted by mu*
+    with pytest.raises(ValueError, match="no Morris indices for metric 'reach'"):
+        plot_sensitivity(pd.DataFrame(rows), "reach")

@@ -71,6 +71,26 @@ def test_notebook_imports_the_installed_package_and_defines_no_helpers(path):
             assert not defs, "helpers belong in smmsim.notebook, where they are tested"
 
 
+LESSON_NOTEBOOKS = [
+    p for p in NOTEBOOKS if "check_lesson" in _first_code_cell(p).source
+]
+
+
+@pytest.mark.parametrize("path", LESSON_NOTEBOOKS, ids=[p.stem for p in LESSON_NOTEBOOKS])
+def test_lesson_notebook_has_key_figure_folded_answers_and_a_last_cell_that_asserts(path):
+    nb = nbformat.read(path, as_version=4)
+    tagged = [c for c in nb.cells if "key-figure" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and tagged[0].cell_type == "code"
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "What to notice" in markdown and "Things to try" in markdown
+    assert "<details><summary>Answer</summary>" in markdown
+    last = [c for c in nb.cells if c.cell_type == "code"][-1].source
+    assert "if check_lesson:" in last and "assert " in last
+    presets = load_presets()
+    assert presets["tiny"]["notebooks"][path.stem].get("check_lesson") is False
+    assert "check_lesson" not in presets["quick"]["notebooks"].get(path.stem, {})
+
+
 def test_tiny_preset_covers_every_notebook():
     tiny = load_presets()["tiny"]["notebooks"]
     assert sorted(tiny) == IDS
