@@ -71,8 +71,9 @@ def test_notebook_imports_the_installed_package_and_defines_no_helpers(path):
             assert not defs, "helpers belong in smmsim.notebook, where they are tested"
 
 
+# the suite of issue 9 (notebooks 01-14) whose parameters cell has `check_lesson`
 LESSON_NOTEBOOKS = [
-    p for p in NOTEBOOKS if "check_lesson" in _first_code_cell(p).source
+    p for p in NOTEBOOKS if int(p.name[:2]) <= 14 and "check_lesson" in _first_code_cell(p).source
 ]
 
 
