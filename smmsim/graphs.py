@@ -632,7 +632,7 @@ def from_networkx(
     >>> import networkx as nx
     >>> g = from_networkx(nx.path_graph(3), attributes=False)
     >>> g.indptr.tolist(), g.indices.tolist()
-    ([0, 1, 3, 4], [1, 0, 2, 1])
+    ([0, 1, 3, 4], [1, 2, 0, 1])
     """
     if not isinstance(G, nx.Graph):
         raise TypeError(f"`graph` must be a networkx Graph or DiGraph; got {type(G).__name__}.")
