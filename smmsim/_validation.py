@@ -112,7 +112,8 @@ def check_field_types(obj, where: str) -> None:
         if value is None and optional:
             continue
         name = f"{where}.{f.name}" if where else f.name
-        got = f"got {type(value).__name__} {value!r}"
+        shown = list(value) if isinstance(value, tuple) else value  # as YAML wrote it
+        got = f"got {type(shown).__name__} {shown!r}"
         if kind == "bool" and not isinstance(value, (bool, np.bool_)):
             raise TypeError(f"`{name}` must be true or false; {got}.")
         if kind == "str" and not isinstance(value, (str, os.PathLike)):

@@ -153,7 +153,7 @@ def test_booleans_take_yaml_bools_only(data, match):
 def test_name_must_be_text():
     with pytest.raises(TypeError, match=r"^`name` must be text; got dict \{'a': 1\}\.$"):
         ScenarioConfig.from_dict({"name": {"a": 1}})
-    with pytest.raises(TypeError, match=r"`content\.name` must be text; got tuple"):
+    with pytest.raises(TypeError, match=r"`content\.name` must be text; got list \['a'\]"):
         ScenarioConfig.from_dict({"content": {"name": ["a"]}})
 
 
