@@ -49,20 +49,24 @@ class _VegaBundle:
         self._text = None
         self._error = None
 
-    def start(self):
+    def start(self, major=None):
         if self._thread is None:
-            self._thread = threading.Thread(target=self._make, daemon=True)
+            self._thread = threading.Thread(target=self._make, args=(major,), daemon=True)
             self._thread.start()
 
-    def _make(self):
+    def _make(self, major):
         try:
             import vl_convert
 
             version = getattr(vl_convert, "__version__", "")
+            # the charts' own Vega-Lite major (notebooks emit v5, what JupyterLab renders)
+            same = [v for v in vl_convert.get_vegalite_versions() if v.split(".")[0] == str(major)]
+            vl_version = same[-1] if same else None
             self._text = (
                 f"/* vega {vl_convert.get_vega_version()}, vega-embed "
-                f"{vl_convert.get_vega_embed_version()} and vega-lite, bundled by "
-                f"vl-convert-python {version} (smmsim report) */\n" + vl_convert.javascript_bundle()
+                f"{vl_convert.get_vega_embed_version()} and vega-lite {vl_version or 'latest'}, "
+                f"bundled by vl-convert-python {version} (smmsim report) */\n"
+                + vl_convert.javascript_bundle(vl_version=vl_version)
             )
         except Exception as exc:  # reported when the bundle is needed
             self._error = exc
@@ -231,7 +235,7 @@ def build_report(
         def on_done(entry):
             done.append(entry["name"])
             if entry.get("n_charts"):
-                vega.start()
+                vega.start(max(entry.get("vegalite_majors") or [0]) or None)
             status = {"ok": "ok", "failed": "FAILED", "no-real-data": "no real data"}.get(
                 entry["status"], entry["status"]
             )

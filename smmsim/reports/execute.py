@@ -96,17 +96,22 @@ def execute_notebook(path, out_path, parameters=None, *, cwd=None, timeout=None)
 
 
 def exception_line(exc) -> str:
-    """The last line of an exception, as ``Name: message``.
+    """The exception as its last traceback line, ``Name: message`` (message cut to one line).
 
     For a failed cell (papermill's error) this is the cell's exception, not
     papermill's banner.
     """
     ename = getattr(exc, "ename", None)
     if ename:
-        lines = str(getattr(exc, "evalue", "") or "").strip().splitlines()
-        return f"{ename}: {lines[-1].strip()}" if lines else str(ename)
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[-1].strip()}" if lines else type(exc).__name__
+        text = str(getattr(exc, "evalue", "") or "")
+    else:
+        ename, text = type(exc).__name__, str(exc)
+    # Python's last traceback line is "Name: message"; a message of several lines
+    # is cut to its first (the rest, often advice, is in the page)
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return str(ename)
+    return f"{ename}: {lines[0]}" + (" ..." if len(lines) > 1 else "")
 
 
 def run_notebook(task: dict) -> dict:

@@ -144,8 +144,12 @@ def _json_for_script(value) -> str:
 
 
 def _static_outputs(nb) -> tuple[int, list]:
-    """Rewrite outputs in place for a static page; return (n_charts, missing-data notes)."""
+    """Rewrite outputs in place for a static page.
+
+    Returns (n_charts, missing-data notes, Vega-Lite major versions of the charts).
+    """
     n_charts = 0
+    majors = set()
     missing = []
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
@@ -177,6 +181,9 @@ def _static_outputs(nb) -> tuple[int, list]:
                     if isinstance(spec, str):
                         spec = json.loads(spec)
                     n_charts += 1
+                    m = re.match(r"application/vnd\.vegalite\.v(\d+)\+json$", vega[0])
+                    if m:
+                        majors.add(int(m.group(1)))
                     spec_id = f"smmsim-spec-{n_charts}"
                     output["data"] = {
                         "text/html": (
@@ -187,7 +194,7 @@ def _static_outputs(nb) -> tuple[int, list]:
                     }
             kept.append(output)
         cell["outputs"] = kept
-    return n_charts, missing
+    return n_charts, missing, sorted(majors)
 
 
 def notebook_html(
@@ -219,7 +226,7 @@ def notebook_html(
     -------
     str
     """
-    n_charts, _ = _static_outputs(nb)
+    n_charts, _, _ = _static_outputs(nb)
     return _page(
         nb,
         title=title,
@@ -355,7 +362,7 @@ def render_page(folder, source, *, preset: str, params: dict, seconds: float, er
         (folder / THUMBS).mkdir(exist_ok=True)
         thumb = f"{THUMBS}/{name}.png"
         (folder / thumb).write_bytes(thumbnail_png(png))
-    n_charts, missing = _static_outputs(nb)
+    n_charts, missing, majors = _static_outputs(nb)
     status = "failed" if error else (NO_REAL_DATA if missing else "ok")
     page = folder / f"{name}.html"
     meta = _meta_html(preset, params, status, error, missing)
@@ -384,4 +391,5 @@ def render_page(folder, source, *, preset: str, params: dict, seconds: float, er
         "params": params,
         "n_figures": n_figures,
         "n_charts": n_charts,
+        "vegalite_majors": majors,
     }
