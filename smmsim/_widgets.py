@@ -544,6 +544,7 @@ class InteractiveView:
 
 
 VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
+CHART_MAX_ROWS = 200_000  # rows of precomputed results a kernel-free chart may inline
 
 
 def chart_bundle(chart) -> dict:
@@ -553,7 +554,12 @@ def chart_bundle(chart) -> dict:
     natively, and so does the report site; the charts use only Vega-Lite 5
     features (params bound to inputs, filter expressions, layers).
     """
-    spec = chart.to_dict()
+    import altair as alt
+
+    # the grid is precomputed on purpose; Altair's 5,000-row guard is for
+    # accidental big data (a class-size graph over a 3 x 13 grid is ~6,000 rows)
+    with alt.data_transformers.enable("default", max_rows=CHART_MAX_ROWS):
+        spec = chart.to_dict()
     spec["$schema"] = "https://vega.github.io/schema/vega-lite/v5.json"
     return {VEGALITE_MIMETYPE: spec, "text/plain": f"<{type(chart).__name__}: Vega-Lite chart>"}
 

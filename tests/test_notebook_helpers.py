@@ -372,3 +372,13 @@ def test_interactive_scenario_runs_replicates_of_dotted_fields():
     assert len(low.summary) == 2 and high.mean("reach") > low.mean("reach")
     with pytest.raises(ValueError, match="control `content.stickyness` is not a field"):
         nbh.interactive_scenario(cfg, {"content.stickyness": (0, 1, 0.1)}, None, display=False)
+
+
+def test_chart_bundle_inlines_a_grid_above_altairs_row_guard():
+    import altair as alt
+    import pandas as pd
+
+    table = pd.DataFrame({"x": range(6000), "y": range(6000)})
+    spec = nbh.chart_bundle(alt.Chart(table).mark_point().encode(x="x", y="y"))
+    values = spec["application/vnd.vegalite.v5+json"]["datasets"]
+    assert sum(len(v) for v in values.values()) == 6000
