@@ -124,6 +124,7 @@ def run_seed(seed: int, cell: int, replicate: int, *, common_random_numbers: boo
     The child is reduced to a 63-bit int so that ``simulate(cfg, rng=seed)``
     reproduces the run from its result row.
     """
+    key: tuple[int, ...]
     if common_random_numbers:
         key = (KEY_SWEEP_CRN, replicate)
     else:

@@ -233,7 +233,7 @@ def _plan_levers(cfg, world, rng, events: Events) -> dict:
     else:
         if s.k > n:
             raise ValueError(f"`campaign.seeding.k` must be <= n_nodes ({n}); got {s.k!r}.")
-        key = ("seeding", s.method, s.k, ic_key(s.method))
+        key: tuple = ("seeding", s.method, s.k, ic_key(s.method))
         seeds = _cached(
             world,
             key,

@@ -164,7 +164,7 @@ class Run:
     interest_before_claim: np.ndarray = field(repr=False)
     buyers: np.ndarray = field(repr=False)
     baseline: Run | None = field(default=None, repr=False)
-    sharer_steps: list = field(default=None, repr=False)
+    sharer_steps: list | None = field(default=None, repr=False)
 
     @cached_property
     def per_step(self) -> dict:

@@ -155,7 +155,7 @@ def _crisis_metrics(run) -> dict:
     claim = _items(run, "claim")
     correction = _items(run, "correction")
     base = run.baseline
-    out = {
+    out: dict[str, float] = {
         "negative_reach": int(ps["new_reach"][:, claim].sum()),
         "correction_reach": int(ps["new_reach"][:, correction].sum()),
     }

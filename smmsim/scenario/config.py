@@ -235,7 +235,7 @@ class ScenarioConfig:
 
 
 # Which nested dataclass each section field holds.
-_SECTIONS = {
+_SECTIONS: dict[tuple[type, str], type] = {
     (ScenarioConfig, "graph"): GraphConfig,
     (ScenarioConfig, "population"): PopulationConfig,
     (ScenarioConfig, "dynamics"): DynamicsConfig,
