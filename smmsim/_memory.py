@@ -114,5 +114,5 @@ def check_scenario_fits(cfg, n_replicates: int = 1, *, replicates_name: str = "n
     }
     if g.model == "snap":
         parts[f"`graph.path` {g.path!r}"] = parts.pop(f"`graph.n_nodes` = {g.n_nodes}")
-    culprit = max(parts, key=parts.get)
+    culprit = max(parts, key=lambda name: parts[name])
     check_fits(f"{culprit} (with the rest of the scenario)", total, available=available)

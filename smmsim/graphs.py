@@ -65,7 +65,7 @@ class SocialGraph:
     trust: np.ndarray
     segment: np.ndarray
     broadcaster: np.ndarray
-    _index: dict = field(default=None, repr=False)
+    _index: dict | None = field(default=None, repr=False)
 
     def __post_init__(self):
         n = len(self.indptr) - 1
