@@ -128,14 +128,16 @@ def _is_tree_file(member: str) -> bool:
 
 
 def _tree_sources(path: Path, labels):
+    from .realdata import _open_zip, _where
+
     """``[(label, where, read)]`` of every reply-tree file under ``path``."""
     out = []
 
     def from_zip(zpath):
-        with zipfile.ZipFile(zpath) as archive:
+        with _open_zip(zpath) as archive:
             members = [m for m in archive.namelist() if _is_tree_file(m)]
         for m in members:
-            out.append((zpath.stem, f"{zpath.name}:{m}", ("zip", zpath, m)))
+            out.append((zpath.stem, _where(zpath, m), ("zip", zpath, m)))
 
     def from_folder(folder):
         for f in sorted(folder.glob("*.txt")):
@@ -143,7 +145,7 @@ def _tree_sources(path: Path, labels):
                 out.append((folder.name, str(f), ("file", f, None)))
 
     if path.is_file():
-        if zipfile.is_zipfile(path):
+        if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
             from_zip(path)
         else:
             out.append((path.parent.name, str(path), ("file", path, None)))
@@ -160,6 +162,12 @@ def _tree_sources(path: Path, labels):
             from_folder(path)
         if labels is not None:
             missing = sorted(set(labels) - {label for label, _, _ in out})
+            empty = [f"{m}.zip" for m in missing if (path / f"{m}.zip").is_file()]
+            if empty:
+                raise ValueError(
+                    f"{', '.join(empty)} under {str(path)!r} holds no reply-tree files "
+                    "(treefile_*.txt)."
+                )
             if missing:
                 raise FileNotFoundError(
                     f"no reply-tree files for label(s) {', '.join(missing)} under {str(path)!r} "
@@ -168,7 +176,11 @@ def _tree_sources(path: Path, labels):
     else:
         raise FileNotFoundError(f"reply-tree path {str(path)!r} does not exist.")
     if not out:
-        raise ValueError(f"no reply-tree files (*.txt, or zips of them) found in {str(path)!r}.")
+        empty = [z.name for z in sorted(path.glob("*.zip"))] if path.is_dir() else []
+        held = f" (none in {', '.join(empty)})" if empty else ""
+        raise ValueError(
+            f"no reply-tree files (*.txt, or zips of them) found in {str(path)!r}{held}."
+        )
     return out
 
 
@@ -179,7 +191,7 @@ def read_reply_trees(path=None, *, labels=None) -> list:
     as a parents-first local parent array (node 0 the root) and ``seconds``
     each node's time after the root.
     """
-    from .realdata import _parse_cascade, find_data
+    from .realdata import _open_zip, _parse_cascade, _read_member, _utf8_text, find_data
 
     if isinstance(labels, str):
         labels = (labels,)
@@ -190,10 +202,10 @@ def read_reply_trees(path=None, *, labels=None) -> list:
     try:
         for label, where, (kind, file, member) in sources:
             if kind == "zip":
-                archive = archives.get(file) or archives.setdefault(file, zipfile.ZipFile(file))
-                text = archive.read(member).decode("utf-8")
+                archive = archives.get(file) or archives.setdefault(file, _open_zip(file))
+                text = _read_member(archive, file, member)
             else:
-                text = Path(file).read_text(encoding="utf-8")
+                text = _utf8_text(Path(file).read_bytes(), where)
             root, _, _, seconds, lp, perm = _parse_cascade(text, where)
             t = np.concatenate([[0.0], seconds])
             if perm is not None:

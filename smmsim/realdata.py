@@ -7,9 +7,12 @@ fetch``) downloads into (see :func:`find_data`).
 
 from __future__ import annotations
 
+import lzma
 import math
 import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import networkx as nx
@@ -443,13 +446,19 @@ def load_twitter_cascades(folder=None, *, labels=TWITTER_LABELS) -> pd.DataFrame
             raise FileNotFoundError(
                 f"Twitter cascade zip for label {label!r} not found: {str(path)!r}."
             )
+        n_files = 0
         for member, text in _zip_texts(path):
-            root, tweets, parents, seconds, _, _ = _parse_cascade(text, f"{path.name}:{member}")
+            n_files += 1
+            root, tweets, parents, seconds, _, _ = _parse_cascade(text, _where(path, member))
             columns["cascade_id"].extend([root] * len(tweets))
             columns["label"].extend([label] * len(tweets))
             columns["tweet_id"].extend(tweets)
             columns["parent_id"].extend(parents)
             columns["seconds"].extend(seconds)
+        if not n_files:
+            raise ValueError(
+                f"Twitter cascade zip {str(path)!r} holds no cascade files (*.txt)."
+            )
     return pd.DataFrame(
         {
             "cascade_id": np.array(columns["cascade_id"], dtype=np.int64),
@@ -463,27 +472,74 @@ def load_twitter_cascades(folder=None, *, labels=TWITTER_LABELS) -> pd.DataFrame
 
 def _zip_texts(path: Path):
     """Yield ``(member, text)`` of each cascade file in the zip at ``path``."""
-    import zlib
+    with _open_zip(path) as archive:
+        for member in archive.namelist():
+            name = member.rsplit("/", 1)[-1]
+            if not name.endswith(".txt") or name.startswith("._") or "__MACOSX" in member:
+                continue
+            yield member, _read_member(archive, path, member)
 
+
+# What a damaged zip raises: a bad header or CRC, bad deflate/bzip2/lzma data,
+# a truncated stream, an encrypted member, an unknown compression method, or
+# offsets past the end of the file.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+    ValueError,
+    struct.error,
+)
+
+
+def _why(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    """Open the zip at ``path``; a damaged one is a one-line ValueError naming it."""
+    if path.is_dir():
+        raise ValueError(f"cascade file {str(path)!r} is a folder, not a zip archive.")
     try:
-        with zipfile.ZipFile(path) as archive:
-            for member in archive.namelist():
-                name = member.rsplit("/", 1)[-1]
-                if not name.endswith(".txt") or name.startswith("._") or "__MACOSX" in member:
-                    continue
-                data = archive.read(member)
-                try:
-                    text = data.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    lineno = data.count(b"\n", 0, exc.start) + 1
-                    raise ValueError(
-                        f"cascade file {path.name}:{member} line {lineno} is not UTF-8 text "
-                        f"(byte {data[exc.start]:#04x})."
-                    ) from None
-                yield member, text
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        return zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise
+    except _ZIP_ERRORS as exc:
         raise ValueError(
-            f"Twitter cascade file {str(path)!r} is not a readable zip archive ({exc})."
+            f"cascade file {str(path)!r} is not a readable zip archive ({_why(exc)})."
+        ) from None
+
+
+def _read_member(archive: zipfile.ZipFile, path: Path, member: str) -> str:
+    """The UTF-8 text of ``member``; damage is a one-line ValueError naming file and member."""
+    try:
+        data = archive.read(member)
+    except _ZIP_ERRORS as exc:
+        raise ValueError(
+            f"cascade file {_where(path, member)} cannot be read: {str(path)!r} is a damaged "
+            f"zip archive ({_why(exc)})."
+        ) from None
+    return _utf8_text(data, _where(path, member))
+
+
+def _where(path: Path, member: str) -> str:
+    """``<zip name>:<member>`` for messages; a damaged name is quoted, so it stays one line."""
+    return f"{path.name}:{member}" if member.isprintable() else f"{path.name}:{member!r}"
+
+
+def _utf8_text(data: bytes, where: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        lineno = data.count(b"\n", 0, exc.start) + 1
+        raise ValueError(
+            f"cascade file {where} line {lineno} is not UTF-8 text "
+            f"(byte {data[exc.start]:#04x})."
         ) from None
 
 

@@ -13,7 +13,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smmsim import realdata
@@ -117,6 +117,142 @@ def test_cli_cascades_on_written_files(tmp_path, capsys):
     assert (row["max_breadth"], row["duration_s"]) == (2, 30.0)
     assert main(["cascades", "--out", str(out)]) == 2
     assert "give either PATH" in capsys.readouterr().err
+
+
+def _good_zip_bytes(method=zipfile.ZIP_DEFLATED) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        archive.writestr("False/treefile_5_minf.txt", tree_text(5, [0, 0, 1], [1.0, 2.0, 30.0]))
+        archive.writestr("False/treefile_7_minf.txt", tree_text(7, [0] * 30, [1.0] * 30))
+    return buffer.getvalue()
+
+
+def _zip_of(members: dict) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _flip(data: bytes, needle: bytes) -> bytes:
+    out = bytearray(data)
+    out[data.index(needle)] ^= 0x01
+    return bytes(out)
+
+
+_GOOD = tree_text(5, [0], [1.0])
+_DAMAGED_ZIPS = {
+    "not-a-zip": (b"this is not a zip\n", ["not a readable zip archive"]),
+    "empty-file": (b"", ["not a readable zip archive"]),
+    "truncated-head": (_good_zip_bytes()[:40], ["not a readable zip archive"]),
+    "truncated-tail": (_good_zip_bytes()[:-10], ["not a readable zip archive"]),
+    "bad-crc": (
+        _flip(_zip_of({"treefile_5_minf.txt": _GOOD}), b"reply"),
+        ["treefile_5_minf.txt", "Bad CRC-32"],
+    ),
+    "bad-deflate": (
+        _good_zip_bytes()[:60] + b"\xff" * 40 + _good_zip_bytes()[100:],
+        ["treefile_5_minf.txt", "damaged zip archive"],
+    ),
+    "non-utf8-member": (
+        _zip_of({"treefile_5_minf.txt": _GOOD.encode() + b"\xff\n"}),
+        ["treefile_5_minf.txt line 3 is not UTF-8"],
+    ),
+    "bad-line": (
+        _zip_of({"treefile_5_minf.txt": _GOOD + "garbage\n"}),
+        ["line 3 in False.zip:treefile_5_minf.txt", "garbage"],
+    ),
+    "id-overflow": (
+        _zip_of({"treefile_5_minf.txt": f"raiz: ['{2**64}','0.0']->['ROOT','0.0']\n"}),
+        ["line 1 in False.zip:treefile_5_minf.txt", "64 bits", str(2**64)],
+    ),
+    "wrong-fields": (
+        _zip_of({"treefile_5_minf.txt": _GOOD + "reply: ['6','1.0','x']->['5','0.0']\n"}),
+        ["line 3 in False.zip:treefile_5_minf.txt"],
+    ),
+    "no-tree-files": (_zip_of({"cascade.json": "{bad"}), ["no reply-tree files", "False.zip"]),
+    "newline-in-member-name": (
+        _zip_of({"tree\nfile_5_minf.txt": _GOOD + "garbage\n"}),
+        ["line 3 in False.zip:'tree\\nfile_5_minf.txt'"],
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(_DAMAGED_ZIPS))
+@pytest.mark.parametrize("as_folder", [False, True])
+def test_cli_cascades_damaged_zip_is_one_line_naming_the_file(tmp_path, capsys, damage, as_folder):
+    data, pieces = _DAMAGED_ZIPS[damage]
+    (tmp_path / "False.zip").write_bytes(data)
+    path = tmp_path if as_folder else tmp_path / "False.zip"
+    out = tmp_path / "shapes.csv"
+    assert main(["cascades", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("smmsim: error: ")
+    assert "False.zip" in err and "Traceback" not in err
+    for piece in pieces:
+        assert piece in err
+    assert not out.exists()
+
+
+def test_cascade_zip_encrypted_or_unknown_compression_is_one_line(tmp_path):
+    data = bytearray(_zip_of({"treefile_5_minf.txt": _GOOD}))
+    # flag bit 0 (encrypted) in the local header and the central directory
+    for header in (b"PK\x03\x04", b"PK\x01\x02"):
+        at = data.index(header) + (6 if header == b"PK\x03\x04" else 8)
+        data[at] |= 0x01
+    (tmp_path / "False.zip").write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=r"False\.zip:treefile_5_minf\.txt cannot be .*encrypted"):
+        cascade_shapes(tmp_path / "False.zip")
+    data = bytearray(_zip_of({"treefile_5_minf.txt": _GOOD}))
+    for header in (b"PK\x03\x04", b"PK\x01\x02"):
+        at = data.index(header) + (8 if header == b"PK\x03\x04" else 10)
+        data[at] = 99  # compression method 99: not one zipfile knows
+    (tmp_path / "False.zip").write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=r"False\.zip.*(compression|readable)"):
+        cascade_shapes(tmp_path / "False.zip")
+
+
+def test_cascade_text_file_not_utf8_names_file_and_line(tmp_path):
+    (tmp_path / "True").mkdir()
+    (tmp_path / "True" / "treefile_1_minf.txt").write_bytes(_GOOD.encode() + b"\xfe\n")
+    with pytest.raises(ValueError, match=r"treefile_1_minf\.txt line 3 is not UTF-8"):
+        cascade_shapes(tmp_path)
+
+
+_ZIP = _good_zip_bytes()
+_STORED = _good_zip_bytes(zipfile.ZIP_STORED)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    base=st.sampled_from([_ZIP, _STORED]),
+    flips=st.lists(st.tuples(st.integers(0, len(_ZIP) - 1), st.integers(1, 255)), max_size=4),
+    cut=st.one_of(st.none(), st.integers(0, len(_ZIP))),
+)
+def test_fuzz_cascade_zip_reader_raises_only_one_line_errors(tmp_path, base, flips, cut):
+    data = bytearray(base)
+    for at, mask in flips:
+        data[at % len(data)] ^= mask
+    if cut is not None:
+        data = data[:cut]
+    (tmp_path / "False.zip").write_bytes(bytes(data))
+    for read in (
+        lambda: cascade_shapes(tmp_path / "False.zip"),
+        lambda: cascade_shapes(tmp_path, labels="False"),
+        lambda: realdata.load_twitter_cascades(tmp_path, labels=("False",)),
+    ):
+        try:
+            table = read()
+        except ValueError as exc:
+            message = str(exc)
+            assert "\n" not in message and "False.zip" in message
+        else:
+            assert len(table) > 0
 
 
 def test_cli_cascades_on_shared_data(shared_data, tmp_path):

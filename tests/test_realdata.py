@@ -371,6 +371,23 @@ def test_cascade_truncated_zip(tmp_path):
         load_twitter_cascades(tmp_path, labels=("False",))
 
 
+def test_cascade_zip_without_cascade_files(tmp_path):
+    with zipfile.ZipFile(tmp_path / "False.zip", "w") as archive:
+        archive.writestr("False/notes.json", "{}")
+    with pytest.raises(ValueError, match=r"False\.zip' holds no cascade files"):
+        load_twitter_cascades(tmp_path, labels=("False",))
+
+
+def test_cascade_zip_member_with_bad_crc(tmp_path):
+    write_zip(tmp_path, "False", {1: ROOT + "\n" + reply(2, 5.0, 1) + "\n"})
+    path = tmp_path / "False.zip"
+    data = bytearray(path.read_bytes())
+    data[data.index(b"reply")] ^= 0x01  # stored, so the CRC check finds it
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=r"False/treefile_1_minf\.txt cannot be read.*Bad CRC-32"):
+        load_twitter_cascades(tmp_path, labels=("False",))
+
+
 def test_cascade_member_not_utf8(tmp_path):
     with zipfile.ZipFile(tmp_path / "False.zip", "w") as archive:
         archive.writestr("False/treefile_1_minf.txt", ROOT.encode() + b"\n\xff\n")
