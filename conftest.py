@@ -64,3 +64,25 @@ def shared_data():
     if folder is None:
         pytest.skip(_NO_DATA)
     return folder
+
+
+@pytest.fixture(scope="session")
+def quick_site(tmp_path_factory):
+    """The quick-preset site of the project's notebook suite, built once per test run.
+
+    This is how CI executes every notebook at the quick preset, lesson checks
+    on (tests/test_notebooks.py), and what the site tests open
+    (tests/test_reports.py). Two notebooks run at a time. When a notebook
+    fails, the build's ``.failed`` folder is returned instead, so that each
+    notebook's test reports its own outcome.
+    """
+    from pathlib import Path
+
+    from smmsim.reports import ReportError, build_report
+
+    root = Path(__file__).resolve().parent
+    out = tmp_path_factory.mktemp("quick") / "site"
+    try:
+        return build_report("quick", out=out, notebooks_dir=root / "notebooks", jobs=2)
+    except ReportError:
+        return out.with_name(out.name + ".failed") / "index.html"

@@ -1,8 +1,9 @@
 """The teaching notebooks: thin, parameterised, committed clean, and runnable.
 
-Every notebook runs with the ``tiny`` preset of ``data/presets.yaml`` through
-papermill on a kernel started with this interpreter (see
-:func:`smmsim.reports.execute_notebook`).
+Every notebook runs at the ``quick`` preset of ``data/presets.yaml``, lesson
+checks on, in the one quick build of the report site that the whole test run
+shares (the ``quick_site`` fixture of conftest.py): papermill on a kernel
+started with this interpreter (see :func:`smmsim.reports.execute_notebook`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from smmsim.reports import execute_notebook, list_notebooks, load_presets
+from smmsim.reports import SITE_MARKER, execute_notebook, list_notebooks, load_presets
 
 NOTEBOOKS = list_notebooks()
 IDS = [p.stem for p in NOTEBOOKS]
@@ -97,25 +98,40 @@ def test_tiny_preset_covers_every_notebook():
     assert sorted(tiny) == IDS
 
 
-# notebooks that cannot run at all without the real data (the others say so and go on)
-NEEDS_REAL_DATA = {"15_calibration"}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_notebook_runs_with_tiny_parameters(path, tmp_path, request):
-    if path.stem in NEEDS_REAL_DATA:
-        request.getfixturevalue("shared_data")  # skipped with the reason when absent
-    params = load_presets()["tiny"]["notebooks"].get(path.stem, {})
-    out = tmp_path / path.name
-    nb = execute_notebook(path, out, params)
-    assert out.is_file()
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+def _outputs(cell):
+    return cell.get("outputs", [])
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_notebook_runs_at_the_quick_preset_and_asserts_its_lesson(name, quick_site, request):
+    """CI executes every notebook at the quick preset (in the one quick site build)."""
+    site = quick_site.parent
+    entry = json.loads((site / SITE_MARKER).read_text())["entries"][name]
+    if entry["status"] == "no-real-data":
+        request.getfixturevalue("shared_data")  # skipped with the reason when the data is absent
+        pytest.fail(f"{name} ran without its real data, which is here: {entry['missing']}")
+    assert entry["status"] == "ok", f"{name}: {entry.get('error')}"
+    nb = nbformat.read(site / f"{name}.ipynb", as_version=4)
+    errors = [o for c in nb.cells for o in _outputs(c) if o.output_type == "error"]
     assert not errors
-    images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    images = [o for c in nb.cells for o in _outputs(c) if "image/png" in o.get("data", {})]
     assert images, "every notebook shows at least one figure"
-    # papermill injected the tiny parameters after the parameters cell
+    # papermill injected the quick parameters after the parameters cell, lesson checks on
+    params = load_presets()["quick"]["notebooks"].get(name, {})
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == (1 if params else 0)
+    assert params.get("check_lesson", True) is True
+    # the last cell (the lesson's assertions) ran
+    last = [c for c in nb.cells if c.cell_type == "code"][-1]
+    assert last.get("execution_count"), "the lesson cell did not run"
+    # every interactive cell holds its widget view (live in JupyterLab, hidden in the page)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "interactive_experiment(" in cell.source:
+            views = [o for o in _outputs(cell) if WIDGET_VIEW in o.get("data", {})]
+            assert views, f"no widget view in: {cell.source[:60]!r}"
 
 
 def _probe_notebook(path: Path, body: str) -> Path:

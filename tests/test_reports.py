@@ -36,10 +36,10 @@ SCREENSHOTS = ROOT / "reports" / "screenshots"  # gitignored (reports/*)
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The tiny-preset report of the real notebook suite, built once, two at a time."""
-    out = tmp_path_factory.mktemp("report") / "site"
-    return build_report("tiny", out=out, notebooks_dir=ROOT / "notebooks", jobs=2, progress=False)
+def site(quick_site):
+    """The quick-preset site of the real notebook suite (built once per test run)."""
+    assert quick_site.parent.name == "site", "a notebook failed: see tests/test_notebooks.py"
+    return quick_site
 
 
 # ---------------------------------------------------------------------------
@@ -59,7 +59,7 @@ def test_index_links_every_notebook_page_thumbnail_and_executed_notebook(site):
     assert text.count("<img ") == len(NAMES)
     for name in NAMES:  # cards carry the notebook's own number (what --notebooks takes)
         assert re.search(rf"<h2>{int(name[:2])}\. <a href=\"{name}.html\">", text), name
-    assert "tiny" in text and "smmsim 0." in text and "UTC" in text
+    assert "quick" in text and "smmsim 0." in text and "UTC" in text
 
 
 def test_every_page_embeds_figures_hides_code_and_loads_nothing_from_the_internet(site):
@@ -876,3 +876,52 @@ def test_static_page_slider_answer_toggle_and_thumbnail_in_chromium(tmp_path, br
     assert not page.locator(".smmsim-nav").is_visible()
     assert not slider.is_visible()
     page.emulate_media(media="screen")
+
+
+# ---------------------------------------------------------------------------
+# A warm kernel: reused from one notebook to the next, and clean for each
+
+
+def test_warm_kernel_runs_each_notebook_as_a_fresh_kernel_would(tmp_path):
+    from smmsim.reports.execute import WarmKernel, execute_notebook
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    first = _notebook(
+        one / "a.ipynb",
+        "x: int = 1  # a number\n",
+        more=[
+            "import os\nimport matplotlib.pyplot as plt\n"
+            "left_over = 41\nfig = plt.figure()\nprint(os.getcwd())"
+        ],
+    )
+    second = _notebook(
+        two / "b.ipynb",
+        "x: int = 1  # a number\n",
+        more=[
+            "import os\nimport matplotlib.pyplot as plt\n"
+            "print(os.getcwd(), 'left_over' in dir(), len(plt.get_fignums()))"
+        ],
+    )
+    kernel = WarmKernel()
+    try:
+        a = execute_notebook(first, tmp_path / "a.ipynb", {"x": 2}, kernel=kernel)
+        pid = kernel.km.provisioner.process.pid
+        b = execute_notebook(second, tmp_path / "b.ipynb", {"x": 3}, kernel=kernel)
+        assert kernel.km.provisioner.process.pid == pid  # the same kernel
+        assert a.cells[-1].outputs[0]["text"].strip() == str(one.resolve())
+        # the second notebook sees its own folder, no names and no figures of the first
+        assert b.cells[-1].outputs[0]["text"].split() == [str(two.resolve()), "False", "0"]
+        # and counts its cells from 1, as in a fresh kernel
+        counts = [c.execution_count for c in b.cells if c.cell_type == "code"]
+        assert counts == [1, 2, 3]
+        # a kernel that died is started again
+        kernel.km.provisioner.process.kill()
+        kernel.km.provisioner.process.wait()
+        c = execute_notebook(second, tmp_path / "c.ipynb", {"x": 4}, kernel=kernel)
+        assert kernel.km.provisioner.process.pid != pid
+        assert c.cells[-1].outputs[0]["text"].split()[1:] == ["False", "0"]
+    finally:
+        kernel.shutdown()
+    assert kernel.km is None

@@ -83,14 +83,17 @@ class _VegaBundle:
 
 
 def _run_all(tasks, jobs, on_done):
-    from .execute import run_notebook
+    from .execute import run_notebook, stop_worker_kernel
 
     results = {}
     if jobs == 1 or len(tasks) == 1:
-        for task in tasks:
-            entry = run_notebook(task)
-            results[entry["name"]] = entry
-            on_done(entry)
+        try:
+            for task in tasks:
+                entry = run_notebook(task)
+                results[entry["name"]] = entry
+                on_done(entry)
+        finally:
+            stop_worker_kernel()
         return results
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed

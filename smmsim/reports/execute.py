@@ -5,6 +5,15 @@ Notebooks run on a kernel started with *this* Python interpreter
 so the kernel always imports the same smmsim as the caller.
 :func:`run_notebook` executes and renders one page; the build runs it in
 worker processes, each with its own kernel.
+
+A worker keeps its kernel warm from one notebook to the next
+(:class:`WarmKernel`): starting a kernel and importing the scientific stack
+and smmsim's compiled code costs about 9 CPU-seconds, more than most
+notebooks' own work at the quick preset. Between notebooks the kernel's
+namespace, output history, execution counter, figures and widgets are
+cleared (as after IPython's ``%reset``) and its working directory set to the
+notebook's folder; imported modules stay, which is what is saved. A kernel
+that died is started again.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ import html
 import time
 from pathlib import Path
 
-__all__ = ["execute_notebook", "exception_line", "run_notebook"]
+__all__ = ["WarmKernel", "execute_notebook", "exception_line", "run_notebook"]
 
 _KERNEL_START_FAILED = "Kernel died before replying to kernel_info"
 _KERNEL_START_ATTEMPTS = 3
@@ -50,7 +59,123 @@ def _kernel_manager_class():
     return ThisPythonKernelManager
 
 
-def execute_notebook(path, out_path, parameters=None, *, cwd=None, timeout=None):
+# run in the warm kernel before each notebook: what a fresh kernel would not have
+_RESET = """\
+get_ipython().run_line_magic("reset", "-f")
+import matplotlib.pyplot as __p
+__p.close("all")
+import ipywidgets as __w
+__w.Widget.close_all()
+import os as __os
+__os.chdir({cwd!r})
+del __p, __w, __os
+get_ipython().execution_count = 1
+"""
+
+
+class WarmKernel:
+    """One kernel on this interpreter, reused by the notebooks this process executes.
+
+    Examples
+    --------
+    >>> kernel = WarmKernel()  # doctest: +SKIP
+    >>> execute_notebook("a.ipynb", "out/a.ipynb", kernel=kernel)  # doctest: +SKIP
+    >>> kernel.shutdown()  # doctest: +SKIP
+    """
+
+    def __init__(self):
+        self.km = None
+        self._clients: list = []
+
+    def prepare(self, cwd: Path):
+        """The kernel manager, its kernel alive and reset, ready for a notebook in ``cwd``."""
+        if self.km is not None and not _run(self.km.is_alive()):
+            self.shutdown()
+        if self.km is None:
+            self.km = _kernel_manager_class()()
+            _run(self.km.start_kernel(cwd=str(cwd)))
+            # nbclient leaves the channels of a client it made open when it does not own
+            # the kernel: note the clients, to close them after each notebook
+            make_client = self.km.client
+
+            def client(**kwargs):
+                kc = make_client(**kwargs)
+                self._clients.append(kc)
+                return kc
+
+            self.km.client = client
+        else:
+            self._execute(_RESET.format(cwd=str(cwd)))
+        return self.km
+
+    def _execute(self, code: str, timeout: float = 60.0) -> None:
+        from jupyter_client import BlockingKernelClient
+
+        kc = BlockingKernelClient()
+        kc.load_connection_info(self.km.get_connection_info())
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=timeout)
+            reply = kc.execute_interactive(
+                code, store_history=False, timeout=timeout, output_hook=lambda msg: None
+            )
+        finally:
+            kc.stop_channels()
+        if reply["content"]["status"] != "ok":  # a kernel we cannot clean is not reused
+            self.shutdown()
+            raise RuntimeError(f"resetting the kernel failed: {reply['content'].get('evalue')}")
+
+    def release(self) -> None:
+        """Close the channels of the clients a notebook's run opened on the kernel."""
+        clients, self._clients = self._clients, []
+        for kc in clients:
+            kc.stop_channels()
+
+    def shutdown(self) -> None:
+        """Stop the kernel (if any); the next :meth:`prepare` starts a new one."""
+        self.release()
+        km, self.km = self.km, None
+        if km is not None:
+            try:
+                _run(km.shutdown_kernel(now=True))
+            except Exception:  # already gone
+                pass
+
+
+def _run(value):
+    """Wait for ``value`` if it is awaitable, on the thread's loop that nbclient also uses."""
+    from jupyter_core.utils import ensure_async, run_sync
+
+    async def wait():
+        return await ensure_async(value)
+
+    return run_sync(wait)()
+
+
+_WORKER_KERNEL: WarmKernel | None = None
+
+
+def _worker_kernel() -> WarmKernel:
+    """This process's warm kernel, stopped when the process exits."""
+    global _WORKER_KERNEL
+    if _WORKER_KERNEL is None:
+        import atexit
+        from multiprocessing import util
+
+        _WORKER_KERNEL = WarmKernel()
+        # pool workers leave through os._exit (no atexit); multiprocessing's finalizers run
+        util.Finalize(_WORKER_KERNEL, _WORKER_KERNEL.shutdown, exitpriority=10)
+        atexit.register(_WORKER_KERNEL.shutdown)
+    return _WORKER_KERNEL
+
+
+def stop_worker_kernel() -> None:
+    """Stop this process's warm kernel, if it has one."""
+    if _WORKER_KERNEL is not None:
+        _WORKER_KERNEL.shutdown()
+
+
+def execute_notebook(path, out_path, parameters=None, *, cwd=None, timeout=None, kernel=None):
     """Execute one notebook with papermill on a kernel running this interpreter.
 
     Parameters
@@ -66,6 +191,9 @@ def execute_notebook(path, out_path, parameters=None, *, cwd=None, timeout=None)
         in JupyterLab).
     timeout : float, optional
         Seconds allowed per cell (default: no limit).
+    kernel : WarmKernel, optional
+        Run on this kernel, reset first, and leave it running. Default: a new
+        kernel, shut down at the end.
 
     Returns
     -------
@@ -80,18 +208,29 @@ def execute_notebook(path, out_path, parameters=None, *, cwd=None, timeout=None)
     import papermill as pm
 
     path = Path(path)
+    cwd = Path(cwd or path.parent).resolve()
+    extra = {} if kernel is None else {"km": kernel.prepare(cwd)}
+    try:
+        return _papermill(pm, path, out_path, parameters, cwd, timeout, extra)
+    finally:
+        if kernel is not None:
+            kernel.release()
+
+
+def _papermill(pm, path, out_path, parameters, cwd, timeout, extra):
     return pm.execute_notebook(
         str(path),
         str(out_path),
         parameters=dict(parameters or {}),
         kernel_name="python3",
         language="python",
-        cwd=str(cwd or path.parent),
+        cwd=str(cwd),
         progress_bar=False,
         log_output=False,
         request_save_on_cell_execute=False,
         execution_timeout=timeout,
         kernel_manager_class=_kernel_manager_class(),
+        **extra,
     )
 
 
@@ -121,7 +260,8 @@ def run_notebook(task: dict) -> dict:
     ----------
     task : dict
         ``source`` (Path), ``folder`` (the site being built), ``preset``,
-        ``params`` (overrides) and ``timeout`` (seconds per cell or None).
+        ``params`` (overrides), ``timeout`` (seconds per cell or None) and
+        ``warm`` (default True: run on this process's :class:`WarmKernel`).
 
     Returns
     -------
@@ -138,7 +278,11 @@ def run_notebook(task: dict) -> dict:
     for attempt in range(_KERNEL_START_ATTEMPTS):
         try:
             execute_notebook(
-                source, folder / source.name, task["params"], timeout=task.get("timeout")
+                source,
+                folder / source.name,
+                task["params"],
+                timeout=task.get("timeout"),
+                kernel=_worker_kernel() if task.get("warm", True) else None,
             )
         except Exception as exc:  # the executed notebook (if any) holds the traceback
             error = exception_line(exc)
