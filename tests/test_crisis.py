@@ -216,3 +216,15 @@ def test_a_true_claim_is_not_undone_by_the_answer():
     lost_true = (t.interest_before_claim - t.interest_after[m]).mean()
     lost_false = (f.interest_before_claim - f.interest_after[f.misinformed_nodes]).mean()
     assert lost_true > lost_false > 0
+
+
+def test_summary_metrics_lists_exactly_what_summarize_run_returns():
+    from smmsim.metrics import CRISIS_METRICS, SUMMARY_METRICS
+
+    assert len(set(SUMMARY_METRICS)) == len(SUMMARY_METRICS)
+    with_crisis = simulate(crisis(), rng=3).summary()
+    assert list(with_crisis) == list(SUMMARY_METRICS)
+    calm = simulate(crisis().with_overrides({"crisis.enabled": False}), rng=3).summary()
+    assert list(calm) == [m for m in SUMMARY_METRICS if m not in CRISIS_METRICS]
+    claim_only = simulate(crisis().with_overrides({"crisis.claim_only": True}), rng=3).summary()
+    assert set(claim_only) <= set(SUMMARY_METRICS)

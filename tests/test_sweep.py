@@ -459,6 +459,42 @@ def test_missing_metric_is_a_recorded_error():
     assert ok["error"].str.startswith("KeyError: \"metric 'nope' is not in the run summary").all()
 
 
+def test_unknown_engine_metric_is_refused_before_anything_runs(tmp_path, capsys):
+    spec = {
+        "base": {"steps": 3, "graph": {"n_nodes": 100}},
+        "parameters": {"content.stickiness": [0.1]},
+        "seed": 1,
+        "metrics": ["reach", "reachh"],
+    }
+    out = tmp_path / "res"
+    with pytest.raises(ValueError, match=r"`metrics`: 'reachh' is not one of the run function's "
+                       r"metrics \(did you mean 'reach'\?\); they are reach, "):
+        run_sweep(spec, out, workers=1)
+    assert not out.exists()
+    path = write_spec(tmp_path / "spec.yaml", spec)
+    assert cli_main(["sweep", str(path), "--out", str(out), "--workers", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "'reachh'" in err and "Traceback" not in err
+    assert not out.exists()
+    # a crisis metric is a metric of the engine (present when the crisis is on)
+    spec["metrics"] = ["reach", "lost_sales"]
+    assert run_sweep(spec, workers=1)["lost_sales"].isna().all()
+
+
+def listed_toy_model(config, *, rng=None):
+    return toy_model(config, rng=rng)
+
+
+listed_toy_model.metrics = ("reach", "shares", "roi")
+
+
+def test_run_function_listing_its_metrics_is_checked_up_front():
+    with pytest.raises(ValueError, match=r"'nope' is not one of the run function's metrics;"):
+        run_sweep(toy_spec(metrics=["reach", "nope"]), workers=1, run_fn=listed_toy_model)
+    df = run_sweep(toy_spec(metrics=["roi"]), workers=1, run_fn=listed_toy_model)
+    assert df.loc[df["content_stickiness"] > 0, "roi"].notna().all()
+
+
 def test_run_function_cannot_leak_edits_into_the_next_replicate():
     df = run_sweep(toy_spec(), workers=1)
     # toy_model sets stickiness to -1 after each run; replicates 1 and 2 still succeed.

@@ -4,7 +4,7 @@ trees      structural virality, depth and breadth of cascade trees
 campaign   the per-run summary and the per-step table of a campaign run
 """
 
-from .campaign import steps_frame, summarize_run
+from .campaign import CRISIS_METRICS, SUMMARY_METRICS, steps_frame, summarize_run
 from .trees import (
     cascade_breadth,
     cascade_depth,
@@ -15,6 +15,8 @@ from .trees import (
 )
 
 __all__ = [
+    "CRISIS_METRICS",
+    "SUMMARY_METRICS",
     "summarize_run",
     "steps_frame",
     "cascade_breadth",

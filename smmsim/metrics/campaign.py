@@ -57,6 +57,67 @@ import pandas as pd
 from ..engine import _kernel as K
 from ..scenario.levers import LEVER_NAMES
 
+CRISIS_METRICS = (
+    "negative_reach",
+    "correction_reach",
+    "baseline_conversions",
+    "lost_sales",
+    "lost_revenue",
+    "intent_loss",
+    "lost_sales_after",
+    "lost_sales_total",
+    "misinformed",
+    "corrected_interest_gap",
+)
+"""Metrics :func:`summarize_run` adds when ``crisis.enabled`` (a claim-only
+crisis has no baseline run, so it gives only the reach ones, ``misinformed``
+and ``corrected_interest_gap``)."""
+
+SUMMARY_METRICS = (
+    "reach",
+    "reach_earned_only",
+    "earned_reach_share",
+    "impressions",
+    "impressions_paid",
+    "impressions_owned",
+    "impressions_earned",
+    "earned_impressions",
+    "engagements",
+    "shares",
+    "seed_posts",
+    "virality_rate",
+    "amplification",
+    "cascade_size",
+    "cascade_depth",
+    "cascade_breadth",
+    "structural_virality",
+    "website_sessions",
+    "sessions_paid",
+    "sessions_owned",
+    "sessions_earned",
+    "conversions",
+    "conversions_paid",
+    "conversions_owned",
+    "conversions_earned",
+    "referrals",
+    "revenue",
+    "gross_profit",
+    "cost",
+    *(f"cost_{name}" for name in LEVER_NAMES),
+    "roi",
+    "cost_per_acquisition",
+    "earned_media_value",
+    "responsiveness",
+    "reviews_positive",
+    "reviews_negative",
+    "complaints",
+    "sentiment",
+    "steps",
+    *CRISIS_METRICS,
+)
+"""Every name :func:`summarize_run` can return (the :data:`CRISIS_METRICS` only
+with a crisis): what a sweep of the smmsim engine may keep as ``metrics``."""
+
 
 def _items(run, *kinds) -> np.ndarray:
     return np.array([k in kinds for k in run.kinds], dtype=bool)

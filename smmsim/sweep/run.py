@@ -182,6 +182,31 @@ def _prepare_scenario(config):
 run_scenario.prepare = _prepare_scenario
 
 
+def _check_known_metrics(metrics, run_fn) -> None:
+    """Refuse, before anything runs, a metric the run function says it never returns.
+
+    A run function may list the names it returns in a ``metrics`` attribute;
+    :func:`run_scenario` returns :data:`smmsim.metrics.SUMMARY_METRICS`. Any
+    other is checked run by run.
+    """
+    if run_fn is run_scenario:
+        from ..metrics import SUMMARY_METRICS as known
+    else:
+        known = getattr(run_fn, "metrics", None)
+    if known is None:
+        return
+    for name in metrics:
+        if name not in known:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ValueError(
+                f"`metrics`: {name!r} is not one of the run function's metrics{hint}; "
+                f"they are {', '.join(known)}."
+            )
+
+
 def _demo_model(config: dict, *, rng=None) -> dict:
     # A tiny stand-in model for doctests: reach grows with stickiness.
     rng = np.random.default_rng(rng)
@@ -241,7 +266,9 @@ def run_sweep(
         (:func:`run_scenario`). It must be importable by worker processes
         (a module-level function), except with ``workers=1`` or Dask. If it
         has a ``prepare(config)`` attribute, that is called once per cell and
-        its result is passed to ``run_fn`` instead of the config dict.
+        its result is passed to ``run_fn`` instead of the config dict. If it
+        has a ``metrics`` attribute (the names it returns), a spec metric not
+        among them is refused before anything runs.
 
     Returns
     -------
@@ -307,6 +334,7 @@ def run_sweep(
         run_fn = import_object("model", spec.model) if spec.model else run_scenario
     elif not callable(run_fn):
         raise TypeError(f"`run_fn` must be callable; got {type(run_fn).__name__}.")
+    _check_known_metrics(spec.metrics, run_fn)
     if workers is not None:
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
             raise ValueError(f"`workers` must be an int >= 1; got {workers!r}.")
