@@ -123,3 +123,15 @@ def test_replicates_that_cannot_fit_are_refused_up_front(capsys):
     assert main(["simulate", "--replicates", str(10**9)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "`--replicates` = 1000000000" in err and "iB of memory" in err
+
+
+def test_report_out_dot_names_the_argument_as_given(tmp_path, monkeypatch, capsys):
+    # refused before any notebook runs: the folder holds a file smmsim did not write
+    (tmp_path / "keep.txt").write_text("mine")
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "--out", ".", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert f"`out` '.' (that is {str(tmp_path.resolve())!r}) holds files" in err
+    assert "keep.txt" in err and (tmp_path / "keep.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]

@@ -190,13 +190,15 @@ def build_report(
     jobs = _check_jobs(jobs)
     if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > 0):
         raise ValueError(f"`timeout` must be a number of seconds > 0; got {timeout!r}.")
-    out = Path(out)
+    given, out = out, Path(out)
+    shown = None
     if out.name in ("", ".."):  # "." or "..": name the folder itself
         out = out.resolve()
+        shown = f"{str(given)!r} (that is {str(out)!r})"
     failed_dir = out.with_name(out.name + ".failed")
-    _site.check_location(out, "out")
+    _site.check_location(out, "out", shown=shown)
     repairs = _site.recover(out)
-    _site.check_replaceable(out, "out")
+    _site.check_replaceable(out, "out", shown=shown)
     _site.check_replaceable(failed_dir, "out")
     out.parent.mkdir(parents=True, exist_ok=True)
 

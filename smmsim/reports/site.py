@@ -42,26 +42,32 @@ SITE_MARKER = ".smmsim-site"
 _SITE_SUFFIXES = {".html", ".ipynb", ".png", ".js", ".json", ""}
 
 
-def check_location(folder: Path, name: str = "out") -> None:
-    """Refuse a site path that is a file or lies below one."""
+def check_location(folder: Path, name: str = "out", *, shown: str | None = None) -> None:
+    """Refuse a site path that is a file or lies below one.
+
+    ``shown`` is how messages name the folder (default: its path), e.g. the
+    argument as the user gave it.
+    """
+    shown = shown or repr(str(folder))
     if folder.exists() and not folder.is_dir():
-        raise ValueError(f"`{name}` must be a folder; {str(folder)!r} is a file.")
+        raise ValueError(f"`{name}` must be a folder; {shown} is a file.")
     if any(p.exists() and not p.is_dir() for p in folder.parents):
-        raise ValueError(f"`{name}` {str(folder)!r} lies below a file; choose a folder.")
+        raise ValueError(f"`{name}` {shown} lies below a file; choose a folder.")
 
 
-def check_replaceable(folder: Path, name: str = "out") -> None:
+def check_replaceable(folder: Path, name: str = "out", *, shown: str | None = None) -> None:
     """Refuse a site folder that holds anything a report did not write."""
-    check_location(folder, name)
+    check_location(folder, name, shown=shown)
+    shown = shown or repr(str(folder))
     if not folder.exists():
         return
     if (folder / SITE_MARKER).is_file():
         return
     entries = sorted(p.name for p in folder.iterdir())
     if entries:
-        shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
+        shown_entries = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
         raise ValueError(
-            f"`{name}` {str(folder)!r} holds files that smmsim did not write ({shown}); "
+            f"`{name}` {shown} holds files that smmsim did not write ({shown_entries}); "
             "a report replaces its folder as a whole, so give a new or empty folder, "
             "or one that holds a site smmsim built."
         )
