@@ -25,6 +25,7 @@ __all__ = [
     "SHAPE_COLUMNS",
     "SHAPE_STATS",
     "add_reply_chains",
+    "add_threads",
     "cascade_shapes",
     "claim_cascade_shapes",
     "read_reply_trees",
@@ -379,6 +380,76 @@ def add_reply_chains(lp, times, reply_back_prob, *, rng=None):
     )
 
 
+def add_threads(lp, times, heat, concentration=2.0, *, rng=None, max_tweets=2_000_000):
+    """Add conversation threads of unequal heat under every reply of a cascade forest.
+
+    Every reply (a node with a parent) opens a thread whose heat ``h`` is
+    drawn from a Beta distribution of mean ``heat`` and concentration
+    ``concentration`` (``a = heat * concentration``, ``b = (1 - heat) *
+    concentration``). In the thread every tweet, the opening reply included,
+    is answered by each of two people (the one it answers and one other
+    reader) with chance ``h / 2``; the answers are answered in turn with the
+    same ``h``. A thread is a subcritical branching process (``h`` answers
+    per tweet on average), so most threads stop at once and the few hot ones
+    (``h`` near 1) run long and branch: the deeper a tweet, the hotter its
+    thread is likely to be, as in real reply trees. The answers expose no one
+    new (``crisis.thread_heat``).
+
+    Parameters
+    ----------
+    lp : 1-D int array
+        Parents-first forest (``-1`` for roots).
+    times : 1-D float array
+        Time of each node; each answer comes one unit after the tweet it answers.
+    heat : float in [0, 1)
+        Mean heat of a thread; 0 leaves the forest unchanged (and draws nothing).
+    concentration : float > 0, default 2
+        Small values make threads more unequal.
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Source of randomness. ``None`` draws fresh entropy; an int or SeedSequence
+        gives reproducible results; a Generator is used as is (and advanced).
+    max_tweets : int, default 2000000
+        No thread grows once the forest holds this many tweets (a guard; a
+        thread's expected size ``1 / (1 - h)`` is finite).
+
+    Returns
+    -------
+    (lp, times) : the forest with the threads appended (still parents first).
+
+    Examples
+    --------
+    >>> lp, t = add_threads(np.array([-1, 0, 1]), np.array([0.0, 1, 2]), 0.0, rng=1)
+    >>> lp.tolist(), t.tolist()
+    ([-1, 0, 1], [0.0, 1.0, 2.0])
+    """
+    rng = np.random.default_rng(rng)
+    if not 0.0 <= heat < 1.0:
+        raise ValueError(f"`heat` must be in [0, 1); got {heat!r}.")
+    if not concentration > 0.0:
+        raise ValueError(f"`concentration` must be > 0; got {concentration!r}.")
+    lp = np.asarray(lp, dtype=np.int64)
+    times = np.asarray(times, dtype=np.float64)
+    frontier = np.flatnonzero(lp >= 0)
+    if heat == 0.0 or len(frontier) == 0:
+        return lp, times
+    h = rng.beta(heat * concentration, (1.0 - heat) * concentration, size=len(frontier))
+    parents, stamps = [lp], [times]
+    total, t = len(lp), times[frontier]
+    while len(frontier) and total < max_tweets:
+        answers = rng.binomial(2, h / 2.0)
+        answers[np.cumsum(answers) > max_tweets - total] = 0
+        n_new = int(answers.sum())
+        if n_new == 0:
+            break
+        parents.append(np.repeat(frontier, answers))
+        t = np.repeat(t, answers) + 1.0
+        stamps.append(t)
+        h = np.repeat(h, answers)
+        frontier = np.arange(total, total + n_new)
+        total += n_new
+    return np.concatenate(parents), np.concatenate(stamps)
+
+
 def claim_cascade_shapes(run, *, step_seconds: float = 3600.0, rng=None) -> pd.DataFrame:
     """Shapes of the claim's cascades in one run: one row per seed post.
 
@@ -404,7 +475,12 @@ def claim_cascade_shapes(run, *, step_seconds: float = 3600.0, rng=None) -> pd.D
         raise ValueError("`run` has no claim: enable `crisis` in its scenario.")
     k = run.items.index("claim")
     lp, times = run.tree_parent[k], run.tree_depth[k].astype(np.float64)
-    lp, times = add_reply_chains(lp, times, run.config.crisis.reply_back_prob, rng=rng)
+    crisis = run.config.crisis
+    # threads first (they open under the engine's replies), then the back-and-forth
+    # chains; each switched off draws nothing, so the other's draws stay as they were
+    rng = np.random.default_rng(rng)
+    lp, times = add_threads(lp, times, crisis.thread_heat, crisis.thread_concentration, rng=rng)
+    lp, times = add_reply_chains(lp, times, crisis.reply_back_prob, rng=rng)
     shapes = forest_shapes(lp, times * float(step_seconds))
     out = pd.DataFrame(
         {

@@ -15,7 +15,15 @@ from smmsim.calibration import (
     fit_branching,
     simulate_branching,
 )
-from smmsim.cascades import SHAPE_COLUMNS, add_reply_chains, forest_shapes
+from smmsim.cascades import (
+    SHAPE_COLUMNS,
+    add_reply_chains,
+    add_threads,
+    cascade_shapes,
+    claim_cascade_shapes,
+    forest_shapes,
+    ks_table,
+)
 from smmsim.classic import bass_mean_field
 from smmsim.cli import main
 from smmsim.scenario import load_config
@@ -44,6 +52,72 @@ def test_reply_chains_off_changes_nothing_and_on_adds_single_child_threads():
     assert (len(grown) - len(big)) / (len(big) - 2) == pytest.approx(1.0, rel=0.05)
     with pytest.raises(ValueError, match=r"`reply_back_prob` must be in \[0, 1\); got 1.0"):
         add_reply_chains(lp, t, 1.0)
+
+
+def test_threads_off_change_nothing_and_on_grow_below_replies_only():
+    lp = np.array([-1, 0, 0, 1, 1, 3, -1, 6, 7])
+    t = np.arange(len(lp), dtype=float)
+    same_lp, same_t = add_threads(lp, t, 0.0, rng=1)
+    assert np.array_equal(same_lp, lp) and np.array_equal(same_t, t)
+    new_lp, new_t = add_threads(lp, t, 0.5, 2.0, rng=1)
+    assert np.array_equal(new_lp[: len(lp)], lp) and np.array_equal(new_t[: len(lp)], t)
+    added = np.arange(len(lp), len(new_lp))
+    assert (new_lp[added] < added).all()  # parents first
+    assert (new_t[added] == new_t[new_lp[added]] + 1).all()
+    assert 0 not in set(new_lp[added]) and 6 not in set(new_lp[added])  # never on a root
+    kids = np.bincount(new_lp[new_lp >= 0], minlength=len(new_lp))
+    answers = kids[added]
+    assert (answers <= 2).all()
+    assert len(forest_shapes(new_lp, new_t)) == 2
+    with pytest.raises(ValueError, match=r"`heat` must be in \[0, 1\); got 1.0"):
+        add_threads(lp, t, 1.0)
+    with pytest.raises(ValueError, match="`concentration` must be > 0; got 0"):
+        add_threads(lp, t, 0.5, 0)
+
+
+def test_threads_are_unequal_so_deep_tweets_get_more_answers():
+    """Mean answers per opener is the mean heat; under heat spread, deeper tweets get more."""
+    star = np.concatenate([[-1], np.zeros(40_000, np.int64)])
+    lp, _ = add_threads(star, np.zeros(len(star)), 0.3, 1.0, rng=4)
+    kids = np.bincount(lp[lp >= 0], minlength=len(lp))
+    assert kids[1 : len(star)].mean() == pytest.approx(0.3, rel=0.05)
+    depth = np.zeros(len(lp), np.int64)
+    for i in range(1, len(lp)):
+        depth[i] = depth[lp[i]] + 1
+    assert kids[depth == 1].mean() < kids[depth == 3].mean() < kids[depth >= 6].mean()
+    # one shared heat (a huge concentration): about the same at every depth
+    lp, _ = add_threads(star, np.zeros(len(star)), 0.3, 1e6, rng=4)
+    kids = np.bincount(lp[lp >= 0], minlength=len(lp))
+    depth = np.zeros(len(lp), np.int64)
+    for i in range(1, len(lp)):
+        depth[i] = depth[lp[i]] + 1
+    assert kids[depth == 3].mean() == pytest.approx(0.3, abs=0.05)
+
+
+def test_claim_threads_off_keep_the_engine_tree_and_on_only_add_tweets():
+    from smmsim.engine import simulate
+    from smmsim.scenario import ScenarioConfig
+
+    cfg = ScenarioConfig.from_dict(
+        {"graph": {"n_nodes": 800}, "crisis": {"enabled": True, "claim_only": True,
+                                               "source": "random", "k": 5}}
+    )  # fmt: skip
+    run = simulate(cfg, rng=3)
+    off = claim_cascade_shapes(run, rng=1)
+    k = run.items.index("claim")
+    plain = forest_shapes(run.tree_parent[k], run.tree_depth[k] * 3600.0)
+    assert off["size"].tolist() == plain["size"].tolist()
+    assert off["depth"].tolist() == plain["depth"].tolist()
+    hot = cfg.with_overrides({"crisis.thread_heat": 0.6, "crisis.thread_concentration": 0.5})
+    run_hot = simulate(hot, rng=3)
+    assert np.array_equal(run_hot.tree_parent[k], run.tree_parent[k])  # same spread
+    on = claim_cascade_shapes(run_hot, rng=1)
+    assert (on["size"] >= off["size"]).all() and (on["depth"] >= off["depth"]).all()
+    assert on["size"].sum() > off["size"].sum()
+    with pytest.raises(ValueError, match="`crisis.thread_heat` must be below 1; got 1.0"):
+        cfg.with_overrides({"crisis.thread_heat": 1.0})
+    with pytest.raises(ValueError, match="crisis.thread_concentration"):
+        cfg.with_overrides({"crisis.thread_concentration": 0.0})
 
 
 def star_and_chain():
@@ -75,7 +149,7 @@ def test_calibrate_tiny_writes_a_runnable_scenario(shared_data, tmp_path):
     assert code == 0
     fit = pd.read_csv(out / "fit.csv", dtype={"label": str})
     assert list(fit.columns) == ["label", "model", "stat", "ks", "p", "n_observed", "n_simulated"]
-    assert set(fit["model"]) == {"smmsim", "branching"}
+    assert set(fit["model"]) == {"smmsim", "branching", "real_training"}
     assert set(fit["stat"]) == {"size", "depth", "max_breadth", "structural_virality"}
     assert (fit["n_observed"] == 34).all()  # 30% of 114 held out
     assert fit["ks"].between(0, 1).all() and fit["p"].between(0, 1).all()
@@ -93,6 +167,19 @@ def test_calibrate_tiny_writes_a_runnable_scenario(shared_data, tmp_path):
     args = ["cascades", "--simulate", str(out / "fitted.yaml"), "--n", "20", "--seed", "1"]
     assert main([*args, "--out", str(sim)]) == 0
     assert list(pd.read_csv(sim).columns) == list(SHAPE_COLUMNS)
+    # the fitted scenario's own seed reproduces the held-out check of fit.csv
+    again = tmp_path / "again.csv"
+    n_check = int(fit["n_simulated"].iloc[0])
+    args = ["cascades", "--simulate", str(out / "fitted.yaml"), "--n", str(n_check)]
+    assert main([*args, "--out", str(again)]) == 0
+    test = fit[fit["model"] == "smmsim"].set_index("stat")
+    split = pd.read_csv(out / "split.csv", dtype={"label": str})
+    assert split["split"].value_counts().to_dict() == {"train": 80, "test": 34}
+    shapes = cascade_shapes(shared_data / "twitter-cascades-chile", labels="True")
+    held = shapes[shapes["cascade_id"].isin(split.loc[split["split"] == "test", "cascade_id"])]
+    table = ks_table(held, pd.read_csv(again)).set_index("stat")
+    for stat in test.index:
+        assert table.loc[stat, "ks"] == pytest.approx(test.loc[stat, "ks"])
 
 
 def test_calibrate_rejects_bad_arguments(tmp_path):

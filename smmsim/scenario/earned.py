@@ -9,6 +9,7 @@ from .._validation import (
     check_field_types,
     check_int,
     check_nonnegative,
+    check_positive,
     check_probability,
 )
 
@@ -156,6 +157,23 @@ class CrisisConfig:
         switches it off. Real reply trees need it: a reply to the root is
         answered 9% of the time, a reply to a reply 35%, a reply in a
         one-reply chain 45% (the Chilean false-claim cascades).
+    thread_heat : float in [0, 1), default 0
+        Conversations under the claim's replies, of unequal heat: every reply
+        in the claim's reply tree opens a thread whose heat ``h`` is drawn
+        from a Beta distribution with this mean (and concentration
+        ``thread_concentration``); in the thread each tweet is answered by
+        each of two people (the one it answers and one other reader) with
+        chance ``h / 2``, so a tweet gets ``h`` answers on average and a hot
+        thread (``h`` near 1) runs long and branches. Like
+        ``reply_back_prob`` the answers add tweets to the reply tree but
+        expose no one new; 0 switches it off. Real reply trees need
+        unequal threads: the deeper a reply sits, the more answers it gets
+        (0.27 at depth 1, 0.49 at depth 3, 0.84 at depth 8 and below in the
+        Chilean false-claim cascades), which a mixture of threads gives and
+        one shared chance does not (see data/parameter_sources.yaml).
+    thread_concentration : float > 0, default 2
+        Concentration ``a + b`` of the Beta distribution of thread heat:
+        small values make most threads die at once and a few run very long.
     claim_only : bool, default False
         Run only the claim (and its correction): the brand's seeding, levers
         and reviews are left out and no no-crisis twin run is made, so the
@@ -178,6 +196,8 @@ class CrisisConfig:
     impact: float = 0.6
     correction: CorrectionConfig = field(default_factory=CorrectionConfig)
     reply_back_prob: float = 0.0
+    thread_heat: float = 0.0
+    thread_concentration: float = 2.0
     claim_only: bool = False
     horizon: int = 30
 
@@ -199,3 +219,7 @@ class CrisisConfig:
             raise ValueError(
                 f"`crisis.reply_back_prob` must be below 1; got {self.reply_back_prob!r}."
             )
+        check_probability("crisis.thread_heat", self.thread_heat)
+        if self.thread_heat >= 1.0:
+            raise ValueError(f"`crisis.thread_heat` must be below 1; got {self.thread_heat!r}.")
+        check_positive("crisis.thread_concentration", self.thread_concentration)
