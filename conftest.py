@@ -1,7 +1,8 @@
 """Shared pytest configuration (tests and the package's doctests).
 
 Real data: tests that read it take the ``shared_data`` fixture, and doctests
-that read it live in the modules listed in ``_REAL_DATA_DOCTESTS``. Without the
+that read it say so in a comment on the line that reads it
+(``# reads ../shared/data``). Without the
 data they are skipped with the reason printed (``-ra``); with
 ``SMMSIM_REQUIRE_DATA=1`` (``.ci/run`` sets it when ``../shared/data`` exists)
 a missing folder is an error instead, so a real-data test can never be skipped
@@ -26,7 +27,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 import pytest  # noqa: E402
 
-_REAL_DATA_DOCTESTS = ("smmsim.realdata.",)
+_REAL_DATA_MARK = "# reads ../shared/data"
 _NO_DATA = "real data not found (../shared/data or $SMMSIM_DATA); see ../shared/data/README.md"
 
 
@@ -50,7 +51,8 @@ def pytest_collection_modifyitems(config, items):
     doctests = [
         item
         for item in items
-        if type(item).__name__ == "DoctestItem" and item.name.startswith(_REAL_DATA_DOCTESTS)
+        if type(item).__name__ == "DoctestItem"
+        and any(_REAL_DATA_MARK in example.source for example in item.dtest.examples)
     ]
     if doctests and _real_data_dir() is None:
         for item in doctests:
