@@ -61,6 +61,12 @@ __all__ = [
     "plot_rank_tests",
     "plot_shape_vs_size",
     "plot_sensitivity",
+    "plot_sweep_effect",
+    "sweep_effect_table",
+    "matched_rank_tests",
+    "auc_table",
+    "sweep_trend",
+    "ecdf_table",
     "percolation_giant_fraction",
     "sir_transmissibility",
     "outbreak_curve",
@@ -432,8 +438,12 @@ def plot_rank_tests(tests, *, a="False", b="True", title=None) -> Figure:
     ax.set_yticks(ys, [SHAPE_LABELS.get(s, s) for s in stats])
     ax.set_xlabel(f"AUC: chance that a {a} cascade is larger than a {b} one")
     ax.grid(axis="y", visible=False)
-    fig.legend(loc="outside lower center", ncol=2)
-    _caption(fig, "Points: AUC (0.5 = no difference); bars: 95% bootstrap interval")
+    # the caption is the legend's title: a caption and a legend both laid out
+    # "outside lower" by constrained layout overlap
+    fig.legend(
+        loc="outside lower center", ncol=2, title_fontsize=9,
+        title="Points: AUC (0.5 = no difference); bars: 95% bootstrap interval",
+    )  # fmt: skip
     return fig
 
 
@@ -612,6 +622,199 @@ def plot_sensitivity(sensitivity, metrics, *, title=None) -> Figure:
     axes[-1].legend(loc="lower right", fontsize=9)
     _caption(fig, "Morris screening: elementary effects along random one-at-a-time paths")
     return fig
+
+
+def sweep_effect_table(results, parameter: str, metric: str) -> pd.DataFrame:
+    """Per-cell mean of ``metric`` against one swept ``parameter`` (one row per cell).
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        Rows of :func:`smmsim.sweep.run_sweep` (one per cell and replicate,
+        with a ``cell`` column and one column per swept parameter).
+    parameter, metric : str
+        Columns of ``results``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``cell``, ``parameter`` (its value in the cell), ``metric``
+        (the mean over the cell's replicates) and ``n`` (replicates).
+
+    Raises
+    ------
+    ValueError
+        If a column is missing.
+    """
+    for column in ("cell", parameter, metric):
+        if column not in results.columns:
+            raise ValueError(f"`results` lacks column {column!r}.")
+    ok = results[results["error"].isna()] if "error" in results.columns else results
+    return (
+        ok.groupby("cell", as_index=False)
+        .agg(**{parameter: (parameter, "first"), metric: (metric, "mean"), "n": (metric, "size")})
+        .sort_values(parameter, kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+@_styled
+def plot_sweep_effect(results, parameter: str, metrics, *, title=None) -> Figure:
+    """One swept parameter against metrics: every run, each cell's mean and a trend line.
+
+    What a Morris index summarises, drawn: the other parameters vary too,
+    so the points scatter; the straight line is the least-squares trend of
+    the cell means.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        Rows of :func:`smmsim.sweep.run_sweep`.
+    parameter : str
+    metrics : str or list of str
+        One panel each.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    metrics = [metrics] if isinstance(metrics, str) else list(metrics)
+    fig, axes = _figure(len(metrics), ncols=len(metrics), panel=(5.0, 3.6), title=title)
+    ok = results[results["error"].isna()] if "error" in results.columns else results
+    name = LEVER_LABELS.get(parameter, parameter.replace("_", " "))
+    for ax, metric in zip(axes, metrics):
+        cells = sweep_effect_table(results, parameter, metric)
+        ax.scatter(ok[parameter], ok[metric], s=10, color="#8C8C8C", alpha=0.5, label="one run")
+        ax.scatter(cells[parameter], cells[metric], s=30, color="#4C72B0", label="cell mean")
+        x, y = cells[parameter].to_numpy(float), cells[metric].to_numpy(float)
+        if len(cells) > 1 and np.ptp(x) > 0:
+            slope, intercept = np.polyfit(x, y, 1)
+            grid = np.array([x.min(), x.max()])
+            ax.plot(
+                grid, intercept + slope * grid, color="#C44E52", lw=2, label="trend of the means"
+            )
+        ax.set_xlabel(f"{name} spend ($)" if parameter in LEVER_LABELS else name)
+        ax.set_title(_label(metric))
+        _format_axis(ax.yaxis, metric)
+    axes[0].legend(loc="best", fontsize=9)
+    _caption(fig, "The other levers vary too: the points scatter around the trend")
+    return fig
+
+
+def matched_rank_tests(
+    shapes,
+    max_ratio: float,
+    *,
+    a="False",
+    b="True",
+    stats=("depth", "max_breadth", "structural_virality"),
+    n_boot: int = 200,
+    rng=None,
+    unmatched=None,
+) -> pd.DataFrame:
+    """:func:`smmsim.cascades.size_matched_tests`, reusing the tests of all cascades.
+
+    The tests of all cascades do not depend on ``max_ratio``; pass them as
+    ``unmatched`` (the rows with ``matched`` False of an earlier call) and
+    only the size-matched pairs are tested again: what a slider over
+    ``max_ratio`` needs.
+
+    Parameters
+    ----------
+    shapes : pandas.DataFrame
+        A shape table (:func:`smmsim.cascades.cascade_shapes`).
+    max_ratio : float >= 1
+    a, b : str
+    stats : sequence of str
+    n_boot : int >= 1, default 200
+    rng : None, int or numpy.random.SeedSequence, optional
+    unmatched : pandas.DataFrame, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`~smmsim.cascades.size_matched_tests`.
+    """
+    from .cascades import rank_tests, size_matched
+
+    kw = dict(a=a, b=b, stats=stats, n_boot=n_boot)
+    if unmatched is None:
+        unmatched = rank_tests(shapes, rng=rng, **kw).assign(matched=False)
+    pairs = size_matched(shapes, a=a, b=b, max_ratio=max_ratio)
+    if pairs.empty:
+        raise ValueError(f"no {a!r}/{b!r} cascades match in size within `max_ratio` {max_ratio}.")
+    after = rank_tests(pairs, rng=rng, **kw).assign(matched=True)
+    out = pd.concat([unmatched[unmatched["matched"] == False], after], ignore_index=True)  # noqa: E712
+    out["n_pairs"] = pairs["pair"].nunique()
+    return out
+
+
+def auc_table(tests) -> pd.DataFrame:
+    """The AUCs of a rank-test table with a ``sample`` column, for a chart.
+
+    Parameters
+    ----------
+    tests : pandas.DataFrame
+        Rows of :func:`smmsim.cascades.size_matched_tests` (or
+        :func:`matched_rank_tests`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``stat``, ``sample`` ("all cascades" or "matched on size"), ``auc``,
+        ``auc_ci_low``, ``auc_ci_high``.
+    """
+    samples = {False: "all cascades", True: "matched on size"}
+    out = tests.assign(sample=tests["matched"].map(samples))
+    return out[["stat", "sample", "auc", "auc_ci_low", "auc_ci_high"]].reset_index(drop=True)
+
+
+def sweep_trend(cells, parameter: str, metric: str) -> float:
+    """Change of ``metric`` over the range of ``parameter`` along the least-squares line.
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        One row per cell (:func:`sweep_effect_table`), columns ``parameter``
+        and ``metric``.
+    parameter, metric : str
+
+    Returns
+    -------
+    float
+        slope x (max - min of ``parameter``); 0 when the parameter does not vary.
+    """
+    x, y = cells[parameter].to_numpy(float), cells[metric].to_numpy(float)
+    if len(x) < 2 or np.ptp(x) == 0:
+        return 0.0
+    return float(np.polyfit(x, y, 1)[0] * np.ptp(x))
+
+
+def ecdf_table(table, column: str, *, hue: str) -> pd.DataFrame:
+    """Empirical distribution of an integer column per group, one row per value.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+    column : str
+        Integer-valued column (e.g. a cascade's depth).
+    hue : str
+        Group column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``column`` (0 to the largest value), ``share`` (of the group's rows at
+        or below it) and ``hue``.
+    """
+    rows = []
+    for group, part in table.groupby(hue, sort=True):
+        values = part[column].to_numpy()
+        grid = np.arange(int(values.max()) + 1)
+        share = np.searchsorted(np.sort(values), grid, side="right") / len(values)
+        rows.append(pd.DataFrame({column: grid, "share": share, hue: group}))
+    return pd.concat(rows, ignore_index=True)
 
 
 def percolation_giant_fraction(mean_degree, p, *, n_iter: int = 500):

@@ -404,15 +404,19 @@ def plot_steps(
         ax.set_xlim(0, max(1, int(totals["step"].max())))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         _format_axis(ax.yaxis, metric)
+    note = f"Lines: mean over {n_rep} replicates; bands: 95% confidence interval"
     if by is not None:
+        # the caption goes into the legend's title: a caption and a legend both
+        # laid out "outside lower" by constrained layout overlap
         fig.legend(
             handles=handles,
-            title=f"content ({by})",
+            title=f"content ({by})" + (f". {note}" if n_rep > 1 else ""),
+            title_fontsize=9,
             loc="outside lower center",
             ncols=min(len(handles), 5),
         )
-    if n_rep > 1:
-        _caption(fig, f"Lines: mean over {n_rep} replicates; bands: 95% confidence interval")
+    elif n_rep > 1:
+        _caption(fig, note)
     return fig
 
 
@@ -687,6 +691,7 @@ def plot_mean_ci(
                 marker="o",
                 ms=5,
                 lw=2,
+                ls="-" if numeric else "none",  # no line joining categories
                 capsize=3,
                 label=None if h is None else str(h),
                 zorder=3 + i,
@@ -702,7 +707,7 @@ def plot_mean_ci(
         _format_axis(ax.yaxis, metric)
         if hue is not None:
             ax.legend(title=hue)
-    _caption(fig, f"Points: mean over {n_rep} replicates; bars: 95% confidence interval")
+    _caption(fig, f"Points: mean over {n_rep} runs; bars: 95% confidence interval")
     return fig
 
 

@@ -248,3 +248,89 @@ def test_plot_sensitivity_draws_morris_indices_and_refuses_other_tables():
     assert labels == ["Influencers", "Broadcast ads"]  # sorted by mu*
     with pytest.raises(ValueError, match="no Morris indices for metric 'reach'"):
         plot_sensitivity(pd.DataFrame(rows), "reach")
+
+
+def _sweep_rows():
+    rng = np.random.default_rng(0)
+    rows = []
+    for cell in range(8):
+        ads, infl = rng.uniform(0, 300), rng.uniform(0, 300)
+        for rep in range(3):
+            rows.append(
+                {
+                    "cell": cell,
+                    "replicate": rep,
+                    "broadcast_ads": ads,
+                    "influencers": infl,
+                    "conversions": 10 + 0.1 * ads + rng.normal(),
+                    "roi": -0.5 + 0.001 * ads,
+                    "error": None,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_sweep_effect_table_means_each_cell_and_the_figure_shows_the_trend():
+    from smmsim.lessons import plot_sweep_effect, sweep_effect_table
+
+    results = _sweep_rows()
+    cells = sweep_effect_table(results, "broadcast_ads", "conversions")
+    assert len(cells) == 8 and (cells["n"] == 3).all()
+    assert cells["broadcast_ads"].is_monotonic_increasing
+    one = results[results["cell"] == cells["cell"].iloc[0]]
+    assert cells["conversions"].iloc[0] == pytest.approx(one["conversions"].mean())
+    fig = plot_sweep_effect(results, "broadcast_ads", ["conversions", "roi"])
+    assert [ax.get_xlabel() for ax in fig.axes] == ["Broadcast ads spend ($)"] * 2
+    assert [len(ax.lines) for ax in fig.axes] == [1, 1]  # the trend line
+    with pytest.raises(ValueError, match="lacks column 'tv'"):
+        sweep_effect_table(results, "tv", "roi")
+
+
+def test_matched_rank_tests_reuses_the_unmatched_tests():
+    from smmsim.cascades import size_matched_tests
+    from smmsim.lessons import matched_rank_tests
+
+    rng = np.random.default_rng(1)
+    sizes = np.concatenate([rng.integers(2, 60, 40), rng.integers(2, 30, 40)])
+    shapes = pd.DataFrame(
+        {
+            "label": ["False"] * 40 + ["True"] * 40,
+            "size": sizes,
+            "depth": np.maximum(1, sizes // 4),
+            "max_breadth": np.maximum(1, sizes // 2),
+            "structural_virality": 1 + np.log(sizes),
+        }
+    )
+    first = matched_rank_tests(shapes, 1.25, n_boot=20, rng=3)
+    again = matched_rank_tests(shapes, 2.0, n_boot=20, rng=3, unmatched=first)
+    whole = size_matched_tests(shapes, max_ratio=2.0, n_boot=20, rng=3)
+    keep = ["stat", "matched", "auc", "n_x", "n_y", "n_pairs"]
+    pd.testing.assert_frame_equal(
+        again[keep][again["matched"]].reset_index(drop=True),
+        whole[keep][whole["matched"]].reset_index(drop=True),
+    )
+    assert again[~again["matched"]]["auc_ci_low"].tolist() == (
+        first[~first["matched"]]["auc_ci_low"].tolist()
+    )
+    with pytest.raises(ValueError, match="no 'False'/'True' cascades match"):
+        far = shapes.assign(size=np.where(shapes["label"] == "False", 1000, 2))
+        matched_rank_tests(far, 1.5, n_boot=5, rng=1)
+
+
+def test_auc_table_sweep_trend_and_ecdf_table():
+    from smmsim.lessons import auc_table, ecdf_table, sweep_trend
+
+    tests = pd.DataFrame(
+        {"stat": ["depth"] * 2, "matched": [False, True], "auc": [0.6, 0.5],
+         "auc_ci_low": [0.5, 0.4], "auc_ci_high": [0.7, 0.6], "p": [0.1, 0.9]}
+    )  # fmt: skip
+    assert auc_table(tests)["sample"].tolist() == ["all cascades", "matched on size"]
+    cells = pd.DataFrame({"x": [0.0, 100.0, 200.0], "y": [1.0, 2.0, 3.0]})
+    assert sweep_trend(cells, "x", "y") == pytest.approx(2.0)
+    assert sweep_trend(cells.assign(x=5.0), "x", "y") == 0.0
+    table = pd.DataFrame({"depth": [0, 1, 1, 3, 2], "source": ["a", "a", "a", "a", "b"]})
+    e = ecdf_table(table, "depth", hue="source")
+    a = e[e["source"] == "a"]
+    assert a["depth"].tolist() == [0, 1, 2, 3]
+    assert a["share"].tolist() == [0.25, 0.75, 0.75, 1.0]
+    assert e[e["source"] == "b"]["share"].tolist() == [0.0, 0.0, 1.0]

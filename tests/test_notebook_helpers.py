@@ -382,3 +382,40 @@ def test_chart_bundle_inlines_a_grid_above_altairs_row_guard():
     spec = nbh.chart_bundle(alt.Chart(table).mark_point().encode(x="x", y="y"))
     values = spec["application/vnd.vegalite.v5+json"]["datasets"]
     assert sum(len(v) for v in values.values()) == 6000
+
+
+def test_live_png_draws_the_figure_once_with_the_pixels_of_savefig():
+    import io
+
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from smmsim import _widgets
+
+    def figure():
+        fig = Figure(figsize=(3, 2), dpi=80, layout="constrained")
+        fig.subplots().plot([0, 1], [1, 0])
+        return fig
+
+    fig = figure()
+    draws = []
+    real_draw = type(fig).draw
+
+    def counting_draw(self, renderer):
+        draws.append(1)
+        return real_draw(self, renderer)
+
+    type(fig).draw = counting_draw
+    try:
+        png = _widgets._png(fig)
+    finally:
+        type(fig).draw = real_draw
+    assert len(draws) == 1
+    ours = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+    buf = io.BytesIO()
+    figure().savefig(buf, format="png")
+    theirs = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGBA"))
+    assert ours.shape == theirs.shape == (160, 240, 4)
+    assert np.array_equal(ours, theirs)
+    plt.close("all")

@@ -1,0 +1,169 @@
+"""Time one slider update of every interactive notebook, as a student sees it.
+
+For each notebook the script runs its code cells (parameters at the
+``quick`` preset: the notebooks' class-sized defaults, 10 replicates) up to
+and including the cell of its interactive experiment, without displaying
+anything and without precomputing the kernel-free chart's grid. Then it
+moves each control to values not seen before, one control at a time (what a
+student does), and times :meth:`smmsim.notebook.InteractiveView.update`
+(rerun + figure) plus the PNG of the live figure area. Target (issue 9): at
+most 0.5 s per update on one core.
+
+    python benchmarks/bench_slider_notebooks.py                 # every notebook
+    python benchmarks/bench_slider_notebooks.py 07 10 --moves 3 # some, 3 values per control
+
+Prints per notebook: the number of timed updates, median and worst wall
+time and median and worst CPU time of this process (on a shared machine the
+CPU time is what one free core would take) and the median CPU time of the
+rerun alone (the rest is drawing the figure and its PNG). The real-data notebooks (11, 14,
+15) use the data found by :mod:`smmsim.realdata`, as the notebook does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def _cells(path: Path) -> list[str]:
+    nb = json.loads(path.read_text())
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def _move_values(view, moves: int) -> list[dict]:
+    """One control at a time to up to ``moves`` values other than its default."""
+    from smmsim._widgets import Slider
+
+    out = []
+    for name, c in view.controls.items():
+        if isinstance(c, Slider):
+            vals = [v for v in c.values() if v != view.defaults[name]]
+            stride = max(1, len(vals) // moves)
+            vals = vals[stride // 2 :: stride][:moves]
+        else:
+            vals = [v for v in c.options if v != view.defaults[name]][:moves]
+        out += [{name: v} for v in vals]
+    return out
+
+
+def bench_notebook(path: Path, params: dict, moves: int) -> list[tuple]:
+    """[(view title, wall times, cpu times)] of each interactive view of ``path``."""
+    import matplotlib.pyplot as plt
+
+    from smmsim import _widgets
+
+    views = []
+    real_build = _widgets.InteractiveView.build_chart
+
+    def no_grid(self, *a, **k):  # the grid is for the page, not for the slider
+        return None
+
+    _widgets.InteractiveView.build_chart = no_grid
+    ns = {"display": lambda *a, **k: None, "__name__": "__main__"}
+    cells = _cells(path)
+    last = max(i for i, s in enumerate(cells) if "interactive_" in s)
+    os.chdir(path.parent)
+    try:
+        for i, src in enumerate(cells[: last + 1]):
+            if i == 0:
+                src += "\n" + "\n".join(f"{k} = {v!r}" for k, v in params.items())
+            src = src.replace("interactive_experiment(", "_bench_capture(")
+            src = src.replace("interactive_scenario(", "_bench_capture_scenario(")
+            from smmsim import notebook as nb
+
+            def capture(*a, **k):
+                k["display"] = False
+                v = _widgets.interactive_experiment(*a, **k)
+                views.append(v)
+                return v
+
+            def capture_scenario(*a, **k):
+                k["display"] = False
+                v = _widgets.interactive_scenario(*a, **k)
+                views.append(v)
+                return v
+
+            nb._bench_capture = capture
+            nb._bench_capture_scenario = capture_scenario
+            ns["_bench_capture"], ns["_bench_capture_scenario"] = capture, capture_scenario
+            with contextlib.redirect_stdout(io.StringIO()):  # the notebook's own prints
+                exec(compile(src, f"{path.name}[{i}]", "exec"), ns)
+            plt.close("all")
+    finally:
+        _widgets.InteractiveView.build_chart = real_build
+    out = []
+    for view in views:
+        wall, cpu, runs = [], [], []
+        for values in _move_values(view, moves):
+            view.values = dict(view.defaults)
+            start, start_cpu = time.perf_counter(), time.process_time()
+            view.result(**values)  # the rerun alone (cached for the update)
+            run_cpu = time.process_time() - start_cpu
+            fig = view.update(**values)
+            view._render(fig)
+            wall.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+            runs.append(run_cpu)
+            plt.close("all")
+        out.append((view.title or "", wall, cpu, runs))
+    return out
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", help="number prefixes (default: all)")
+    parser.add_argument("--moves", type=int, default=3, help="values per control")
+    parser.add_argument("--preset", default="quick")
+    parser.add_argument("--all-cores", action="store_true", help="do not pin to one core")
+    args = parser.parse_args(argv)
+    if not args.all_cores and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    import matplotlib
+
+    matplotlib.use("Agg")
+    sys.path.insert(0, str(ROOT))
+    from smmsim.reports import load_presets
+
+    presets = load_presets(folder=NOTEBOOKS)[args.preset]["notebooks"]
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if args.notebooks:
+        paths = [p for p in paths if any(p.name.startswith(n) for n in args.notebooks)]
+    print(f"one update = rerun + figure + PNG; preset {args.preset}; "
+          f"{'all cores' if args.all_cores else 'one core'}; "
+          f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    head = ["notebook", "updates", "wall med", "wall max", "cpu med", "cpu max", "run cpu"]
+    print(f"{head[0]:<36} {head[1]:>7} " + " ".join(f"{h:>9}" for h in head[2:]))
+    for path in paths:
+        if not any("interactive_" in s for s in _cells(path)):
+            print(f"{path.stem:<36} no interactive experiment")
+            continue
+        try:
+            results = bench_notebook(path, presets.get(path.stem, {}), args.moves)
+        except Exception as exc:  # report and go on
+            print(f"{path.stem:<36} failed: {type(exc).__name__}: {exc}")
+            continue
+        for title, wall, cpu, runs in results:
+            name = path.stem if len(results) == 1 else f"{path.stem[:20]} {title[:15]}"
+            nums = [
+                statistics.median(wall),
+                max(wall),
+                statistics.median(cpu),
+                max(cpu),
+                statistics.median(runs),
+            ]
+            print(f"{name:<36} {len(wall):>7} " + " ".join(f"{x:>9.3f}" for x in nums),
+                  flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
