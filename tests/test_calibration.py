@@ -11,6 +11,7 @@ from smmsim.calibration import (
     PARAMETERS,
     bass_q_by_structure,
     calibrate,
+    cross_validate,
     fit_bass,
     fit_branching,
     simulate_branching,
@@ -180,6 +181,24 @@ def test_calibrate_tiny_writes_a_runnable_scenario(shared_data, tmp_path):
     table = ks_table(held, pd.read_csv(again)).set_index("stat")
     for stat in test.index:
         assert table.loc[stat, "ks"] == pytest.approx(test.loc[stat, "ks"])
+
+
+def test_cross_validation_holds_every_cascade_out_once(shared_data):
+    path = shared_data / "twitter-cascades-chile"
+    table = cross_validate(path, label="False", folds=2, budget="tiny", rng=3, workers=1)
+    assert list(table.columns) == [
+        "label", "fold", "model", "stat", "ks", "p", "n_observed", "n_simulated",
+    ]  # fmt: skip
+    per_fold = table[(table["fold"] != "pooled") & (table["model"] == "smmsim")]
+    assert per_fold.groupby("fold")["n_observed"].first().tolist() == [50, 49]  # 99 cascades
+    pooled = table[table["fold"] == "pooled"]
+    assert set(pooled["model"]) == {"smmsim", "branching"}
+    assert (pooled["n_observed"] == 99).all() and (pooled["n_simulated"] == 60).all()
+    assert table["ks"].between(0, 1).all()
+    again = cross_validate(path, label="False", folds=2, budget="tiny", rng=3, workers=1)
+    pd.testing.assert_frame_equal(table, again)
+    with pytest.raises(ValueError, match="`folds` must be"):
+        cross_validate(path, folds=1)
 
 
 def test_calibrate_rejects_bad_arguments(tmp_path):

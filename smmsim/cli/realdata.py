@@ -31,7 +31,9 @@ examples:
 
 Writes DIR/fitted.yaml (a runnable scenario: `smmsim cascades --simulate
 DIR/fitted.yaml`), DIR/fit.csv (held-out KS table of the fitted model and of
-the branching-process baseline), DIR/posterior.csv and DIR/params.csv.
+the branching-process baseline, and of the training cascades themselves as
+the noise floor), DIR/split.csv, DIR/posterior.csv and DIR/params.csv;
+--folds K adds DIR/cv.csv (K-fold held-out KS, every cascade held out once).
 """
 
 
@@ -91,6 +93,13 @@ def register(subparsers) -> None:
     cal.add_argument("--seed", type=_seed_int, default=0, help="RNG seed (default 0)")
     cal.add_argument("--workers", type=_positive_int, default=None, help="local processes")
     cal.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask scheduler")
+    cal.add_argument(
+        "--folds",
+        type=int_at_least(2),
+        default=None,
+        metavar="K",
+        help="also K-fold cross-validate (K more fits): DIR/cv.csv, every cascade held out once",
+    )
     cal.set_defaults(handler=_cmd_calibrate)
 
 
@@ -156,6 +165,26 @@ def _cmd_calibrate(args) -> int:
         progress=True,
     )
     print(result.report())
+    if args.folds is not None:
+        from pathlib import Path
+
+        from ..calibration import cross_validate
+        from ..io import write_text_atomic
+
+        table = cross_validate(
+            args.path,
+            label=args.label,
+            folds=args.folds,
+            budget=args.budget,
+            rng=args.seed,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=True,
+        )
+        write_text_atomic(Path(args.out) / "cv.csv", table.to_csv(index=False))
+        pooled = table[table["fold"] == "pooled"].pivot(index="stat", columns="model", values="ks")
+        print(f"{args.folds}-fold held-out KS, all cascades pooled:")
+        print(pooled.round(3).to_string())
     return 0
 
 
