@@ -206,7 +206,7 @@ def _check_parent(name: str, path: Path) -> None:
             return
 
 
-def check_output_file(name: str, path) -> Path:
+def check_output_file(name: str, path, *, example: str = "steps.parquet") -> Path:
     """Raise ``ValueError`` unless a file can be written at ``path``.
 
     Call it before the work whose result goes there, so that a bad path costs
@@ -223,7 +223,7 @@ def check_output_file(name: str, path) -> Path:
     if path.is_dir():
         raise ValueError(
             f"`{name}` {str(path)!r} is a folder; give a file name, e.g. "
-            f"{str(path / 'steps.parquet')!r}."
+            f"{str(path / example)!r}."
         )
     _check_parent(name, path)
     if path.exists() and not os.access(path, os.W_OK):

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -116,6 +117,53 @@ def test_simulate_out_checked_before_the_run(tmp_path, capsys):
         assert main(["simulate", "--replicates", "1000000", "--out", str(out)]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "`--out`" in err and words in err
+    assert (tmp_path / "afile").read_text() == "x"
+
+
+def test_read_only_output_folders_are_refused_before_the_work(tmp_path, monkeypatch, capsys):
+    # as root every folder is writable, so a read-only one is simulated through os.access
+    import os
+
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    access = os.access
+
+    def read_only_access(path, mode, *args, **kwargs):
+        if Path(path) == ro and mode & os.W_OK:
+            return False
+        return access(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", read_only_access)
+    out = ro / "steps.parquet"
+    assert main(["simulate", "--replicates", "1000000", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"`--out` {str(out)!r}: cannot write in {str(ro)!r}" in err
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "base: {steps: 3}\nparameters: {content.stickiness: [0.1]}\nseed: 1\nmetrics: [reach]\n"
+    )
+    assert main(["sweep", str(spec), "--out", str(ro / "res"), "--workers", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "`--out`" in err and f"cannot write in {str(ro)!r}" in err
+    assert list(ro.iterdir()) == []
+
+
+def test_cascades_and_calibrate_check_out_before_the_work(tmp_path, capsys):
+    (tmp_path / "afile").write_text("x")
+    # no reply trees are read (the path does not exist): the refusal comes first
+    trees = str(tmp_path / "no-such-trees")
+    for args, words in [
+        (["cascades", trees, "--out", str(tmp_path)], "is a folder; give a file name"),
+        (["cascades", trees, "--out", str(tmp_path / "afile" / "s.csv")], "lies below the file"),
+        (["calibrate", trees, "--label", "False", "--out", str(tmp_path / "afile")], "is a file"),
+        (
+            ["calibrate", trees, "--label", "False", "--out", str(tmp_path / "afile" / "fit")],
+            "lies below the file",
+        ),
+    ]:
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "`--out`" in err and words in err, err
     assert (tmp_path / "afile").read_text() == "x"
 
 

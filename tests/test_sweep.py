@@ -891,7 +891,18 @@ def _replace_by_another(out):
     return chunks[5].name
 
 
-@pytest.mark.parametrize("damage", [_truncate, _drop_rows, _flip_two_bytes, _replace_by_another])
+def _other_schema(out):
+    import pyarrow.parquet as pq
+
+    c = _chunks(out)[1]
+    table = pq.read_table(c)
+    pq.write_table(table.rename_columns([f"x_{n}" for n in table.column_names]), c)
+    return c.name
+
+
+@pytest.mark.parametrize(
+    "damage", [_truncate, _drop_rows, _flip_two_bytes, _replace_by_another, _other_schema]
+)
 def test_a_damaged_chunk_is_refused_by_readers_and_run_again_on_resume(tmp_path, capsys, damage):
     out = _finished(tmp_path)
     want = load_results(out)

@@ -134,10 +134,11 @@ def _cmd_where(args) -> int:
 
 def _cmd_cascades(args) -> int:
     from .. import cascades
-    from ..io import write_text_atomic
+    from ..io import check_output_file, write_text_atomic
 
     if (args.path is None) == (args.simulate is None):
         raise ValueError("give either PATH (real reply trees) or --simulate CONFIG.yaml.")
+    check_output_file("--out", args.out, example="shapes.csv")  # before the work, not after
     if args.simulate is not None:
         from ..scenario import load_config
 
@@ -153,7 +154,9 @@ def _cmd_cascades(args) -> int:
 
 def _cmd_calibrate(args) -> int:
     from ..calibration import calibrate
+    from ..io import check_output_folder
 
+    check_output_folder("--out", args.out)  # before the fit, not after it
     result = calibrate(
         args.path,
         label=args.label,
