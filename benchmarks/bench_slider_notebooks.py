@@ -3,20 +3,24 @@
 For each notebook the script runs its code cells (parameters at the
 ``quick`` preset: the notebooks' class-sized defaults, 10 replicates) up to
 and including the cell of its interactive experiment, without displaying
-anything and without precomputing the kernel-free chart's grid. Then it
-moves each control to values not seen before, one control at a time (what a
-student does), and times :meth:`smmsim.notebook.InteractiveView.update`
-(rerun + figure) plus the PNG of the live figure area. Target (issue 9): at
-most 0.5 s per update on one core.
+anything; the kernel-free chart's grid is precomputed as in the notebook (its
+results are cached, as they are for a student). Then it moves each control,
+one at a time from the defaults (what a student does), to values not seen
+before: slider values off the chart's grid. A dropdown's options are all on
+the grid, so its updates only redraw; they are counted in ``cached``. It
+times :meth:`smmsim.notebook.InteractiveView.update` (rerun + figure) plus
+the PNG of the live figure area. Target (issue 9): at most 0.5 s per update
+on one core.
 
     python benchmarks/bench_slider_notebooks.py                 # every notebook
     python benchmarks/bench_slider_notebooks.py 07 10 --moves 3 # some, 3 values per control
 
-Prints per notebook: the number of timed updates, median and worst wall
-time and median and worst CPU time of this process (on a shared machine the
-CPU time is what one free core would take) and the median CPU time of the
-rerun alone (the rest is drawing the figure and its PNG). The real-data notebooks (11, 14,
-15) use the data found by :mod:`smmsim.realdata`, as the notebook does.
+Prints per notebook and view: the number of timed updates (and how many of
+them were cache hits), median and worst wall time, median and worst CPU time
+of this process (on a shared machine the CPU time is what one free core
+would take) and the median CPU time of the rerun alone (the rest is drawing
+the figure and its PNG). The real-data notebooks (11, 14, 15) use the data
+found by :mod:`smmsim.realdata`, as the notebook does.
 """
 
 from __future__ import annotations
@@ -41,13 +45,16 @@ def _cells(path: Path) -> list[str]:
 
 
 def _move_values(view, moves: int) -> list[dict]:
-    """One control at a time to up to ``moves`` values other than its default."""
+    """One control at a time to up to ``moves`` values other than its default (off the grid)."""
     from smmsim._widgets import Slider
 
     out = []
     for name, c in view.controls.items():
         if isinstance(c, Slider):
-            vals = [v for v in c.values() if v != view.defaults[name]]
+            grid = set(c.grid_values(view.defaults[name]))
+            vals = [v for v in c.values() if v != view.defaults[name] and v not in grid]
+            if not vals:  # every value is on the grid
+                vals = [v for v in c.values() if v != view.defaults[name]]
             stride = max(1, len(vals) // moves)
             vals = vals[stride // 2 :: stride][:moves]
         else:
@@ -63,49 +70,37 @@ def bench_notebook(path: Path, params: dict, moves: int) -> list[tuple]:
     from smmsim import _widgets
 
     views = []
-    real_build = _widgets.InteractiveView.build_chart
-
-    def no_grid(self, *a, **k):  # the grid is for the page, not for the slider
-        return None
-
-    _widgets.InteractiveView.build_chart = no_grid
     ns = {"display": lambda *a, **k: None, "__name__": "__main__"}
     cells = _cells(path)
     last = max(i for i, s in enumerate(cells) if "interactive_" in s)
     os.chdir(path.parent)
-    try:
-        for i, src in enumerate(cells[: last + 1]):
-            if i == 0:
-                src += "\n" + "\n".join(f"{k} = {v!r}" for k, v in params.items())
-            src = src.replace("interactive_experiment(", "_bench_capture(")
-            src = src.replace("interactive_scenario(", "_bench_capture_scenario(")
-            from smmsim import notebook as nb
+    from smmsim import notebook as nb
 
-            def capture(*a, **k):
-                k["display"] = False
-                v = _widgets.interactive_experiment(*a, **k)
-                views.append(v)
-                return v
+    def capture(*a, **k):
+        views.append(_widgets.interactive_experiment(*a, **{**k, "display": False}))
+        return views[-1]
 
-            def capture_scenario(*a, **k):
-                k["display"] = False
-                v = _widgets.interactive_scenario(*a, **k)
-                views.append(v)
-                return v
+    def capture_scenario(*a, **k):
+        views.append(_widgets.interactive_scenario(*a, **{**k, "display": False}))
+        return views[-1]
 
-            nb._bench_capture = capture
-            nb._bench_capture_scenario = capture_scenario
-            ns["_bench_capture"], ns["_bench_capture_scenario"] = capture, capture_scenario
-            with contextlib.redirect_stdout(io.StringIO()):  # the notebook's own prints
-                exec(compile(src, f"{path.name}[{i}]", "exec"), ns)
-            plt.close("all")
-    finally:
-        _widgets.InteractiveView.build_chart = real_build
+    nb._bench_capture, nb._bench_capture_scenario = capture, capture_scenario
+    ns["_bench_capture"], ns["_bench_capture_scenario"] = capture, capture_scenario
+    for i, src in enumerate(cells[: last + 1]):
+        if i == 0:
+            src += "\n" + "\n".join(f"{k} = {v!r}" for k, v in params.items())
+        src = src.replace("interactive_experiment(", "_bench_capture(")
+        src = src.replace("interactive_scenario(", "_bench_capture_scenario(")
+        with contextlib.redirect_stdout(io.StringIO()):  # the notebook's own prints
+            exec(compile(src, f"{path.name}[{i}]", "exec"), ns)
+        plt.close("all")
     out = []
     for view in views:
-        wall, cpu, runs = [], [], []
+        wall, cpu, runs, hits = [], [], [], 0
         for values in _move_values(view, moves):
             view.values = dict(view.defaults)
+            full = view._complete(values)
+            hits += tuple(full[k] for k in view.controls) in view._cache
             start, start_cpu = time.perf_counter(), time.process_time()
             view.result(**values)  # the rerun alone (cached for the update)
             run_cpu = time.process_time() - start_cpu
@@ -115,7 +110,7 @@ def bench_notebook(path: Path, params: dict, moves: int) -> list[tuple]:
             cpu.append(time.process_time() - start_cpu)
             runs.append(run_cpu)
             plt.close("all")
-        out.append((view.title or "", wall, cpu, runs))
+        out.append((view.title or "", wall, cpu, runs, hits))
     return out
 
 
@@ -141,8 +136,17 @@ def main(argv=None) -> None:
     print(f"one update = rerun + figure + PNG; preset {args.preset}; "
           f"{'all cores' if args.all_cores else 'one core'}; "
           f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
-    head = ["notebook", "updates", "wall med", "wall max", "cpu med", "cpu max", "run cpu"]
-    print(f"{head[0]:<36} {head[1]:>7} " + " ".join(f"{h:>9}" for h in head[2:]))
+    head = [
+        "notebook",
+        "updates",
+        "cached",
+        "wall med",
+        "wall max",
+        "cpu med",
+        "cpu max",
+        "run cpu",
+    ]
+    print(f"{head[0]:<36} {head[1]:>7} {head[2]:>7} " + " ".join(f"{h:>9}" for h in head[3:]))
     for path in paths:
         if not any("interactive_" in s for s in _cells(path)):
             print(f"{path.stem:<36} no interactive experiment")
@@ -152,7 +156,7 @@ def main(argv=None) -> None:
         except Exception as exc:  # report and go on
             print(f"{path.stem:<36} failed: {type(exc).__name__}: {exc}")
             continue
-        for title, wall, cpu, runs in results:
+        for title, wall, cpu, runs, hits in results:
             name = path.stem if len(results) == 1 else f"{path.stem[:20]} {title[:15]}"
             nums = [
                 statistics.median(wall),
@@ -161,7 +165,7 @@ def main(argv=None) -> None:
                 max(cpu),
                 statistics.median(runs),
             ]
-            print(f"{name:<36} {len(wall):>7} " + " ".join(f"{x:>9.3f}" for x in nums),
+            print(f"{name:<36} {len(wall):>7} {hits:>7} " + " ".join(f"{x:>9.3f}" for x in nums),
                   flush=True)  # fmt: skip
 
 

@@ -447,7 +447,7 @@ class InteractiveView:
         """The Altair chart over the grid of control values (None without a chart spec)."""
         if self.chart_spec is None:
             return None
-        import altair as alt
+        alt = _altair()
 
         spec = self.chart_spec
         names = list(self.controls)
@@ -554,7 +554,7 @@ def chart_bundle(chart) -> dict:
     natively, and so does the report site; the charts use only Vega-Lite 5
     features (params bound to inputs, filter expressions, layers).
     """
-    import altair as alt
+    alt = _altair()
 
     # the grid is precomputed on purpose; Altair's 5,000-row guard is for
     # accidental big data (a class-size graph over a 3 x 13 grid is ~6,000 rows)
@@ -562,6 +562,30 @@ def chart_bundle(chart) -> dict:
         spec = chart.to_dict()
     spec["$schema"] = "https://vega.github.io/schema/vega-lite/v5.json"
     return {VEGALITE_MIMETYPE: spec, "text/plain": f"<{type(chart).__name__}: Vega-Lite chart>"}
+
+
+def _altair():
+    """``import altair``, without the 2.5 s that jsonschema's IRI check costs at import.
+
+    Altair imports jsonschema, whose format checkers import ``rfc3987_syntax``
+    when it is installed (Jupyter's own packages install it); that module
+    builds a large grammar at import time, about 2.5 s of CPU in every kernel
+    that draws a chart, for a format ("iri") that Vega-Lite specs never use.
+    The module is hidden while altair (and so jsonschema) is first imported;
+    anything that imports ``rfc3987_syntax`` itself later still gets it.
+    """
+    import sys
+
+    if "altair" in sys.modules or "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        import altair
+
+        return altair
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import -> ImportError
+    try:
+        import altair
+    finally:
+        del sys.modules["rfc3987_syntax"]
+    return altair
 
 
 def _readout_html(text: str, note: str) -> str:
@@ -723,6 +747,9 @@ def interactive_experiment(
     view = InteractiveView(compute, draw, norm, start, readout, chart, title)
     view.values = dict(start)
     view.figure = view.figure_at(**start)
+    # lay the figure out once now, so that the first live figure of the same
+    # shape reuses its layout (a live update then never runs constrained layout)
+    view._render(view.figure)
     view.build_chart()
     if display:
         view.show()

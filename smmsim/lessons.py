@@ -300,9 +300,16 @@ def plot_dashboard(summary, steps, *, title=None) -> Figure:
         .mean(numeric_only=True)
     )
     bottom = np.zeros(len(origin))
+    steps_at = origin.index.to_numpy(float)
+    edges = np.append(steps_at - 0.5, steps_at[-1] + 0.5) if len(steps_at) else np.zeros(1)
     for name in ("paid", "owned", "earned"):
         values = origin[f"website_sessions_{name}"].to_numpy(float)
-        traffic.bar(origin.index, values, bottom=bottom, color=ORIGIN_COLORS[name], label=name)
+        # one filled staircase per origin (stacked bars without gaps): one patch
+        # instead of one per step, several times faster to draw
+        traffic.stairs(
+            bottom + values, edges, baseline=bottom.copy(), fill=True,
+            color=ORIGIN_COLORS[name], label=name,
+        )  # fmt: skip
         bottom += values
     traffic.set(title="Website traffic", xlabel="Step", ylabel="Sessions per step (visits)")
     traffic.legend(title="after a", loc="upper right")
