@@ -239,7 +239,7 @@ def build_report(
 
         def on_done(entry):
             done.append(entry["name"])
-            if entry.get("n_charts"):
+            if entry.get("n_charts") and not (tmp / VEGA_BUNDLE).is_file():  # else kept
                 vega.start(max(entry.get("vegalite_majors") or [0]) or None)
             status = {"ok": "ok", "failed": "FAILED", "no-real-data": "no real data"}.get(
                 entry["status"], entry["status"]
