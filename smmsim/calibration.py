@@ -493,31 +493,27 @@ class CalibrationResult:
         return "\n".join(lines)
 
 
-def _fit_split(trees, shapes, train_idx, test_idx, label, b, seeds, workers, scheduler, progress):
+def _fit_split(trees, shapes, train_idx, test_idx, label, b, seeds, pool, progress):
     """Fit on ``train_idx``, check on ``test_idx``: the work of :func:`calibrate`."""
     from .cascades import simulated_cascade_shapes
 
     abc_ss, check_ss, base_ss = seeds
     train, test = shapes.iloc[train_idx], shapes.iloc[test_idx]
     base = base_config(b["n_nodes"])
-    pool = _Pool(workers=workers, scheduler=scheduler)
-    try:
-        theta, weights, dist, eps, history, generations = _abc_smc(
-            _stat_arrays(train), base.to_dict(), b, np.random.default_rng(abc_ss), pool, progress
-        )
-        # the point estimate: the final population's best few particles scored
-        # again on the training cascades with 4x the simulations (a minimum over
-        # noisy distances favours luck)
-        top = np.argsort(dist, kind="stable")[: b.get("n_refine", 5)]
-        seeds = np.random.default_rng(check_ss.spawn(1)[0]).integers(0, 2**32, size=len(top))
-        tasks = [
-            (base.to_dict(), theta[i].tolist(), 4 * b["n_sim"], int(sd), _stat_arrays(train))
-            for i, sd in zip(top, seeds)
-        ]
-        rescored = np.array([r[0] for r in pool.map(_evaluate, tasks, lambda: None)])
-        chosen = int(top[np.argmin(rescored)])
-    finally:
-        pool.close()
+    theta, weights, dist, eps, history, generations = _abc_smc(
+        _stat_arrays(train), base.to_dict(), b, np.random.default_rng(abc_ss), pool, progress
+    )
+    # the point estimate: the final population's best few particles scored
+    # again on the training cascades with 4x the simulations (a minimum over
+    # noisy distances favours luck)
+    top = np.argsort(dist, kind="stable")[: b.get("n_refine", 5)]
+    seeds = np.random.default_rng(check_ss.spawn(1)[0]).integers(0, 2**32, size=len(top))
+    tasks = [
+        (base.to_dict(), theta[i].tolist(), 4 * b["n_sim"], int(sd), _stat_arrays(train))
+        for i, sd in zip(top, seeds)
+    ]
+    rescored = np.array([r[0] for r in pool.map(_evaluate, tasks, lambda: None)])
+    chosen = int(top[np.argmin(rescored)])
     rows, fitted = [], {}
     for j, name in enumerate(PARAMETERS):
         values = np.array([_from_unit(name, u) for u in theta[:, j]])
@@ -633,8 +629,12 @@ def calibrate(
     n_test = max(1, int(round(test_fraction * len(trees))))
     test_idx, train_idx = np.sort(order[:n_test]), np.sort(order[n_test:])
     shapes = _shapes_of(trees)
-    f = _fit_split(trees, shapes, train_idx, test_idx, label, b, (abc_ss, check_ss, base_ss),
-                   workers, scheduler, progress)  # fmt: skip
+    pool = _Pool(workers=workers, scheduler=scheduler)
+    try:
+        f = _fit_split(trees, shapes, train_idx, test_idx, label, b, (abc_ss, check_ss, base_ss),
+                       pool, progress)  # fmt: skip
+    finally:
+        pool.close()
     theta, weights, dist, eps = f["theta"], f["weights"], f["dist"], f["eps"]
     cfg, params, fit, gw = f["config"], f["params"], f["fit"], f["baseline"]
     history, generations = f["history"], f["generations"]
@@ -719,15 +719,19 @@ def cross_validate(
     shapes = _shapes_of(trees)
     order = np.random.default_rng(split_ss).permutation(len(trees))
     tables, sims, gw_sims = [], [], []
-    for k in range(folds):
-        test_idx = np.sort(order[k::folds])
-        train_idx = np.setdiff1d(np.arange(len(trees)), test_idx)
-        f = _fit_split(trees, shapes, train_idx, test_idx, label, b, tuple(fold_ss[k].spawn(3)),
-                       workers, scheduler, progress)  # fmt: skip
-        tables.append(f["fit"].assign(fold=str(k)))
-        take = int(round(b["n_check"] * len(test_idx) / len(trees)))
-        sims.append(f["simulated"].iloc[:take])
-        gw_sims.append(f["baseline_simulated"].iloc[:take])
+    pool = _Pool(workers=workers, scheduler=scheduler)
+    try:
+        for k in range(folds):
+            test_idx = np.sort(order[k::folds])
+            train_idx = np.setdiff1d(np.arange(len(trees)), test_idx)
+            f = _fit_split(trees, shapes, train_idx, test_idx, label, b,
+                           tuple(fold_ss[k].spawn(3)), pool, progress)  # fmt: skip
+            tables.append(f["fit"].assign(fold=str(k)))
+            take = int(round(b["n_check"] * len(test_idx) / len(trees)))
+            sims.append(f["simulated"].iloc[:take])
+            gw_sims.append(f["baseline_simulated"].iloc[:take])
+    finally:
+        pool.close()
     pooled = pd.concat(
         [
             ks_table(shapes, pd.concat(sims)).assign(model="smmsim"),
