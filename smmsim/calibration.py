@@ -39,6 +39,7 @@ __all__ = [
     "calibrate",
     "claim_summary",
     "cross_validate",
+    "heldout_split",
     "bass_q_by_structure",
     "fit_bass",
     "fit_branching",
@@ -493,6 +494,38 @@ class CalibrationResult:
         return "\n".join(lines)
 
 
+def _split(n, test_fraction, split_ss):
+    order = np.random.default_rng(split_ss).permutation(n)
+    n_test = max(1, int(round(test_fraction * n)))
+    return np.sort(order[n_test:]), np.sort(order[:n_test])
+
+
+def heldout_split(n: int, *, test_fraction: float = 0.3, rng=0):
+    """The training and held-out positions :func:`calibrate` uses for ``n`` cascades.
+
+    Parameters
+    ----------
+    n : int >= 1
+        Number of cascades (in :func:`smmsim.cascades.read_reply_trees` order).
+    test_fraction : float in (0, 1), default 0.3
+    rng : int or numpy.random.SeedSequence, default 0
+        The ``rng`` given to :func:`calibrate`.
+
+    Returns
+    -------
+    (train_idx, test_idx) : sorted int arrays
+
+    Examples
+    --------
+    >>> train, test = heldout_split(10, rng=0)
+    >>> len(train), len(test), sorted([*train, *test]) == list(range(10))
+    (7, 3, True)
+    """
+    check_int("n", n, minimum=1)
+    root = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
+    return _split(n, test_fraction, root.spawn(1)[0])
+
+
 def _fit_split(trees, shapes, train_idx, test_idx, label, b, seeds, pool, progress):
     """Fit on ``train_idx``, check on ``test_idx``: the work of :func:`calibrate`."""
     from .cascades import simulated_cascade_shapes
@@ -625,9 +658,7 @@ def calibrate(
     trees = read_reply_trees(path, labels=label)
     if len(trees) < 10:
         raise ValueError(f"`label` {label!r} has {len(trees)} cascades; at least 10 are needed.")
-    order = np.random.default_rng(split_ss).permutation(len(trees))
-    n_test = max(1, int(round(test_fraction * len(trees))))
-    test_idx, train_idx = np.sort(order[:n_test]), np.sort(order[n_test:])
+    train_idx, test_idx = _split(len(trees), test_fraction, split_ss)
     shapes = _shapes_of(trees)
     pool = _Pool(workers=workers, scheduler=scheduler)
     try:

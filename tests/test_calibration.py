@@ -245,3 +245,26 @@ def test_calibrate_on_a_dask_scheduler_matches_local(shared_data, tmp_path):
         )
     pd.testing.assert_frame_equal(local.fit, remote.fit)
     pd.testing.assert_frame_equal(local.params, remote.params)
+
+
+@pytest.mark.parametrize("label", ["False", "True"])
+def test_shipped_claims_reproduce_their_held_out_ks(shared_data, label):
+    """data/examples/claim_<label>.yaml: its header's held-out KS, by its own seed."""
+    import re
+
+    from smmsim.calibration import heldout_split
+    from smmsim.cascades import read_reply_trees, simulated_cascade_shapes
+    from smmsim.scenario import example_path
+
+    path = example_path(f"claim_{label.lower()}")
+    header = re.search(r"this claim\s+([\d.]+) / ([\d.]+) / ([\d.]+) / ([\d.]+)", path.read_text())
+    claimed = [float(x) for x in header.groups()]
+    trees = read_reply_trees(shared_data / "twitter-cascades-chile", labels=label)
+    _, test_idx = heldout_split(len(trees), rng=0)
+    shapes = cascade_shapes(shared_data / "twitter-cascades-chile", labels=label)
+    ids = [trees[i][0] for i in test_idx]
+    held = shapes[shapes["cascade_id"].isin(ids)]
+    sim = simulated_cascade_shapes(load_config(path), 600)
+    got = ks_table(held, sim).set_index("stat")["ks"]
+    stats = ["size", "depth", "max_breadth", "structural_virality"]
+    assert got[stats].round(3).tolist() == pytest.approx(claimed, abs=1e-9)
