@@ -308,6 +308,7 @@ class InteractiveView:
     _readout: Any = field(default=None, repr=False)
     _syncing: bool = field(default=False, repr=False)
     _layouts: dict = field(default_factory=dict, repr=False)
+    _static_png: bytes | None = field(default=None, repr=False)
 
     def result(self, **values):
         """The experiment's result at ``values`` (missing ones: current), cached."""
@@ -538,7 +539,14 @@ class InteractiveView:
         from IPython.display import display
 
         display(self.widget if self.widget is not None else self.build_widget())
-        display(self.figure)
+        if self._static_png is not None:
+            # the PNG already drawn when the view was made (a second drawing by
+            # the inline backend would cost as much again)
+            from IPython.display import Image
+
+            display(Image(self._static_png, format="png"))
+        else:
+            display(self.figure)
         if self.chart is not None:
             display(chart_bundle(self.chart), raw=True)
 
@@ -749,7 +757,9 @@ def interactive_experiment(
     view.figure = view.figure_at(**start)
     # lay the figure out once now, so that the first live figure of the same
     # shape reuses its layout (a live update then never runs constrained layout)
-    view._render(view.figure)
+    engine = getattr(view.figure, "get_layout_engine", None)
+    if engine is not None and engine() is not None:
+        view._static_png = view._render(view.figure)
     view.build_chart()
     if display:
         view.show()

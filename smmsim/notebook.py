@@ -100,6 +100,8 @@ METRIC_LABELS = {
     "referrals": "Referred purchases",
     # crisis (experiments.correction_delay_curve)
     "lost_sales": "Lost sales (purchases)",
+    "lost_sales_after": "Lost sales after the campaign (purchases)",
+    "lost_sales_total": "Lost sales, in and after the campaign (purchases)",
     "lost_revenue": "Lost revenue ($)",
     "intent_loss": "Drop in mean purchase interest (percentage points)",
     "negative_reach": "People who saw the claim",
@@ -601,17 +603,8 @@ def plot_money(summary, *, title=None) -> Figure:
         bottom += mean[col]
     ax.bar("Revenue", mean["revenue"], color="#C8C8C8", width=0.6)
     ax.bar("Gross profit", mean["gross_profit"], color="#4D4D4D", width=0.6)
-    if bottom > 0:
-        ax.axhline(bottom, color="black", ls="--", lw=1)
-        ax.annotate(
-            "break-even: gross profit = cost",
-            (2.3, bottom),
-            ha="right",
-            va="bottom",
-            xytext=(0, 3),
-            textcoords="offset points",
-            fontsize=9,
-        )
+    if bottom > 0:  # named in the legend (a label on the line ran into the bars)
+        ax.axhline(bottom, color="black", ls="--", lw=1, label="break-even:\ngross profit = cost")
     for x, value in zip(
         ["Cost", "Revenue", "Gross profit"], [bottom, mean["revenue"], mean["gross_profit"]]
     ):
@@ -629,7 +622,12 @@ def plot_money(summary, *, title=None) -> Figure:
     ax.set_ylim(0, max(bottom, mean["revenue"], 1) * 1.15)
     ax.grid(axis="x", visible=False)
     if bottom > 0:
-        ax.legend(title="cost by lever", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        handles, labels = ax.get_legend_handles_labels()  # the break-even line last
+        order = sorted(range(len(labels)), key=lambda i: labels[i].startswith("break-even"))
+        ax.legend(
+            [handles[i] for i in order], [labels[i] for i in order],
+            title="cost by lever", loc="upper left", bbox_to_anchor=(1.0, 1.0),
+        )  # fmt: skip
     roi = pd.to_numeric(summary["roi"], errors="coerce").mean()
     cpa = pd.to_numeric(summary.get("cost_per_acquisition"), errors="coerce")
     parts = [f"ROI {roi:+.0%}" if np.isfinite(roi) else "ROI n/a (nothing spent)"]
