@@ -88,10 +88,14 @@ BUDGETS = {
 }  # fmt: skip
 """Preset sizes of a calibration (``--budget``).
 
+``n_init`` particles are drawn from the prior and the ``n_particles`` closest
+kept; each later generation proposes ``max_proposals * n_particles``.
 ``time_limit`` (seconds, or None): no new ABC generation starts if the last
 one's duration would take the fit past it, so ``quick`` ends within about 10
 minutes even on a busy machine (the result then says how many generations
-ran; on an idle 2-core machine all of them run in a few minutes).
+ran). Measured: ``quick`` (390 particles, 6 generations) took 4 min 50 s on a
+2-core machine shared with four other sessions (load about 7), 1 min 40 s of
+CPU.
 """
 
 
