@@ -185,8 +185,11 @@ def _cmd_calibrate(args) -> int:
             progress=True,
         )
         write_text_atomic(Path(args.out) / "cv.csv", table.to_csv(index=False))
+        folds = table[table["fold"] != "pooled"]
+        print(f"{args.folds}-fold held-out KS, mean over the folds (real_training: the floor):")
+        print(folds.pivot_table(index="stat", columns="model", values="ks").round(3).to_string())
         pooled = table[table["fold"] == "pooled"].pivot(index="stat", columns="model", values="ks")
-        print(f"{args.folds}-fold held-out KS, all cascades pooled:")
+        print("all cascades against the out-of-fold simulations, pooled:")
         print(pooled.round(3).to_string())
     return 0
 
