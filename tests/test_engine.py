@@ -266,3 +266,32 @@ def test_compiled_kernel_keys_equal_numpy_seeding():
     seeds = [0, 1, 2**32 - 1, 2**32, 2**63 - 1, 2**64 - 1, *rng.integers(0, 2**63, 500).tolist()]
     want = [np.random.default_rng(s).integers(0, 2**63, dtype=np.int64) for s in seeds]
     np.testing.assert_array_equal(kernel_keys(np.array(seeds, dtype=np.uint64)), want)
+
+
+def test_kernel_takes_the_named_layout_by_name():
+    """The kernel's parameters are the fields of the layout tuples (one definition)."""
+    import inspect
+
+    from smmsim.engine import _batch
+    from smmsim.engine import _kernel as K
+
+    fields = [
+        *K.Network._fields,
+        *K.Items._fields,
+        "prm",
+        *(f"ev_{f}" for f in K.StaticEvents._fields),
+        *K.Work._fields,
+    ]
+    kernel = list(inspect.signature(K.run_marketing.py_func).parameters)
+    batch = list(inspect.signature(_batch.run_batch.py_func).parameters)
+    assert kernel == [*fields, "n_steps", "key", "run"]
+    assert batch == [*fields, "n_steps", "keys", "first_run"]
+    with pytest.raises(TypeError):
+        K.Params.of(trust_effect=0.0)  # every parameter named, none forgotten
+
+
+def test_kernel_params_are_floats():
+    from smmsim.engine import _kernel as K
+
+    values = dict.fromkeys(K.Params._fields, 1)
+    assert all(isinstance(x, float) for x in K.Params.of(**values))

@@ -35,14 +35,17 @@ def _room(buf, used, extra):
 
 @njit(cache=True, nogil=True)
 def run_batch(
-    indptr, indices, trust, segment, activity, share_prop, base_interest, base_customer,
-    kind, stickiness, shareability, ctr, decay, appeal,
+    indptr, indices, trust, base_interest, base_customer,
+    kind, ctr, decay, review_items, prm,
     ev_step, ev_item, ev_node, ev_type, ev_origin, ev_trust,
-    params, review_items, n_steps, keys, first_run,
     seen, p_engage, p_max, cold, coldf, order, tparent, tdepth, born, origin,
     flags, icur, damage, ibefore, lists, counts, ev,
+    n_steps, keys, first_run,
 ):  # fmt: skip
     """Run the plan once per key in ``keys``; run ``r`` gets stamp ``first_run + r``.
+
+    The other arguments are those of :func:`smmsim.engine._kernel.run_marketing`
+    (:func:`smmsim.engine._kernel.kernel_args`).
 
     Returns ``stats`` (every run's steps one after the other, shape (steps,
     n_items, N_FIELDS)), ``steps_run`` (n_runs + 1,: run r's steps are
@@ -64,13 +67,15 @@ def run_batch(
     for r in range(n_runs):
         counts[:] = 0
         st, t_last = K.run_marketing(
-            indptr, indices, trust, segment, activity, share_prop, base_interest, base_customer,
-            kind, stickiness, shareability, ctr, decay, appeal,
-            ev_step, ev_item, ev_node, ev_type, ev_origin, ev_trust,
-            params, review_items, n_steps, keys[r], first_run + r,
-            seen, p_engage, p_max, cold, coldf, order, tparent, tdepth, born, origin,
-            flags, icur, damage, ibefore, lists, counts, ev,
-        )  # fmt: skip
+            indptr=indptr, indices=indices, trust=trust, base_interest=base_interest,
+            base_customer=base_customer, kind=kind, ctr=ctr, decay=decay,
+            review_items=review_items, prm=prm, ev_step=ev_step, ev_item=ev_item,
+            ev_node=ev_node, ev_type=ev_type, ev_origin=ev_origin, ev_trust=ev_trust,
+            seen=seen, p_engage=p_engage, p_max=p_max, cold=cold, coldf=coldf, order=order,
+            tparent=tparent, tdepth=tdepth, born=born, origin=origin, flags=flags, icur=icur,
+            damage=damage, ibefore=ibefore, lists=lists, counts=counts, ev=ev,
+            n_steps=n_steps, key=keys[r], run=first_run + r,
+        )
         t0 = steps_run[r]
         if t0 + t_last > len(stats):
             grown = np.empty((max(2 * len(stats), t0 + t_last), n_items, K.N_FIELDS), np.int64)

@@ -19,6 +19,8 @@ it touches, as the IC kernel does.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
@@ -77,6 +79,100 @@ _RESPONDED, _MISINFORMED, _PREBUNKED, _CORRECTED, _CHANGED, _BOUGHT = 0, 1, 2, 3
 L_CHANGED, L_MISINFORMED, L_BOUGHT = 0, 1, 2
 
 
+class Params(NamedTuple):
+    """The scalar parameters of a run: planning fills them by name, the kernel reads
+    them by name.
+
+    This class and the named tuples below are the one definition of the kernel's
+    inputs: the engine builds them and :func:`kernel_args` hands their fields to
+    :func:`run_marketing` by name (a test checks the names match)."""
+
+    trust_effect: float
+    endorsement_uplift: float
+    claim_impact: float
+    recovery: float
+    prebunk_protection: float
+    review_effect: float
+    review_prob: float
+    review_delay_mean: float
+    quality: float
+    customer_share_boost: float
+    respond_reach: float
+    review_page_effect: float
+    review_page_prior: float
+
+    @classmethod
+    def of(cls, **values: float) -> Params:
+        """All fields as floats (an int from a YAML file would compile a second kernel)."""
+        return cls._make(map(float, cls(**values)))
+
+
+class Network(NamedTuple):
+    """The graph (CSR arcs with their trust) and the people's fixed traits."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    trust: np.ndarray
+    base_interest: np.ndarray
+    base_customer: np.ndarray
+
+
+class Items(NamedTuple):
+    """Per content item: kind (``BRAND``...), click-through, novelty decay; and the
+    positions of the positive and negative review items (-1 if none)."""
+
+    kind: np.ndarray
+    ctr: np.ndarray
+    decay: np.ndarray
+    review_items: np.ndarray
+
+
+class StaticEvents(NamedTuple):
+    """The planned events of a run (see :class:`smmsim.engine.planning.Events`);
+    the kernel's arguments ``ev_step``, ``ev_item``, ..."""
+
+    step: np.ndarray
+    item: np.ndarray
+    node: np.ndarray
+    type: np.ndarray
+    origin: np.ndarray
+    trust: np.ndarray
+
+
+class EventBuffer(NamedTuple):
+    """Storage of the events of a run (static ones first), linked per step by ``next``."""
+
+    item: np.ndarray
+    node: np.ndarray
+    type: np.ndarray
+    origin: np.ndarray
+    trust: np.ndarray
+    slot: np.ndarray
+    next: np.ndarray
+
+
+class Work(NamedTuple):
+    """The work arrays of :class:`Workspace` as the kernel sees them."""
+
+    seen: np.ndarray
+    p_engage: np.ndarray
+    p_max: np.ndarray
+    cold: np.ndarray
+    coldf: np.ndarray
+    order: np.ndarray
+    tparent: np.ndarray
+    tdepth: np.ndarray
+    born: np.ndarray
+    origin: np.ndarray
+    flags: np.ndarray
+    icur: np.ndarray
+    damage: np.ndarray
+    ibefore: np.ndarray
+    lists: np.ndarray
+    counts: np.ndarray
+    ev: EventBuffer
+
+
 class Workspace:
     """Reusable work arrays for runs on one graph with up to ``n_items`` items."""
 
@@ -89,7 +185,7 @@ class Workspace:
         self.p_max = np.zeros(k)
         self.cold = np.zeros((k, n, 2), np.uint32)
         self.coldf = self.cold.view(np.float32)
-        self.rec_keys = [None] * k  # what the probabilities were filled for
+        self.rec_keys: list[tuple | None] = [None] * k  # what the probabilities were filled for
         self.order = np.zeros((k, n), np.int32)
         self.tparent = np.zeros((k, n), np.int32)
         self.tdepth = np.zeros((k, n), np.int32)
@@ -107,11 +203,23 @@ class Workspace:
         """Stamp of a new run (stamps wrap safely by clearing, every 2**31 runs)."""
         self.run += 1
         if self.run >= 2**31 - 1:  # stamps are int32 in flags
-            self.cold[:, :, _STAMP] = 0
-            self.flags[:] = 0
+            self.clear_stamps()
             self.run = 1
         self.counts[:] = 0
         return self.run
+
+    def reserve_runs(self, n_runs: int) -> int:
+        """Stamps for ``n_runs`` runs in a row: returns the first."""
+        if self.run + n_runs >= 2**31 - 1:  # stamps are int32: clear them, as next_run does
+            self.clear_stamps()
+            self.run = 0
+        first = self.run + 1
+        self.run += n_runs
+        return first
+
+    def clear_stamps(self) -> None:
+        self.cold[:, :, _STAMP] = 0
+        self.flags[:] = 0
 
     def fill_probabilities(self, k, key, p_engage, p_share):
         """Set item k's per-person probabilities (skipped if ``key`` is unchanged)."""
@@ -121,22 +229,38 @@ class Workspace:
             self.coldf[k, :, _PROB] = p_share
             self.rec_keys[k] = key
 
-    def event_buffers(self, capacity: int):
-        if len(self.events[0]) < capacity:
-            self.events = _event_buffers(max(capacity, 2 * len(self.events[0])))
+    def event_buffers(self, capacity: int) -> EventBuffer:
+        if len(self.events.item) < capacity:
+            self.events = _event_buffers(max(capacity, 2 * len(self.events.item)))
         return self.events
 
+    def arrays(self, event_capacity: int) -> Work:
+        """The work arrays for the kernel, with room for ``event_capacity`` events."""
+        return Work(
+            self.seen, self.p_engage, self.p_max, self.cold, self.coldf, self.order,
+            self.tparent, self.tdepth, self.born, self.origin, self.flags, self.icur,
+            self.damage, self.ibefore, self.lists, self.counts,
+            self.event_buffers(event_capacity),
+        )  # fmt: skip
 
-def _event_buffers(cap):
-    return (
-        np.empty(cap, np.int64),  # item
-        np.empty(cap, np.int64),  # node
-        np.empty(cap, np.int64),  # type
-        np.empty(cap, np.int64),  # origin
-        np.empty(cap, np.float64),  # trust
-        np.empty(cap, np.int64),  # slot
-        np.empty(cap, np.int64),  # next
-    )
+
+def kernel_args(net: Network, items: Items, prm: Params, events: StaticEvents, work: Work) -> dict:
+    """The arguments of :func:`run_marketing` (and ``_batch.run_batch``) by name."""
+    return {
+        **net._asdict(),
+        **items._asdict(),
+        "prm": prm,
+        **{f"ev_{name}": value for name, value in events._asdict().items()},
+        **work._asdict(),
+    }
+
+
+def _event_buffers(cap) -> EventBuffer:
+    i64 = np.int64
+    return EventBuffer(
+        np.empty(cap, i64), np.empty(cap, i64), np.empty(cap, i64), np.empty(cap, i64),
+        np.empty(cap, np.float64), np.empty(cap, i64), np.empty(cap, i64),
+    )  # fmt: skip
 
 
 def event_capacity(n_nodes, ev_type, n_steps) -> int:
@@ -193,19 +317,30 @@ def _is_set(bits, k, x):
     return (bits[k, x >> 6] >> np.uint64(x & 63)) & np.uint64(1) == np.uint64(1)
 
 
-@njit(cache=True)
+# The helpers below take arrays, never the named tuples: an inlined helper that
+# got a tuple of arrays would copy (incref and decref) every array in it per call.
+
+
+@njit(inline="always")
 def _interest(flags, icur, base, run, v):
+    """Person v's purchase interest now (changed this run, or the base value)."""
     if flags[_CHANGED, v] == run:
         return icur[v]
     return base[v]
 
 
-@njit(cache=True)
+@njit(inline="always")
+def _append(lists, counts, n_items, li, v):
+    """Append v to the list ``li`` (``L_*``) of this run."""
+    lists[li, counts[n_items + li]] = v
+    counts[n_items + li] += 1
+
+
+@njit(inline="always")
 def _set_interest(flags, icur, lists, counts, n_items, run, v, value):
     if flags[_CHANGED, v] != run:
         flags[_CHANGED, v] = run
-        lists[L_CHANGED, counts[n_items + L_CHANGED]] = v
-        counts[n_items + L_CHANGED] += 1
+        _append(lists, counts, n_items, L_CHANGED, v)
     icur[v] = value
 
 
@@ -220,40 +355,103 @@ def _skip(key, counter, log_miss):
 
 @njit(cache=True)
 def _schedule(step, k, v, slot, etype, origin, etrust, ev, head, tail_ev, n_steps, evc):
-    # evc = [events stored, events pending]: mutable counters shared with the caller
+    """Add an event at ``step`` (dropped past the horizon or when the buffer is full).
+
+    ``ev`` is the :class:`EventBuffer`; evc = [events stored, events pending]."""
     n_ev = evc[0]
-    if step >= n_steps or n_ev >= len(ev[0]):
+    if step >= n_steps or n_ev >= len(ev.item):
         return
     evc[0] += 1
     evc[1] += 1
-    ev[0][n_ev] = k
-    ev[1][n_ev] = v
-    ev[2][n_ev] = etype
-    ev[3][n_ev] = origin
-    ev[4][n_ev] = etrust
-    ev[5][n_ev] = slot
-    ev[6][n_ev] = -1
+    ev.item[n_ev] = k
+    ev.node[n_ev] = v
+    ev.type[n_ev] = etype
+    ev.origin[n_ev] = origin
+    ev.trust[n_ev] = etrust
+    ev.slot[n_ev] = slot
+    ev.next[n_ev] = -1
     if head[step] < 0:
         head[step] = n_ev
     else:
-        ev[6][tail_ev[step]] = n_ev
+        ev.next[tail_ev[step]] = n_ev
     tail_ev[step] = n_ev
+
+
+@njit(inline="always")
+def _add_sharer(cold, order, tparent, tdepth, born, origin, counts, k, v, parent, depth, b, og,
+                urun):  # fmt: skip
+    """v passes item k on: the next entry of k's sharers (posts at the next step)."""
+    cold[k, v, _STAMP] = urun
+    c = counts[k]
+    order[k, c] = v
+    tparent[k, c] = parent
+    tdepth[k, c] = depth
+    born[k, c] = b
+    origin[k, c] = og
+    counts[k] = c + 1
+
+
+@njit(inline="always")
+def _reach(indptr, indices, order, origin, seen, acc, lo, hi, n_items):
+    """This step's sharers: every out-tie is an impression and reaches its target."""
+    for k in range(n_items):
+        new = 0
+        new_earned = 0
+        for ii in range(lo[k], hi[k]):
+            uu = order[k, ii]
+            a0 = indptr[uu]
+            a1 = indptr[uu + 1]
+            og = origin[k, ii]
+            acc[k, F_IMPRESSIONS + og] += a1 - a0
+            if og == EARNED:
+                for j in range(a0, a1):
+                    if _mark(seen, k, indices[j]):
+                        new += 1
+                        new_earned += 1
+            else:
+                for j in range(a0, a1):
+                    _expose(seen, k, n_items, indices[j], og, acc)
+        acc[k, F_NEW_REACH] += new
+        acc[k, F_NEW_REACH_EARNED] += new_earned
+
+
+@njit(inline="always")
+def _engage_chance(trust_effect, p, w_trust):
+    if trust_effect > 0.0:
+        p *= 1.0 - trust_effect + trust_effect * w_trust
+    return p
+
+
+@njit(inline="always")
+def _sharer_rate(decay, p_max, log_miss_item, k, t, b):
+    """Candidate rate of a sharer born at step b: ``(fade, q, log(1 - q))``.
+
+    Engagement: candidates at rate q = p_max * fade (geometric skips), each kept
+    with its own chance / q (thinning): every tie engages independently with
+    exactly its own chance."""
+    if decay[k] > 0.0 and t > b:
+        fade = np.exp(-decay[k] * (t - b))
+        q = p_max[k] * fade
+        return fade, q, (np.log1p(-q) if q < 1.0 else 0.0)
+    return 1.0, p_max[k], log_miss_item[k]  # no decay: the item's own rate
 
 
 @njit(cache=True)
 def run_marketing(
-    indptr, indices, trust, segment, activity, share_prop, base_interest, base_customer,
-    kind, stickiness, shareability, ctr, decay, appeal,
+    indptr, indices, trust, base_interest, base_customer,
+    kind, ctr, decay, review_items, prm,
     ev_step, ev_item, ev_node, ev_type, ev_origin, ev_trust,
-    params, review_items, n_steps, key, run,
     seen, p_engage, p_max, cold, coldf, order, tparent, tdepth, born, origin,
     flags, icur, damage, ibefore, lists, counts, ev,
+    n_steps, key, run,
 ):  # fmt: skip
     """Run one marketing cascade.
 
-    ``params`` = (trust_effect, endorsement_uplift, claim_impact, recovery,
-    prebunk_protection, review_effect, review_prob, review_delay_mean, quality,
-    customer_share_boost, respond_reach, review_page_effect, review_page_prior).
+    Called by name, with :func:`kernel_args` (the fields of :class:`Network`,
+    :class:`Items`, ``prm`` (:class:`Params`), the static events as ``ev_*``
+    and :class:`Work`), and the horizon, the run's key and its stamp. (The
+    arrays are separate arguments, not tuples: the loop ran 3-5x slower when it
+    read them out of tuple arguments.)
 
     Returns ``(stats, n_steps_run)``: ``stats[step, item, field]`` (fields
     ``F_*``). Item k's sharers are ``order[k, :counts[k]]`` in activation
@@ -261,50 +459,47 @@ def run_marketing(
     root) and ``tdepth``. ``lists``/``counts`` after the items hold the people
     whose interest changed, who were misinformed, and who bought.
     """
+    # the parameters, by name
+    trust_effect = prm.trust_effect
+    claim_impact = prm.claim_impact
+    customer_share_boost = prm.customer_share_boost
+    endorsement_uplift = prm.endorsement_uplift
+    prebunk_protection = prm.prebunk_protection
+    quality = prm.quality
+    recovery = prm.recovery
+    respond_reach = prm.respond_reach
+    review_delay_mean = prm.review_delay_mean
+    review_effect = prm.review_effect
+    review_page_effect = prm.review_page_effect
+    review_page_prior = prm.review_page_prior
+    review_prob = prm.review_prob
+    e_item, e_node, e_type, e_origin, e_trust, e_slot, nxt = ev
     n = len(indptr) - 1
     n_arcs = len(indices)
     n_items = len(kind)
     urun = np.uint32(run)
     seen[:, :] = 0
     n_static = len(ev_step)
-    trust_effect = params[0]
-    uplift = params[1]
-    claim_impact = params[2]
-    recovery = params[3]
-    prebunk_protection = params[4]
-    review_effect = params[5]
-    review_prob = params[6]
-    review_delay_mean = params[7]
-    quality = params[8]
-    share_boost = params[9]
-    respond_reach = params[10]
     # the product page shows the reviews posted so far: a visitor's purchase
     # chance is scaled by 1 + page_effect * (pos - neg) / (pos + neg + prior)
-    page_effect = params[11]
-    page_prior = params[12]
+    page_effect = review_page_effect
     n_rev_pos = 0
     n_rev_neg = 0
     page = 1.0
-    log_delay = np.log(1.0 - 1.0 / review_delay_mean) if review_delay_mean > 1.0 else 0.0
+    dmean = review_delay_mean
+    log_delay = np.log(1.0 - 1.0 / dmean) if dmean > 1.0 else 0.0
 
     # per-step statistics, grown on demand
     cap_t = min(n_steps, 64)
     stats = np.zeros((cap_t, n_items, N_FIELDS), np.int64)
 
     # events in per-step buckets (linked lists); reviews and answers are added on the fly
-    nxt = ev[6]
     head = np.full(n_steps + 1, -1, np.int64)
     tail_ev = np.full(n_steps + 1, -1, np.int64)
     evc = np.zeros(2, np.int64)  # [events stored, events pending]
     for i in range(n_static):
         _schedule(ev_step[i], ev_item[i], ev_node[i], n_arcs + i, ev_type[i], ev_origin[i],
                   ev_trust[i], ev, head, tail_ev, n_steps, evc)  # fmt: skip
-    e_item = ev[0]
-    e_node = ev[1]
-    e_type = ev[2]
-    e_origin = ev[3]
-    e_trust = ev[4]
-    e_slot = ev[5]
 
     lo = np.zeros(n_items, np.int64)
     hi = np.zeros(n_items, np.int64)
@@ -329,42 +524,17 @@ def run_marketing(
                 elif k == review_items[1]:
                     n_rev_neg += 1
                 if cold[k, v, _STAMP] != urun:
-                    cold[k, v, _STAMP] = urun
-                    c = counts[k]
-                    order[k, c] = v
-                    tparent[k, c] = -1
-                    tdepth[k, c] = 0
-                    born[k, c] = t
-                    origin[k, c] = e_origin[e]
-                    counts[k] = c + 1
+                    _add_sharer(cold, order, tparent, tdepth, born, origin, counts,
+                                k, v, -1, 0, t, e_origin[e], urun)  # fmt: skip
                     acc[k, F_SHARES] += 1
                     _expose(seen, k, n_items, v, e_origin[e], acc)
             e = nxt[e]
         if page_effect > 0.0 and n_rev_pos + n_rev_neg > 0:
-            rating = (n_rev_pos - n_rev_neg) / (n_rev_pos + n_rev_neg + page_prior)
+            rating = (n_rev_pos - n_rev_neg) / (n_rev_pos + n_rev_neg + review_page_prior)
             page = max(0.0, 1.0 + page_effect * rating)
         for k in range(n_items):
             hi[k] = counts[k]
-        # this step's sharers: every out-tie is an impression and reaches its target
-        for k in range(n_items):
-            new = 0
-            new_earned = 0
-            for ii in range(lo[k], hi[k]):
-                uu = order[k, ii]
-                a0 = indptr[uu]
-                a1 = indptr[uu + 1]
-                og = origin[k, ii]
-                acc[k, F_IMPRESSIONS + og] += a1 - a0
-                if og == EARNED:
-                    for j in range(a0, a1):
-                        if _mark(seen, k, indices[j]):
-                            new += 1
-                            new_earned += 1
-                else:
-                    for j in range(a0, a1):
-                        _expose(seen, k, n_items, indices[j], og, acc)
-            acc[k, F_NEW_REACH] += new
-            acc[k, F_NEW_REACH_EARNED] += new_earned
+        _reach(indptr, indices, order, origin, seen, acc, lo, hi, n_items)
         # 2. direct exposures (ads, owned channels), then 3. this step's sharers
         # expose their out-ties. One loop body handles both sources.
         e = head[t]
@@ -413,20 +583,18 @@ def run_marketing(
                     continue
                 if e_type[cur] != EXPOSE:
                     continue
+                # a direct exposure: impression, reach, engagement draw
                 k = e_item[cur]
                 v = e_node[cur]
                 u = -1
                 iu = -1
-                w = e_trust[cur]
+                w_trust = e_trust[cur]
                 o = e_origin[cur]
                 b = t
                 slot = e_slot[cur]
-                # a direct exposure: impression, reach, engagement draw
                 acc[k, F_IMPRESSIONS + o] += 1
                 _expose(seen, k, n_items, v, o, acc)
-                p = p_engage[k, v]
-                if trust_effect > 0.0:
-                    p *= 1.0 - trust_effect + trust_effect * w
+                p = _engage_chance(trust_effect, p_engage[k, v], w_trust)
                 if uniform(key, _counter(slot, k, _ENGAGE)) >= p:
                     continue
             else:
@@ -440,17 +608,7 @@ def run_marketing(
                         a_end = indptr[u + 1]
                         o = origin[k, iu]
                         b = born[k, iu]
-                        # Engagement: candidates at rate q = p_max * fade (geometric
-                        # skips), each kept with its own chance / q (thinning): every
-                        # tie engages independently with exactly its own chance.
-                        if decay[k] > 0.0 and t > b:
-                            fade = np.exp(-decay[k] * (t - b))
-                            q = p_max[k] * fade
-                            log_miss = np.log1p(-q) if q < 1.0 else 0.0
-                        else:  # no decay: the item's own rate
-                            fade = 1.0
-                            q = p_max[k]
-                            log_miss = log_miss_item[k]
+                        fade, q, log_miss = _sharer_rate(decay, p_max, log_miss_item, k, t, b)
                         if q <= 0.0:
                             a = a_end
                         else:
@@ -465,16 +623,15 @@ def run_marketing(
                 # a candidate tie
                 slot = a
                 v = indices[a]
-                w = trust[a]
+                w_trust = trust[a]
                 a += 1 + _skip(key, _counter(slot, k, _SKIP), log_miss)
-                p = p_engage[k, v] * fade
-                if trust_effect > 0.0:
-                    p *= 1.0 - trust_effect + trust_effect * w
+                p = _engage_chance(trust_effect, p_engage[k, v] * fade, w_trust)
                 if uniform(key, _counter(slot, k, _ENGAGE)) * q >= p:
                     continue
             # ---- v engaged with item k (exposed by u, or by the brand if u < 0)
             acc[k, F_ENGAGEMENTS] += 1
             kd = kind[k]
+            # what engaging does, by the item's kind
             if kd == REVIEW_POS:
                 x = _interest(flags, icur, base_interest, run, v)
                 _set_interest(flags, icur, lists, counts, n_items, run, v,
@@ -486,8 +643,7 @@ def run_marketing(
             elif kd == CLAIM:
                 if flags[_MISINFORMED, v] != run:
                     flags[_MISINFORMED, v] = run
-                    lists[L_MISINFORMED, counts[n_items + L_MISINFORMED]] = v
-                    counts[n_items + L_MISINFORMED] += 1
+                    _append(lists, counts, n_items, L_MISINFORMED, v)
                     x = _interest(flags, icur, base_interest, run, v)
                     ibefore[v] = x
                     hit = claim_impact
@@ -512,48 +668,40 @@ def run_marketing(
                                       x + recovery * damage[v])  # fmt: skip
                 else:
                     flags[_PREBUNKED, v] = run
+            # a website session, a purchase, a review
             if ctr[k] > 0.0 and uniform(key, _counter(slot, k, _CLICK)) < ctr[k]:
                 acc[k, F_CLICKS + o] += 1
                 is_cust = base_customer[v] or flags[_BOUGHT, v] == run
                 if not is_cust and kd != CLAIM:
-                    q_buy = _interest(flags, icur, base_interest, run, v) * (1.0 + uplift * w)
+                    q_buy = _interest(flags, icur, base_interest, run, v)
+                    q_buy *= 1.0 + endorsement_uplift * w_trust
                     q_buy *= page
                     if uniform(key, _counter(slot, k, _BUY)) < q_buy:
                         flags[_BOUGHT, v] = run
-                        lists[L_BOUGHT, counts[n_items + L_BOUGHT]] = v
-                        counts[n_items + L_BOUGHT] += 1
+                        _append(lists, counts, n_items, L_BOUGHT, v)
                         acc[k, F_CONVERSIONS + o] += 1
                         if u >= 0 and (base_customer[u] or flags[_BOUGHT, u] == run):
                             acc[k, F_REFERRALS] += 1
                         if review_prob > 0.0 and review_items[0] >= 0:
                             if uniform(key, _counter(slot, k, _REVIEW)) < review_prob:
-                                # geometric delay with the given mean (>= 1 step)
-                                delay = 1
-                                if log_delay < 0.0:
-                                    r = uniform(key, _counter(slot, k, _DELAY))
-                                    gap = np.log(1.0 - r) / log_delay
-                                    delay = 1 + (int(gap) if gap < n_steps else n_steps)
+                                delay = _review_delay(key, slot, k, log_delay, n_steps)
                                 good = uniform(key, _counter(slot, k, _VALENCE)) < quality
                                 item = review_items[0] if good else review_items[1]
                                 _schedule(t + delay, item, v, slot, POST, EARNED, 1.0, ev,
                                           head, tail_ev, n_steps, evc)  # fmt: skip
+            # passing the item on, at most once per item and run
             if cold[k, v, _STAMP] != urun:
                 s = coldf[k, v, _PROB]
-                if share_boost > 0.0 and kd != CLAIM:
+                if customer_share_boost > 0.0 and kd != CLAIM:
                     if base_customer[v] or flags[_BOUGHT, v] == run:
-                        s = min(1.0, s * (1.0 + share_boost))
+                        s = min(1.0, s * (1.0 + customer_share_boost))
                 if kd == CLAIM and (flags[_PREBUNKED, v] == run or flags[_CORRECTED, v] == run):
                     # someone who has seen the correction passes the claim on less
                     s *= 1.0 - prebunk_protection
                 if s > 0.0 and uniform(key, _counter(slot, k, _SHARE)) < s:
-                    cold[k, v, _STAMP] = urun
-                    c = counts[k]
-                    order[k, c] = v
-                    tparent[k, c] = iu
-                    tdepth[k, c] = tdepth[k, iu] + 1 if iu >= 0 else 0
-                    born[k, c] = b
-                    origin[k, c] = EARNED
-                    counts[k] = c + 1
+                    depth = tdepth[k, iu] + 1 if iu >= 0 else 0
+                    _add_sharer(cold, order, tparent, tdepth, born, origin, counts,
+                                k, v, iu, depth, b, EARNED, urun)  # fmt: skip
                     acc[k, F_SHARES] += 1
         if t >= cap_t:
             grown = np.zeros((min(2 * cap_t, n_steps), n_items, N_FIELDS), np.int64)
@@ -569,3 +717,14 @@ def run_marketing(
         if not active and evc[1] == 0:
             break
     return stats[:t_last], t_last
+
+
+@njit(inline="always")
+def _review_delay(key, slot, k, log_delay, n_steps):
+    """Geometric delay of a review with the given mean (>= 1 step)."""
+    delay = 1
+    if log_delay < 0.0:
+        r = uniform(key, _counter(slot, k, _DELAY))
+        gap = np.log(1.0 - r) / log_delay
+        delay = 1 + (int(gap) if gap < n_steps else n_steps)
+    return delay

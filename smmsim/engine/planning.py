@@ -92,7 +92,16 @@ class Plan:
     costs: dict
     review_items: tuple
     crisis_items: tuple
-    params: dict
+    params: K.Params
+    kernel_items: K.Items = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.kernel_items = K.Items(
+            np.array([it.kind for it in self.items], np.int64),
+            np.array([it.click_through for it in self.items], np.float64),
+            np.array([it.decay_rate for it in self.items], np.float64),
+            np.array(self.review_items, np.int64),
+        )
 
 
 def plan_draws(cfg) -> bool:
@@ -163,26 +172,26 @@ def plan_run(cfg, world, rng) -> Plan:
     if cfg.crisis.enabled:
         crisis_items = _plan_crisis(cfg, world, rng, events, items)
     d = cfg.dynamics
-    params = {
-        "trust_effect": d.trust_effect,
-        "endorsement_uplift": d.endorsement_uplift,
-        "claim_impact": cfg.crisis.impact if cfg.crisis.enabled else 0.0,
+    params = K.Params.of(
+        trust_effect=d.trust_effect,
+        endorsement_uplift=d.endorsement_uplift,
+        claim_impact=cfg.crisis.impact if cfg.crisis.enabled else 0.0,
         # a denial does not undo a true claim (see CrisisConfig.is_true)
-        "recovery": 0.0 if cfg.crisis.is_true else cfg.crisis.correction.recovery,
-        "prebunk_protection": cfg.crisis.correction.prebunk_protection,
-        "review_effect": r.effect if r.enabled and not claim_only else 0.0,
-        "review_prob": r.post_prob if r.enabled and not claim_only else 0.0,
-        "review_delay_mean": r.delay_mean,
-        "quality": r.quality,
-        "respond_reach": cfg.crisis.correction.reach,
-        "review_page_effect": r.page_effect if r.enabled and not claim_only else 0.0,
-        "review_page_prior": r.page_prior,
-        "customer_share_boost": (
+        recovery=0.0 if cfg.crisis.is_true else cfg.crisis.correction.recovery,
+        prebunk_protection=cfg.crisis.correction.prebunk_protection,
+        review_effect=r.effect if r.enabled and not claim_only else 0.0,
+        review_prob=r.post_prob if r.enabled and not claim_only else 0.0,
+        review_delay_mean=r.delay_mean,
+        quality=r.quality,
+        respond_reach=cfg.crisis.correction.reach,
+        review_page_effect=r.page_effect if r.enabled and not claim_only else 0.0,
+        review_page_prior=r.page_prior,
+        customer_share_boost=(
             cfg.campaign.levers.referral.share_boost
             if cfg.campaign.levers.referral.spend > 0
             else 0.0
         ),
-    }
+    )
     if len(items) > K.MAX_ITEMS:  # pragma: no cover - fixed item set
         raise ValueError(f"at most {K.MAX_ITEMS} content items; got {len(items)}.")
     del pop

@@ -301,49 +301,13 @@ def simulate(cfg: ScenarioConfig | None = None, *, rng=None, world: World | None
     return run
 
 
-_PARAM_ORDER = (
-    "trust_effect",
-    "endorsement_uplift",
-    "claim_impact",
-    "recovery",
-    "prebunk_protection",
-    "review_effect",
-    "review_prob",
-    "review_delay_mean",
-    "quality",
-    "customer_share_boost",
-    "respond_reach",
-    "review_page_effect",
-    "review_page_prior",
-)
-
-
-def _item_arrays(plan) -> tuple:
-    items = plan.items
-    cache = plan.__dict__.setdefault("_arrays", None)
-    if cache is None:
-        cache = (
-            np.array([it.kind for it in items], np.int64),
-            np.array([it.stickiness for it in items]),
-            np.array([it.shareability for it in items]),
-            np.array([it.click_through for it in items]),
-            np.array([it.decay_rate for it in items]),
-            np.array([it.appeal for it in items], dtype=np.float64).reshape(len(items), -1),
-            np.array([plan.params[name] for name in _PARAM_ORDER], dtype=np.float64),
-            np.array(plan.review_items, np.int64),
-        )
-        plan.__dict__["_arrays"] = cache
-    return cache
-
-
-def _run_plan(cfg, world, plan, key, seed, *, n_events) -> Run:
+def _prepare(world, plan, n_events, n_steps):
+    """The kernel's inputs for ``plan`` on ``world``: this thread's work space, with
+    each item's per-person engagement and share chances filled (cached by item)."""
     g, pop = world.graph, world.population
-    n_items, T = len(plan.items), cfg.steps
-    kind, stick, share, ctr, decay, appeal, params, review_items = _item_arrays(plan)
-    ev = plan.events.arrays(limit=n_events)
-    ws = world.workspace(n_items)
+    ev = K.StaticEvents(**plan.events.arrays(limit=n_events))
+    ws = world.workspace(len(plan.items))
     for k, it in enumerate(plan.items):
-        # per-person engagement and share chances of each item (cached)
         pkey = (it.stickiness, tuple(it.appeal), it.shareability)
         if ws.rec_keys[k] != pkey:
             seg_appeal = np.asarray(it.appeal, dtype=np.float64)[g.segment]
@@ -353,18 +317,17 @@ def _run_plan(cfg, world, plan, key, seed, *, n_events) -> Run:
                 pop.activity * it.stickiness * seg_appeal,
                 it.shareability * pop.share_propensity,
             )
+    net = K.Network(g.indptr, g.indices, g.trust, pop.purchase_interest, pop.is_customer)
+    return ws, net, ev
+
+
+def _run_plan(cfg, world, plan, key, seed, *, n_events) -> Run:
+    n_items, T = len(plan.items), cfg.steps
+    ws, net, ev = _prepare(world, plan, n_events, T)
     run_id = ws.next_run()
-    buffers = ws.event_buffers(K.event_capacity(g.n_nodes, ev["type"], T))
-    stats, steps_run = K.run_marketing(
-        g.indptr, g.indices, g.trust, g.segment, pop.activity, pop.share_propensity,
-        pop.purchase_interest, pop.is_customer,
-        kind, stick, share, ctr, decay, appeal,
-        ev["step"], ev["item"], ev["node"], ev["type"], ev["origin"], ev["trust"],
-        params, review_items, T, key, run_id,
-        ws.seen, ws.p_engage, ws.p_max, ws.cold, ws.coldf,
-        ws.order, ws.tparent, ws.tdepth, ws.born, ws.origin,
-        ws.flags, ws.icur, ws.damage, ws.ibefore, ws.lists, ws.counts, buffers,
-    )  # fmt: skip
+    work = ws.arrays(K.event_capacity(world.graph.n_nodes, ev.type, T))
+    args = K.kernel_args(net, plan.kernel_items, plan.params, ev, work)
+    stats, steps_run = K.run_marketing(**args, n_steps=T, key=key, run=run_id)
     counts = ws.counts
     sharers = [ws.order[k, : counts[k]].copy() for k in range(n_items)]
     n_changed = counts[n_items + K.L_CHANGED]
@@ -546,39 +509,15 @@ def _run_batch(cfg, world, plan, keys, seeds, *, n_events) -> list[Run]:
     """The runs of ``plan`` with kernel ``keys``: one compiled call on this thread's work space."""
     from . import _batch
 
-    g, pop = world.graph, world.population
     n_items, T = len(plan.items), cfg.steps
-    kind, stick, share, ctr, decay, appeal, params, review_items = _item_arrays(plan)
-    ev = plan.events.arrays(limit=n_events)
-    ws = world.workspace(n_items)
-    for k, it in enumerate(plan.items):
-        pkey = (it.stickiness, tuple(it.appeal), it.shareability)
-        if ws.rec_keys[k] != pkey:
-            seg_appeal = np.asarray(it.appeal, dtype=np.float64)[g.segment]
-            ws.fill_probabilities(
-                k,
-                pkey,
-                pop.activity * it.stickiness * seg_appeal,
-                it.shareability * pop.share_propensity,
-            )
+    ws, net, ev = _prepare(world, plan, n_events, T)
     n_runs = len(keys)
-    if ws.run + n_runs >= 2**31 - 1:  # stamps are int32: clear them, as next_run does
-        ws.cold[:, :, K._STAMP] = 0
-        ws.flags[:] = 0
-        ws.run = 0
-    first_run = ws.run + 1
-    ws.run += n_runs
-    buffers = ws.event_buffers(K.event_capacity(g.n_nodes, ev["type"], T))
+    first_run = ws.reserve_runs(n_runs)
+    work = ws.arrays(K.event_capacity(world.graph.n_nodes, ev.type, T))
+    args = K.kernel_args(net, plan.kernel_items, plan.params, ev, work)
     stats, steps_run, seg, nodes, values = _batch.run_batch(
-        g.indptr, g.indices, g.trust, g.segment, pop.activity, pop.share_propensity,
-        pop.purchase_interest, pop.is_customer,
-        kind, stick, share, ctr, decay, appeal,
-        ev["step"], ev["item"], ev["node"], ev["type"], ev["origin"], ev["trust"],
-        params, review_items, T, keys, first_run,
-        ws.seen, ws.p_engage, ws.p_max, ws.cold, ws.coldf,
-        ws.order, ws.tparent, ws.tdepth, ws.born, ws.origin,
-        ws.flags, ws.icur, ws.damage, ws.ibefore, ws.lists, ws.counts, buffers,
-    )  # fmt: skip
+        **args, n_steps=T, keys=keys, first_run=first_run
+    )
     names = [it.name for it in plan.items]
     kinds = [KIND_NAMES[it.kind] for it in plan.items]
     rows = _batch.ITEM_ROWS
