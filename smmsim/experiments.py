@@ -124,7 +124,7 @@ def correction_delay_curve(
 
 
 def mean_ci(table: pd.DataFrame, by, metrics, *, confidence: float = 0.95) -> pd.DataFrame:
-    """Mean and normal-approximation confidence interval of ``metrics`` per group.
+    """Mean and confidence interval (:func:`smmsim.metrics.intervals.half_width`) per group.
 
     Parameters
     ----------
@@ -146,20 +146,18 @@ def mean_ci(table: pd.DataFrame, by, metrics, *, confidence: float = 0.95) -> pd
     >>> mean_ci(t, "arm", "x")[["arm", "mean", "ci_low", "ci_high"]].round(2).values.tolist()
     [['a', 2.0, 0.04, 3.96], ['b', 5.0, 5.0, 5.0]]
     """
-    from scipy import stats
+    from .metrics.intervals import half_width, z_value
 
-    if not 0.0 < confidence < 1.0:
-        raise ValueError(f"`confidence` must be in (0, 1); got {confidence!r}.")
+    z_value(confidence)  # checks it
     by = [by] if isinstance(by, str) else list(by)
     metrics = [metrics] if isinstance(metrics, str) else list(metrics)
     missing = [c for c in [*by, *metrics] if c not in table.columns]
     if missing:
         raise ValueError(f"columns not in the table: {missing}; it has {list(table.columns)}.")
-    z = stats.norm.ppf(0.5 + confidence / 2)
     long = table.melt(id_vars=by, value_vars=metrics, var_name="metric")
     grouped = long.groupby([*by, "metric"], dropna=False, sort=True)["value"]
     out = grouped.agg(n="count", mean="mean", sd="std").reset_index()
-    half = z * out["sd"].fillna(0.0) / np.sqrt(out["n"])
+    half = half_width(out["sd"].fillna(0.0), out["n"], confidence=confidence)
     out["ci_low"] = out["mean"] - half
     out["ci_high"] = out["mean"] + half
     return out.drop(columns="sd")

@@ -206,7 +206,7 @@ def paired_difference(
     >>> paired_difference(t, "x", "arm", "b", "a")["mean"]
     1.5
     """
-    from scipy.special import stdtrit
+    from .metrics.intervals import half_width
 
     for col in (metric, by, "replicate"):
         if col not in table.columns:
@@ -224,7 +224,7 @@ def paired_difference(
     if n < 2:
         half = 0.0
     else:
-        half = float(stdtrit(n - 1, 0.5 + confidence / 2) * diff.std() / np.sqrt(n))
+        half = float(half_width(float(diff.std()), n, confidence=confidence))
     return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n}
 
 

@@ -34,6 +34,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
+from .metrics.intervals import half_width
+
 __all__ = [
     "METRIC_LABELS",
     "METRIC_FAMILIES",
@@ -255,11 +257,11 @@ def _as_list(value) -> list:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _mean_ci(table: pd.DataFrame, by: list, metric: str, z: float = 1.959964) -> pd.DataFrame:
-    """Mean and normal-approximation 95% CI of ``metric`` per group (NaN groups kept)."""
+def _mean_ci(table: pd.DataFrame, by: list, metric: str) -> pd.DataFrame:
+    """Mean and 95% CI (:func:`~smmsim.metrics.intervals.half_width`) of ``metric`` per group."""
     g = table.groupby(by, dropna=False, sort=True)[metric]
     out = g.agg(n="count", mean="mean", sd="std").reset_index()
-    half = z * out["sd"].fillna(0.0) / np.sqrt(out["n"].clip(lower=1))
+    half = half_width(out["sd"].fillna(0.0), out["n"].clip(lower=1))
     out["ci_low"] = out["mean"] - half
     out["ci_high"] = out["mean"] + half
     return out
@@ -524,7 +526,7 @@ def metric_families_table(summary, *, formatted=True) -> pd.DataFrame:
             values = pd.to_numeric(summary[metric], errors="coerce").dropna()
             n = len(values)
             mean = float(values.mean()) if n else float("nan")
-            half = 1.959964 * float(values.std(ddof=1)) / np.sqrt(n) if n > 1 else float("nan")
+            half = half_width(float(values.std(ddof=1)), n) if n > 1 else float("nan")
             rows.append(
                 {
                     "family": family,
@@ -813,7 +815,7 @@ def plot_delay_curve(curve, metrics=("lost_sales", "intent_loss"), *, title=None
             )
         if len(never):
             m = float(never[metric].mean())
-            half = 1.959964 * float(never[metric].std(ddof=1)) / np.sqrt(len(never))
+            half = half_width(float(never[metric].std(ddof=1)), len(never))
             ax.axhline(m, color="#C44E52", ls="--", lw=2, label="never corrected")
             if np.isfinite(half):
                 ax.axhspan(m - half, m + half, color="#C44E52", alpha=0.12, lw=0)

@@ -84,11 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _summary_table(summary) -> dict:
-    """Mean, sd and 95% CI (normal approximation) of each metric over replicates.
+    """Mean, sd and 95% CI (:func:`smmsim.metrics.intervals.half_width`) of each metric.
 
     With a single finite value the sd and CI are NaN (shown as n/a); the CI of a
     metric that cannot be negative is clipped at 0.
     """
+    from ..metrics.intervals import half_width
+
     metrics = [c for c in summary.columns if c not in ("replicate", "seed")]
     out = {}
     for m in metrics:
@@ -96,7 +98,7 @@ def _summary_table(summary) -> dict:
         finite = values[np.isfinite(values)]
         mean = float(finite.mean()) if len(finite) else float("nan")
         sd = float(finite.std(ddof=1)) if len(finite) > 1 else float("nan")
-        half = 1.96 * sd / math.sqrt(len(finite)) if len(finite) > 1 else float("nan")
+        half = half_width(sd, len(finite)) if len(finite) > 1 else float("nan")
         low, high = mean - half, mean + half
         if len(finite) and (finite >= 0).all():
             low = max(low, 0.0)

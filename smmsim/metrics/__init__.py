@@ -2,9 +2,11 @@
 
 trees      structural virality, depth and breadth of cascade trees
 campaign   the per-run summary and the per-step table of a campaign run
+intervals  the confidence interval of a mean over replicates
 """
 
 from .campaign import CRISIS_METRICS, SUMMARY_METRICS, steps_frame, summarize_run
+from .intervals import half_width, z_value
 from .trees import (
     cascade_breadth,
     cascade_depth,
@@ -25,4 +27,6 @@ __all__ = [
     "structural_virality_from_parents",
     "tree_metrics_by_root",
     "tree_metrics_from_parents",
+    "half_width",
+    "z_value",
 ]
