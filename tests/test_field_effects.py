@@ -105,6 +105,8 @@ SPECIAL = {
     "crisis.enabled": ({"crisis": {"enabled": False}}, True),
     "crisis.correction.target": ({}, "everyone"),
     "crisis.claim_only": ({}, True),
+    # the threads' spread acts only where there are threads
+    "crisis.thread_concentration": ({"crisis": {"thread_heat": 0.5}}, 5.0),
     "reviews.enabled": ({}, False),
     "crisis.correction.enabled": ({}, False),
     "crisis.is_true": ({}, True),
