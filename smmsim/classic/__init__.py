@@ -1,21 +1,20 @@
 """Classic diffusion models for teaching and validation.
 
-Independent cascade (``ICModel``, ``independent_cascade``, ``run_independent_cascade``),
-linear threshold, SIR and the Bass model, on NetworkX graphs or CSR arrays.
+Independent cascade (``ICModel``, ``independent_cascade``, ``run_independent_cascade``:
+``ic``), linear threshold (``threshold``), SIR (``sir``) and the Bass model (``bass``),
+on NetworkX graphs or CSR arrays (``_inputs``).
 """
 
+from .bass import bass_mean_field, bass_network, bass_peak
 from .ic import (
     ICModel,
     ICResult,
     activation_frequency,
-    bass_mean_field,
-    bass_network,
-    bass_peak,
     independent_cascade,
-    linear_threshold,
     run_independent_cascade,
-    sir,
 )
+from .sir import sir
+from .threshold import linear_threshold
 
 __all__ = [
     "ICModel",
