@@ -1,6 +1,8 @@
 """Parameter sweeps: what to vary, how to run the cells (locally or on Dask), where rows go.
 
-spec       SweepSpec: the YAML spec, its parameters and its design
+spec       SweepSpec: the YAML spec (base scenario, metrics, replicates, seeds)
+parameters Parameter: one dotted path and its values or range
+design     Design: grid, random, LHS, Sobol, Morris, and their cells
 execute    chunks of runs in this process, worker processes or on Dask
 store      the resumable results folder (one Parquet file per chunk)
 summary    per-cell means with intervals, sensitivity indices, main-effect plots

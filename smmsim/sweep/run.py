@@ -43,6 +43,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .. import __version__
+from .design import DESIGN_KINDS, Design
 from .execute import (
     ChunkResult,
     Progress,
@@ -55,14 +56,8 @@ from .execute import (
     run_processes,
     run_serial,
 )
-from .spec import (
-    DEFAULT_METRICS,
-    DESIGN_KINDS,
-    Design,
-    Parameter,
-    SweepSpec,
-    import_object,
-)
+from .parameters import Parameter
+from .spec import DEFAULT_METRICS, SweepSpec, import_object
 from .store import (
     DAMAGED,
     ResultStore,

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from .._memory import check_fits
-from .spec import SweepSpec, _salib_problem
+from .design import _salib_problem
+from .spec import SweepSpec
 
 CELL_STAT_COLUMNS = ("metric", "n", "n_failed", "mean", "std", "ci_low", "ci_high")
 SENSITIVITY_COLUMNS = ("metric", "method", "parameter", "parameter_2", "index", "value", "conf")
