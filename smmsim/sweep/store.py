@@ -410,6 +410,9 @@ def read_table(path, spec: SweepSpec) -> pd.DataFrame:
     schema = result_schema(spec)
     if not check.good:
         return schema.empty_table().to_pandas()
-    tables = [pq.read_table(pa.BufferReader(check.good[c])) for c in sorted(check.good)]
+    # ParquetFile reads in this thread and is done when it returns; pq.read_table goes
+    # through a dataset scanner whose readahead can outlive the call, and a process
+    # that exits then may abort ("terminate called without an active exception").
+    tables = [pq.ParquetFile(pa.BufferReader(check.good[c])).read() for c in sorted(check.good)]
     df = pa.concat_tables(tables).to_pandas()
     return df.sort_values(["cell", "replicate"], kind="stable").reset_index(drop=True)
