@@ -61,8 +61,8 @@ def counted_run(config, *, rng=None) -> dict:
     from smmsim.engine import run as engine
 
     out = dict(run_scenario(config, rng=rng))
-    cache = getattr(engine, "_world_cached", None)
-    out["graph_builds"] = cache.cache_info().misses if cache is not None else math.nan
+    worlds = getattr(engine, "_WORLDS", None)
+    out["graph_builds"] = worlds.builds if worlds is not None else math.nan
     return out
 
 

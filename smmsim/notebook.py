@@ -1246,7 +1246,7 @@ def cascade_frames(run, *, item=0, layout_seed: int = 0) -> pd.DataFrame:
     sharers, parents = run.sharers[k], run.tree_parent[k]
     # each share takes one step: depth d of a chain started at step s posts at s + d
     post = run.sharer_steps[k] + run.tree_depth[k]
-    xy = graph_layout(g, layout_seed=layout_seed, cache=run.world.cache)
+    xy = graph_layout(g, layout_seed=layout_seed, cache=run.world.cache.layouts)
     shared_at = np.full(n, np.iinfo(np.int64).max)
     shared_at[sharers] = post
     exposed_at = np.full(n, np.iinfo(np.int64).max)

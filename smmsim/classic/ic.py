@@ -609,10 +609,6 @@ def _rebuild_model(graph: SocialGraph, seeds: np.ndarray, p) -> ICModel:
     return model
 
 
-# ---------------------------------------------------------------------------
-# Input handling shared by the models
-
-
 def independent_cascade(
     graph, seed_nodes, p, *, n_runs: int = 1, parallel: bool = False, rng=None
 ) -> np.ndarray:

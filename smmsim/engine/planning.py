@@ -20,7 +20,7 @@ from .._rng import selection_rng
 from ..population import ROLE_CODE
 from . import _kernel as K
 
-__all__ = ["Item", "Plan", "plan_run", "plan_draws", "effective_arc_probabilities"]
+__all__ = ["Item", "Plan", "WorldCache", "plan_run", "plan_draws", "effective_arc_probabilities"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -198,11 +198,29 @@ def plan_run(cfg, world, rng) -> Plan:
     return Plan(items, events, n_campaign, costs, review_items, crisis_items, params)
 
 
+@dataclass(eq=False)
+class WorldCache:
+    """What a :class:`~smmsim.engine.World` keeps between runs, one typed field each."""
+
+    workspaces: dict[tuple[int, int], K.Workspace] = field(default_factory=dict)
+    """Kernel work arrays by (number of items, thread id)."""
+    last_plan: tuple | None = None
+    """(config, its plan) of the last run whose planning draws nothing."""
+    seed_choices: dict[tuple, np.ndarray] = field(default_factory=dict)
+    """Seed positions chosen per seeding method, k or budget (made once per graph)."""
+    arc_p: tuple[tuple, np.ndarray] | None = None
+    """The latest (key, IC arc probabilities) the engine implies (only one kept)."""
+    interest_sum: float | None = None
+    """Sum of the people's base purchase interest."""
+    layouts: dict = field(default_factory=dict)
+    """Node positions of drawings (``smmsim.notebook.graph_layout``)."""
+
+
 def _cached(world, key, make):
-    cache = world.cache
-    if key not in cache:
-        cache[key] = make()
-    return cache[key]
+    choices = world.cache.seed_choices
+    if key not in choices:
+        choices[key] = make()
+    return choices[key]
 
 
 def _plan_levers(cfg, world, rng, events: Events) -> dict:
@@ -228,9 +246,9 @@ def _plan_levers(cfg, world, rng, events: Events) -> dict:
         key = ic_key(method)
         if key is None:
             return None
-        last = world.cache.get("arc_p")
+        last = world.cache.arc_p
         if last is None or last[0] != key:
-            last = world.cache["arc_p"] = (key, effective_arc_probabilities(cfg, world))
+            last = world.cache.arc_p = (key, effective_arc_probabilities(cfg, world))
         return last[1]
 
     # organic seeding on owned channels (free)

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -38,7 +39,7 @@ from ..graphs import SocialGraph, build_graph
 from ..population import Population, build_population
 from ..scenario import ScenarioConfig
 from . import _kernel as K
-from .planning import plan_draws, plan_run
+from .planning import WorldCache, plan_draws, plan_run
 
 __all__ = [
     "Run",
@@ -60,26 +61,52 @@ class World:
 
     graph: SocialGraph
     population: Population
-    cache: dict = field(default_factory=dict, repr=False)  # planned seed choices, workspaces
+    cache: WorldCache = field(default_factory=WorldCache, repr=False)
 
     def workspace(self, n_items: int) -> K.Workspace:
         """This thread's reusable kernel work arrays for ``n_items`` items."""
-        key = ("workspace", n_items, threading.get_ident())
-        ws = self.cache.get(key)
+        key = (n_items, threading.get_ident())
+        ws = self.cache.workspaces.get(key)
         if ws is None:
-            ws = self.cache[key] = K.Workspace(self.graph.n_nodes, n_items)
+            ws = self.cache.workspaces[key] = K.Workspace(self.graph.n_nodes, n_items)
         return ws
 
 
-@lru_cache(maxsize=8)
-def _world_cached(graph_cfg, population_cfg_key, graph_seed):
-    g_ss, p_ss = world_seeds(graph_seed)
-    graph = build_graph(graph_cfg, rng=g_ss)
-    population_cfg = _POP_BY_KEY[population_cfg_key]
-    return World(graph, build_population(graph, population_cfg, rng=p_ss))
+class _Worlds:
+    """The last ``size`` worlds built, by (graph config, population config, graph seed).
+
+    The population config holds a dict (``role_probs``) and is not hashable, so
+    its key is its repr; the config itself is kept with the world."""
+
+    def __init__(self, size: int = 8):
+        self.size = size
+        self.worlds: OrderedDict[tuple, World] = OrderedDict()
+        self.lock = threading.Lock()
+        self.builds = 0  # worlds built so far in this process
+
+    def get(self, cfg: ScenarioConfig) -> World:
+        key = (cfg.graph, repr(cfg.population), cfg.graph_seed)
+        with self.lock:
+            world = self.worlds.get(key)
+            if world is not None:
+                self.worlds.move_to_end(key)
+                return world
+        g_ss, p_ss = world_seeds(cfg.graph_seed)
+        graph = build_graph(cfg.graph, rng=g_ss)
+        world = World(graph, build_population(graph, cfg.population, rng=p_ss))
+        with self.lock:
+            self.builds += 1
+            world = self.worlds.setdefault(key, world)
+            while len(self.worlds) > self.size:
+                self.worlds.popitem(last=False)
+        return world
+
+    def clear(self) -> None:
+        with self.lock:
+            self.worlds.clear()
 
 
-_POP_BY_KEY: dict = {}
+_WORLDS = _Worlds()
 
 
 def world_for(cfg: ScenarioConfig) -> World:
@@ -88,9 +115,7 @@ def world_for(cfg: ScenarioConfig) -> World:
     Replicates and sweep cells that share the graph section reuse one world,
     so a long-lived worker builds each graph once.
     """
-    pop_key = repr(cfg.population)
-    _POP_BY_KEY[pop_key] = cfg.population
-    return _world_cached(cfg.graph, pop_key, cfg.graph_seed)
+    return _WORLDS.get(cfg)
 
 
 def make_world(graph: SocialGraph, population_cfg=None, *, rng=None) -> World:
@@ -223,9 +248,9 @@ class Run:
     def mean_interest_after(self) -> float:
         """Mean final purchase interest, in O(changed) time."""
         pop = self.world.population.purchase_interest
-        total = self.world.cache.get("interest_sum")
+        total = self.world.cache.interest_sum
         if total is None:
-            total = self.world.cache["interest_sum"] = float(pop.sum())
+            total = self.world.cache.interest_sum = float(pop.sum())
         delta = float((self.changed_interest - pop[self.changed]).sum())
         return (total + delta) / len(pop)
 
@@ -286,13 +311,13 @@ def simulate(cfg: ScenarioConfig | None = None, *, rng=None, world: World | None
         world = world_for(cfg)
     # the kernel's key first, so that planning never shifts the dynamics' draws
     key = np.uint64(rng.integers(0, 2**63, dtype=np.int64))
-    last = world.cache.get("last_plan")
+    last = world.cache.last_plan
     if last is not None and last[0] is cfg:
         plan = last[1]  # the same config again and its plan draws nothing: reuse it
     else:
         plan = plan_run(cfg, world, rng)
         if not plan_draws(cfg):
-            world.cache["last_plan"] = (cfg, plan)
+            world.cache.last_plan = (cfg, plan)
     run = _run_plan(cfg, world, plan, key, seed, n_events=None)
     if cfg.crisis.enabled and not cfg.crisis.claim_only:
         # the same run without the crisis: same key, same campaign events
@@ -454,12 +479,12 @@ def run_replicates(
         raise ValueError("`cfg` draws random numbers when planned: run it with simulate().")
     world = world if world is not None else world_for(cfg)
     keys = _kernel_keys(seeds)
-    last = world.cache.get("last_plan")
+    last = world.cache.last_plan
     if last is not None and last[0] is cfg:
         plan = last[1]
     else:
         plan = plan_run(cfg, world, np.random.default_rng(0))  # draws nothing
-        world.cache["last_plan"] = (cfg, plan)
+        world.cache.last_plan = (cfg, plan)
     crisis = cfg.crisis.enabled and not cfg.crisis.claim_only
     n_threads = 1
     if parallel:
