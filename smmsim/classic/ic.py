@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -248,6 +249,7 @@ def run_independent_cascade(
     seeds = seed_positions
     if type(seeds) is not np.ndarray or seeds.ndim != 1 or seeds.dtype.num not in _SEED_TYPES:
         seeds = np.asarray(seeds, dtype=np.int64).ravel()
+    first: float | np.ndarray
     if type(p) is float and 0.0 <= p <= 1.0:
         kernel, first = _ic_kernel.ic_uniform, p
     elif np.ndim(p) == 0:
@@ -328,8 +330,8 @@ class _ModelSpace:
         self.work = np.zeros((4, n_nodes), np.int32)
         self.state = np.zeros(_ic_kernel.MODEL_STATE_LEN + len(seeds), np.int64)
         self.state[_ic_kernel.MODEL_STATE_LEN :] = seeds
-        self.rng = _UNBOUND  # no rng a caller passes, None included, `is` this
-        self.held = None
+        self.rng: Any = _UNBOUND  # no rng a caller passes, None included, `is` this
+        self.held: _Uniforms = _Uniforms(-1)  # replaced by _bind before the first draw
         self.block = _BLOCK
 
 
