@@ -54,6 +54,6 @@ def half_width(sd, n, *, confidence: float = 0.95):
     1.96
     """
     z = z_value(confidence)
-    if np.isscalar(sd) and np.isscalar(n):
-        return z * float(sd) / math.sqrt(n)
+    if isinstance(sd, (int, float, np.number)) and isinstance(n, (int, np.integer)):
+        return z * float(sd) / math.sqrt(int(n))
     return z * sd / np.sqrt(n)
