@@ -459,20 +459,8 @@ def run_marketing(
     root) and ``tdepth``. ``lists``/``counts`` after the items hold the people
     whose interest changed, who were misinformed, and who bought.
     """
-    # the parameters, by name
     trust_effect = prm.trust_effect
-    claim_impact = prm.claim_impact
-    customer_share_boost = prm.customer_share_boost
-    endorsement_uplift = prm.endorsement_uplift
-    prebunk_protection = prm.prebunk_protection
-    quality = prm.quality
-    recovery = prm.recovery
     respond_reach = prm.respond_reach
-    review_delay_mean = prm.review_delay_mean
-    review_effect = prm.review_effect
-    review_page_effect = prm.review_page_effect
-    review_page_prior = prm.review_page_prior
-    review_prob = prm.review_prob
     e_item, e_node, e_type, e_origin, e_trust, e_slot, nxt = ev
     n = len(indptr) - 1
     n_arcs = len(indices)
@@ -482,11 +470,11 @@ def run_marketing(
     n_static = len(ev_step)
     # the product page shows the reviews posted so far: a visitor's purchase
     # chance is scaled by 1 + page_effect * (pos - neg) / (pos + neg + prior)
-    page_effect = review_page_effect
+    page_effect = prm.review_page_effect
     n_rev_pos = 0
     n_rev_neg = 0
     page = 1.0
-    dmean = review_delay_mean
+    dmean = prm.review_delay_mean
     log_delay = np.log(1.0 - 1.0 / dmean) if dmean > 1.0 else 0.0
 
     # per-step statistics, grown on demand
@@ -530,7 +518,7 @@ def run_marketing(
                     _expose(seen, k, n_items, v, e_origin[e], acc)
             e = nxt[e]
         if page_effect > 0.0 and n_rev_pos + n_rev_neg > 0:
-            rating = (n_rev_pos - n_rev_neg) / (n_rev_pos + n_rev_neg + review_page_prior)
+            rating = (n_rev_pos - n_rev_neg) / (n_rev_pos + n_rev_neg + prm.review_page_prior)
             page = max(0.0, 1.0 + page_effect * rating)
         for k in range(n_items):
             hi[k] = counts[k]
@@ -631,78 +619,17 @@ def run_marketing(
             # ---- v engaged with item k (exposed by u, or by the brand if u < 0)
             acc[k, F_ENGAGEMENTS] += 1
             kd = kind[k]
-            # what engaging does, by the item's kind
-            if kd == REVIEW_POS:
-                x = _interest(flags, icur, base_interest, run, v)
-                _set_interest(flags, icur, lists, counts, n_items, run, v,
-                              min(1.0, x * (1.0 + review_effect)))  # fmt: skip
-            elif kd == REVIEW_NEG:
-                x = _interest(flags, icur, base_interest, run, v)
-                _set_interest(flags, icur, lists, counts, n_items, run, v,
-                              x * (1.0 - review_effect))  # fmt: skip
-            elif kd == CLAIM:
-                if flags[_MISINFORMED, v] != run:
-                    flags[_MISINFORMED, v] = run
-                    _append(lists, counts, n_items, L_MISINFORMED, v)
-                    x = _interest(flags, icur, base_interest, run, v)
-                    ibefore[v] = x
-                    hit = claim_impact
-                    if flags[_PREBUNKED, v] == run:
-                        hit *= 1.0 - prebunk_protection
-                    damage[v] = x * hit
-                    _set_interest(flags, icur, lists, counts, n_items, run, v, x - damage[v])
-                    # a misinformed customer may post a complaint (negative review)
-                    is_cust = base_customer[v] or flags[_BOUGHT, v] == run
-                    if is_cust and review_prob > 0.0 and review_items[1] >= 0:
-                        if uniform(key, _counter(slot, k, _REVIEW)) < review_prob * hit:
-                            if t + 1 < n_steps:
-                                acc[k, F_COMPLAINTS] += 1
-                            _schedule(t + 1, review_items[1], v, slot, POST, EARNED, 1.0, ev,
-                                      head, tail_ev, n_steps, evc)  # fmt: skip
-            elif kd == CORRECTION:
-                if flags[_MISINFORMED, v] == run:
-                    if flags[_CORRECTED, v] != run:
-                        flags[_CORRECTED, v] = run
-                        x = _interest(flags, icur, base_interest, run, v)
-                        _set_interest(flags, icur, lists, counts, n_items, run, v,
-                                      x + recovery * damage[v])  # fmt: skip
-                else:
-                    flags[_PREBUNKED, v] = run
-            # a website session, a purchase, a review
+            _kind_effect(kd, k, v, slot, t, key, run, n_items, n_steps, prm, base_interest,
+                         base_customer, review_items, flags, icur, damage, ibefore, lists, counts,
+                         ev, head, tail_ev, evc, acc)  # fmt: skip
             if ctr[k] > 0.0 and uniform(key, _counter(slot, k, _CLICK)) < ctr[k]:
-                acc[k, F_CLICKS + o] += 1
-                is_cust = base_customer[v] or flags[_BOUGHT, v] == run
-                if not is_cust and kd != CLAIM:
-                    q_buy = _interest(flags, icur, base_interest, run, v)
-                    q_buy *= 1.0 + endorsement_uplift * w_trust
-                    q_buy *= page
-                    if uniform(key, _counter(slot, k, _BUY)) < q_buy:
-                        flags[_BOUGHT, v] = run
-                        _append(lists, counts, n_items, L_BOUGHT, v)
-                        acc[k, F_CONVERSIONS + o] += 1
-                        if u >= 0 and (base_customer[u] or flags[_BOUGHT, u] == run):
-                            acc[k, F_REFERRALS] += 1
-                        if review_prob > 0.0 and review_items[0] >= 0:
-                            if uniform(key, _counter(slot, k, _REVIEW)) < review_prob:
-                                delay = _review_delay(key, slot, k, log_delay, n_steps)
-                                good = uniform(key, _counter(slot, k, _VALENCE)) < quality
-                                item = review_items[0] if good else review_items[1]
-                                _schedule(t + delay, item, v, slot, POST, EARNED, 1.0, ev,
-                                          head, tail_ev, n_steps, evc)  # fmt: skip
-            # passing the item on, at most once per item and run
+                _session(kd, k, v, u, o, w_trust, slot, t, key, run, n_items, n_steps, page,
+                         log_delay, prm, base_interest, base_customer, review_items, flags, icur,
+                         lists, counts, ev, head, tail_ev, evc, acc)  # fmt: skip
             if cold[k, v, _STAMP] != urun:
-                s = coldf[k, v, _PROB]
-                if customer_share_boost > 0.0 and kd != CLAIM:
-                    if base_customer[v] or flags[_BOUGHT, v] == run:
-                        s = min(1.0, s * (1.0 + customer_share_boost))
-                if kd == CLAIM and (flags[_PREBUNKED, v] == run or flags[_CORRECTED, v] == run):
-                    # someone who has seen the correction passes the claim on less
-                    s *= 1.0 - prebunk_protection
-                if s > 0.0 and uniform(key, _counter(slot, k, _SHARE)) < s:
-                    depth = tdepth[k, iu] + 1 if iu >= 0 else 0
-                    _add_sharer(cold, order, tparent, tdepth, born, origin, counts,
-                                k, v, iu, depth, b, EARNED, urun)  # fmt: skip
-                    acc[k, F_SHARES] += 1
+                _maybe_share(kd, k, v, iu, b, slot, key, run, urun, prm, base_customer, flags,
+                             cold, coldf, order, tparent, tdepth, born, origin, counts,
+                             acc)  # fmt: skip
         if t >= cap_t:
             grown = np.zeros((min(2 * cap_t, n_steps), n_items, N_FIELDS), np.int64)
             grown[:cap_t] = stats
@@ -717,6 +644,94 @@ def run_marketing(
         if not active and evc[1] == 0:
             break
     return stats[:t_last], t_last
+
+
+@njit(inline="always")
+def _kind_effect(kd, k, v, slot, t, key, run, n_items, n_steps, prm, base_interest, base_customer,
+                 review_items, flags, icur, damage, ibefore, lists, counts, ev, head, tail_ev, evc,
+                 acc):  # fmt: skip
+    """What engaging with item k (of kind kd) does to v: reviews move interest, a
+    claim misinforms (and may set off a complaint), a correction corrects or prebunks."""
+    if kd == REVIEW_POS:
+        x = _interest(flags, icur, base_interest, run, v)
+        _set_interest(flags, icur, lists, counts, n_items, run, v,
+                      min(1.0, x * (1.0 + prm.review_effect)))  # fmt: skip
+    elif kd == REVIEW_NEG:
+        x = _interest(flags, icur, base_interest, run, v)
+        _set_interest(flags, icur, lists, counts, n_items, run, v,
+                      x * (1.0 - prm.review_effect))  # fmt: skip
+    elif kd == CLAIM:
+        if flags[_MISINFORMED, v] != run:
+            flags[_MISINFORMED, v] = run
+            _append(lists, counts, n_items, L_MISINFORMED, v)
+            x = _interest(flags, icur, base_interest, run, v)
+            ibefore[v] = x
+            hit = prm.claim_impact
+            if flags[_PREBUNKED, v] == run:
+                hit *= 1.0 - prm.prebunk_protection
+            damage[v] = x * hit
+            _set_interest(flags, icur, lists, counts, n_items, run, v, x - damage[v])
+            # a misinformed customer may post a complaint (negative review)
+            is_cust = base_customer[v] or flags[_BOUGHT, v] == run
+            if is_cust and prm.review_prob > 0.0 and review_items[1] >= 0:
+                if uniform(key, _counter(slot, k, _REVIEW)) < prm.review_prob * hit:
+                    if t + 1 < n_steps:
+                        acc[k, F_COMPLAINTS] += 1
+                    _schedule(t + 1, review_items[1], v, slot, POST, EARNED, 1.0, ev,
+                              head, tail_ev, n_steps, evc)  # fmt: skip
+    elif kd == CORRECTION:
+        if flags[_MISINFORMED, v] == run:
+            if flags[_CORRECTED, v] != run:
+                flags[_CORRECTED, v] = run
+                x = _interest(flags, icur, base_interest, run, v)
+                _set_interest(flags, icur, lists, counts, n_items, run, v,
+                              x + prm.recovery * damage[v])  # fmt: skip
+        else:
+            flags[_PREBUNKED, v] = run
+
+
+@njit(inline="always")
+def _session(kd, k, v, u, o, w_trust, slot, t, key, run, n_items, n_steps, page, log_delay, prm,
+             base_interest, base_customer, review_items, flags, icur, lists, counts, ev, head,
+             tail_ev, evc, acc):  # fmt: skip
+    """v visits the website: a non-customer may buy, a buyer may post a review."""
+    acc[k, F_CLICKS + o] += 1
+    is_cust = base_customer[v] or flags[_BOUGHT, v] == run
+    if is_cust or kd == CLAIM:
+        return
+    q_buy = _interest(flags, icur, base_interest, run, v) * (1.0 + prm.endorsement_uplift * w_trust)
+    q_buy *= page
+    if uniform(key, _counter(slot, k, _BUY)) >= q_buy:
+        return
+    flags[_BOUGHT, v] = run
+    _append(lists, counts, n_items, L_BOUGHT, v)
+    acc[k, F_CONVERSIONS + o] += 1
+    if u >= 0 and (base_customer[u] or flags[_BOUGHT, u] == run):
+        acc[k, F_REFERRALS] += 1
+    if prm.review_prob > 0.0 and review_items[0] >= 0:
+        if uniform(key, _counter(slot, k, _REVIEW)) < prm.review_prob:
+            delay = _review_delay(key, slot, k, log_delay, n_steps)
+            good = uniform(key, _counter(slot, k, _VALENCE)) < prm.quality
+            item = review_items[0] if good else review_items[1]
+            _schedule(t + delay, item, v, slot, POST, EARNED, 1.0, ev, head, tail_ev, n_steps, evc)
+
+
+@njit(inline="always")
+def _maybe_share(kd, k, v, iu, b, slot, key, run, urun, prm, base_customer, flags, cold, coldf,
+                 order, tparent, tdepth, born, origin, counts, acc):  # fmt: skip
+    """v, who has not shared item k this run, may pass it on."""
+    s = coldf[k, v, _PROB]
+    if prm.customer_share_boost > 0.0 and kd != CLAIM:
+        if base_customer[v] or flags[_BOUGHT, v] == run:
+            s = min(1.0, s * (1.0 + prm.customer_share_boost))
+    if kd == CLAIM and (flags[_PREBUNKED, v] == run or flags[_CORRECTED, v] == run):
+        # someone who has seen the correction passes the claim on less
+        s *= 1.0 - prm.prebunk_protection
+    if s > 0.0 and uniform(key, _counter(slot, k, _SHARE)) < s:
+        depth = tdepth[k, iu] + 1 if iu >= 0 else 0
+        _add_sharer(cold, order, tparent, tdepth, born, origin, counts,
+                    k, v, iu, depth, b, EARNED, urun)  # fmt: skip
+        acc[k, F_SHARES] += 1
 
 
 @njit(inline="always")
