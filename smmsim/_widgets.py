@@ -573,26 +573,9 @@ def chart_bundle(chart) -> dict:
 
 
 def _altair():
-    """``import altair``, without the 2.5 s that jsonschema's IRI check costs at import.
+    """``import altair`` (one place to import it from)."""
+    import altair
 
-    Altair imports jsonschema, whose format checkers import ``rfc3987_syntax``
-    when it is installed (Jupyter's own packages install it); that module
-    builds a large grammar at import time, about 2.5 s of CPU in every kernel
-    that draws a chart, for a format ("iri") that Vega-Lite specs never use.
-    The module is hidden while altair (and so jsonschema) is first imported;
-    anything that imports ``rfc3987_syntax`` itself later still gets it.
-    """
-    import sys
-
-    if "altair" in sys.modules or "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
-        import altair
-
-        return altair
-    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import -> ImportError
-    try:
-        import altair
-    finally:
-        del sys.modules["rfc3987_syntax"]
     return altair
 
 
