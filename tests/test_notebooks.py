@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -96,6 +97,22 @@ def test_lesson_notebook_has_key_figure_folded_answers_and_a_last_cell_that_asse
 def test_tiny_preset_covers_every_notebook():
     tiny = load_presets()["tiny"]["notebooks"]
     assert sorted(tiny) == IDS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_markdown_holds_no_unfilled_placeholders(path):
+    """Markdown is not formatted: ``{n_runs}`` in prose would show as it is written."""
+    nb = nbformat.read(path, as_version=4)
+    names = set(_parameter_names(path))
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            shown = {m for m in re.findall(r"\{(\w+)\}", cell.source) if m in names}
+            assert not shown, f"{path.stem}: {sorted(shown)} in {cell.source[:60]!r}"
+
+
+def _parameter_names(path) -> list[str]:
+    tree = ast.parse(_first_code_cell(path).source)
+    return [node.target.id for node in tree.body if isinstance(node, ast.AnnAssign)]
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
