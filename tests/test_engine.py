@@ -282,6 +282,7 @@ def test_kernel_takes_the_named_layout_by_name():
         *(f"ev_{f}" for f in K.StaticEvents._fields),
         *K.Work._fields,
     ]
+    assert list(K.KERNEL_ARGS) == fields
     kernel = list(inspect.signature(K.run_marketing.py_func).parameters)
     batch = list(inspect.signature(_batch.run_batch.py_func).parameters)
     assert kernel == [*fields, "n_steps", "key", "run"]

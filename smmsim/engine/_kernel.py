@@ -244,15 +244,23 @@ class Workspace:
         )  # fmt: skip
 
 
-def kernel_args(net: Network, items: Items, prm: Params, events: StaticEvents, work: Work) -> dict:
-    """The arguments of :func:`run_marketing` (and ``_batch.run_batch``) by name."""
-    return {
-        **net._asdict(),
-        **items._asdict(),
-        "prm": prm,
-        **{f"ev_{name}": value for name, value in events._asdict().items()},
-        **work._asdict(),
-    }
+KERNEL_ARGS = (
+    *Network._fields,
+    *Items._fields,
+    "prm",
+    *(f"ev_{name}" for name in StaticEvents._fields),
+    *Work._fields,
+)
+"""The first parameters of :func:`run_marketing` and ``_batch.run_batch``: the fields
+of the tuples, in this order (``tests/test_engine.py`` checks the kernels' signatures)."""
+
+
+def kernel_args(net: Network, items: Items, prm: Params, events: StaticEvents, work: Work) -> tuple:
+    """The first arguments of :func:`run_marketing` (see :data:`KERNEL_ARGS`).
+
+    Positional: a numba call with keywords resolves them in Python, which cost
+    about a millisecond per call."""
+    return (*net, *items, prm, *events, *work)
 
 
 def _event_buffers(cap) -> EventBuffer:
@@ -447,9 +455,10 @@ def run_marketing(
 ):  # fmt: skip
     """Run one marketing cascade.
 
-    Called by name, with :func:`kernel_args` (the fields of :class:`Network`,
+    Called with :func:`kernel_args` (the fields of :class:`Network`,
     :class:`Items`, ``prm`` (:class:`Params`), the static events as ``ev_*``
-    and :class:`Work`), and the horizon, the run's key and its stamp. (The
+    and :class:`Work`: :data:`KERNEL_ARGS`), and the horizon, the run's key
+    and its stamp. (The
     arrays are separate arguments, not tuples: the loop ran 3-5x slower when it
     read them out of tuple arguments.)
 

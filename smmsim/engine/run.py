@@ -347,37 +347,9 @@ def _prepare(world, plan, n_events, n_steps):
 
 
 def _run_plan(cfg, world, plan, key, seed, *, n_events) -> Run:
-    n_items, T = len(plan.items), cfg.steps
-    ws, net, ev = _prepare(world, plan, n_events, T)
-    run_id = ws.next_run()
-    work = ws.arrays(K.event_capacity(world.graph.n_nodes, ev.type, T))
-    args = K.kernel_args(net, plan.kernel_items, plan.params, ev, work)
-    stats, steps_run = K.run_marketing(**args, n_steps=T, key=key, run=run_id)
-    counts = ws.counts
-    sharers = [ws.order[k, : counts[k]].copy() for k in range(n_items)]
-    n_changed = counts[n_items + K.L_CHANGED]
-    n_mis = counts[n_items + K.L_MISINFORMED]
-    changed = ws.lists[K.L_CHANGED, :n_changed].copy()
-    misinformed = ws.lists[K.L_MISINFORMED, :n_mis].copy()
-    return Run(
-        config=cfg,
-        seed=seed if isinstance(seed, (int, np.integer)) else None,
-        items=[it.name for it in plan.items],
-        kinds=[KIND_NAMES[it.kind] for it in plan.items],
-        n_steps=int(steps_run),
-        stats=stats,
-        sharers=sharers,
-        tree_parent=[ws.tparent[k, : counts[k]].copy() for k in range(n_items)],
-        tree_depth=[ws.tdepth[k, : counts[k]].copy() for k in range(n_items)],
-        sharer_steps=[ws.born[k, : counts[k]].copy() for k in range(n_items)],
-        costs=_lever_costs(cfg, plan, stats[:, :, K.F_REFERRALS]),
-        world=world,
-        changed=changed,
-        changed_interest=ws.icur[changed],
-        misinformed_nodes=misinformed,
-        interest_before_claim=ws.ibefore[misinformed],
-        buyers=ws.lists[K.L_BOUGHT, : counts[n_items + K.L_BOUGHT]].copy(),
-    )
+    """One run of ``plan`` with kernel ``key``: a batch of one."""
+    keys = np.array([key], dtype=np.uint64)
+    return _run_batch(cfg, world, plan, keys, [seed], n_events=n_events)[0]
 
 
 def _lever_costs(cfg, plan, referrals) -> dict:
@@ -540,9 +512,7 @@ def _run_batch(cfg, world, plan, keys, seeds, *, n_events) -> list[Run]:
     first_run = ws.reserve_runs(n_runs)
     work = ws.arrays(K.event_capacity(world.graph.n_nodes, ev.type, T))
     args = K.kernel_args(net, plan.kernel_items, plan.params, ev, work)
-    stats, steps_run, seg, nodes, values = _batch.run_batch(
-        **args, n_steps=T, keys=keys, first_run=first_run
-    )
+    stats, steps_run, seg, nodes, values = _batch.run_batch(*args, T, keys, first_run)  # type: ignore[call-arg]
     names = [it.name for it in plan.items]
     kinds = [KIND_NAMES[it.kind] for it in plan.items]
     rows = _batch.ITEM_ROWS
