@@ -133,6 +133,12 @@ class Design:
         return {k: getattr(self, k) for k in _DESIGN_KEYS[self.kind]}
 
 
+def _size(value: int | None) -> int:
+    """A design size that ``Design.__post_init__`` has checked is set for its kind."""
+    assert value is not None
+    return value
+
+
 def _salib_problem(parameters: Sequence[Parameter]) -> dict:
     return {
         "num_vars": len(parameters),
@@ -165,9 +171,9 @@ def design_points(
         return None, [tuple(c) for c in itertools.product(*axes)]
     ss = design_seed(seed)
     if design.kind == "random":
-        unit = np.random.default_rng(ss).random((design.n_samples, k))
+        unit = np.random.default_rng(ss).random((_size(design.n_samples), k))
     elif design.kind == "lhs":
-        unit = _latin_hypercube(design.n_samples, k, np.random.default_rng(ss))
+        unit = _latin_hypercube(_size(design.n_samples), k, np.random.default_rng(ss))
     elif design.kind == "sobol":
         from SALib.sample import sobol
 
@@ -195,10 +201,11 @@ def _grid_length(p: Parameter) -> int:
     """``len(p.grid_values())`` without listing a long axis."""
     if p.values is not None:
         return len(p.values)
+    low, high, n = p._range()
     if not p.integer:
-        return p.n
-    if not p.log and p.n >= p.high - p.low + 1:  # every integer of the range, once
-        return int(p.high - p.low + 1)
+        return n
+    if not p.log and n >= high - low + 1:  # every integer of the range, once
+        return int(high - low + 1)
     return len(p.grid_values())
 
 
@@ -208,7 +215,7 @@ def n_design_cells(design: Design, parameters: Sequence[Parameter]) -> int:
     if design.kind == "grid":
         return math.prod(_grid_length(p) for p in parameters)
     if design.kind in ("random", "lhs"):
-        return design.n_samples
+        return _size(design.n_samples)
     if design.kind == "sobol":
-        return design.n_base * ((2 * k + 2) if design.second_order else (k + 2))
-    return design.n_trajectories * (k + 1)
+        return _size(design.n_base) * ((2 * k + 2) if design.second_order else (k + 2))
+    return _size(design.n_trajectories) * (k + 1)

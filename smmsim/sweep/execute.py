@@ -135,7 +135,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     n_metrics = len(task.metrics)
     prepare = getattr(task.run_fn, "prepare", None)
     cells, replicates, seeds, errors, tracebacks = [], [], [], [], []
-    columns = [[] for _ in range(n_metrics)]
+    columns: list[list] = [[] for _ in range(n_metrics)]
     config = prepared = None
     cell_error = None
     current = -1

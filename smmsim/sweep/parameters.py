@@ -142,14 +142,25 @@ class Parameter:
             return _column_kind(self.values)
         return "int64" if self.integer else "float64"
 
+    def _bounds(self) -> tuple[float, float]:
+        """``(low, high)`` of a range parameter (set when ``values`` is None)."""
+        assert self.low is not None and self.high is not None
+        return self.low, self.high
+
+    def _range(self) -> tuple[float, float, int]:
+        """``(low, high, n)`` of a grid axis over a range."""
+        assert self.n is not None
+        return (*self._bounds(), self.n)
+
     def grid_values(self) -> list:
         """Values of this grid axis, in order."""
         if self.values is not None:
             return list(self.values)
+        low, high, n = self._range()
         if self.log:
-            points = np.geomspace(self.low, self.high, self.n)
+            points = np.geomspace(low, high, n)
         else:
-            points = np.linspace(self.low, self.high, self.n)
+            points = np.linspace(low, high, n)
         if self.integer:
             return list(dict.fromkeys(int(round(x)) for x in points))
         return [float(f"{x:.12g}") for x in points]
@@ -161,7 +172,7 @@ class Parameter:
             k = len(self.values)
             idx = np.minimum((u * k).astype(np.int64), k - 1)
             return [self.values[i] for i in idx.tolist()]
-        low, high = self.low, self.high
+        low, high = self._bounds()
         if self.integer:
             top = high + 1.0
             if self.log:

@@ -174,7 +174,7 @@ def _prepare_scenario(config):
     return ScenarioConfig.from_dict(config)
 
 
-run_scenario.prepare = _prepare_scenario
+run_scenario.prepare = _prepare_scenario  # type: ignore[attr-defined]
 
 
 def _check_known_metrics(metrics, run_fn) -> None:
@@ -184,6 +184,7 @@ def _check_known_metrics(metrics, run_fn) -> None:
     :func:`run_scenario` returns :data:`smmsim.metrics.SUMMARY_METRICS`. Any
     other is checked run by run.
     """
+    known: tuple | None
     if run_fn is run_scenario:
         from ..metrics import SUMMARY_METRICS as known
     else:

@@ -156,7 +156,7 @@ class SweepSpec:
     chunk_size: int = 1
     model: str | None = None
     description: str | None = None
-    _cells: list = field(default=None, init=False, repr=False, compare=False)
+    _cells: list | None = field(default=None, init=False, repr=False, compare=False)
     _unit: object = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -374,7 +374,7 @@ class SweepSpec:
 
     def to_dict(self) -> dict:
         """Canonical mapping; ``from_dict(spec.to_dict())`` gives an equal spec."""
-        out = {}
+        out: dict[str, object] = {}
         if self.description is not None:
             out["description"] = self.description
         if self.model is not None:

@@ -34,6 +34,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 import pyarrow as pa
@@ -126,7 +127,7 @@ class ResultStore:
         if self.path.is_dir() and not (self.path / MANIFEST).exists():
             self._refuse_strays()  # before the lock file: a user's folder is left as it was
         self.path.mkdir(parents=True, exist_ok=True)
-        self._lock_fh = None
+        self._lock_fh: BinaryIO | None = None
         self.repaired: list[tuple[str, str]] = []
         self._lock()
         try:
@@ -287,7 +288,7 @@ def _append_line(path: Path, line: str) -> None:
 
 def read_ledger(path) -> dict[str, dict]:
     """Chunk file name -> its latest ledger record (torn or foreign lines are skipped)."""
-    records = {}
+    records: dict[str, dict] = {}
     try:
         lines = (Path(path) / LEDGER).read_bytes().splitlines()
     except FileNotFoundError:

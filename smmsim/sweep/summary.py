@@ -283,6 +283,7 @@ def main_effect_figure(
         for i, metric in enumerate(metrics):
             ax = axes[i, j]
             if len(means):
+                assert labels is not None  # set whenever there are means
                 data = pd.DataFrame({"level": labels.to_numpy(), "y": means[metric].to_numpy()})
                 sns.pointplot(
                     data=data,
