@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False, slots=True)
 class ICResult:
     """Outcome of a batch of IC runs on a :class:`~smmsim.graphs.SocialGraph`.
 
@@ -85,21 +85,6 @@ class ICResult:
     def last_tree(self) -> dict[int, int]:
         """Parent mapping (child position -> parent position, root -> -1) of the last run."""
         return dict(zip(self.order.tolist(), self.parent.tolist(), strict=True))
-
-
-# ---------------------------------------------------------------------------
-def _new_result(sizes, hits, order, parent, depth, checks) -> ICResult:
-    # ICResult(...) costs ~0.5 us through the frozen dataclass's __init__
-    # (object.__setattr__ per field), a large share of a one-cascade call.
-    res = object.__new__(ICResult)
-    fields = res.__dict__
-    fields["sizes"] = sizes
-    fields["hits"] = hits
-    fields["order"] = order
-    fields["parent"] = parent
-    fields["depth"] = depth
-    fields["edge_checks"] = checks
-    return res
 
 
 def _bad_seed(seeds, n_nodes: int, i: int) -> ValueError:
@@ -272,7 +257,7 @@ def run_independent_cascade(
         kernel, graph.indptr, graph.indices, first, seeds, work, state, sizes, hits, rng, held
     )
     tree = work[1:4, : sizes[-1]].copy()  # the last run's order, parent and depth
-    return _new_result(sizes, hits, tree[0], tree[1], tree[2], checks)
+    return ICResult(sizes, hits, tree[0], tree[1], tree[2], checks)
 
 
 def _run_parallel(graph, ws, seeds, first, kernel, n_runs, count_hits, rng) -> ICResult:
@@ -302,7 +287,7 @@ def _run_parallel(graph, ws, seeds, first, kernel, n_runs, count_hits, rng) -> I
         raise _bad_seed(seeds, graph.n_nodes, bad)
     tree = work[-1, 1:4, : sizes[-1]].copy()
     hits = hits.sum(axis=0) if count_hits else _NO_HITS
-    return _new_result(sizes, hits, tree[0], tree[1], tree[2], int(checks.sum()))
+    return ICResult(sizes, hits, tree[0], tree[1], tree[2], int(checks.sum()))
 
 
 _NO_PROBS = np.zeros(0, np.float64)
@@ -444,9 +429,12 @@ class ICModel:
             self._kernel, self._batch_kernel = _ic_kernel.ic_run_per_arc, _ic_kernel.ic_per_arc
         self._threads = _ModelThreads(arrays.n_nodes, self._seeds)
 
-    def __reduce__(self):
+    def __getstate__(self):
         # Per-thread state (work spaces, the last Generator) is not pickled.
-        return _rebuild_model, (self._graph, self._seeds, self._p)
+        return self._graph, self._seeds, self._p
+
+    def __setstate__(self, state) -> None:
+        self._setup(*state)
 
     def __repr__(self) -> str:
         p = self._p if isinstance(self._p, float) else "per arc"
@@ -572,7 +560,7 @@ class ICModel:
             checks = 0  # the kernel stops at once: no arc is examined
         else:
             checks = int((indptr[order + 1] - indptr[order]).sum())
-        return _new_result(np.array([size]), _NO_HITS, order, tree[1], tree[2], checks)
+        return ICResult(np.array([size]), _NO_HITS, order, tree[1], tree[2], checks)
 
     @property
     def edge_checks(self) -> int:
@@ -603,12 +591,6 @@ class ICModel:
             state[_ic_kernel.PAUSED] = 0  # drop the interrupted cascade
             state[_ic_kernel.SIZE] = -1
             raise
-
-
-def _rebuild_model(graph: SocialGraph, seeds: np.ndarray, p) -> ICModel:
-    model = object.__new__(ICModel)
-    model._setup(graph, seeds, p)
-    return model
 
 
 def independent_cascade(
