@@ -9,15 +9,10 @@ summary    per-cell means with intervals, sensitivity indices, main-effect plots
 run        run_sweep, run_scenario, summarize: the public entry points
 """
 
+from .design import DESIGN_KINDS, Design
+from .execute import SweepAbortedError
+from .parameters import Parameter
 from .run import (
-    DEFAULT_METRICS,
-    DESIGN_KINDS,
-    Design,
-    Parameter,
-    SweepAbortedError,
-    SweepFolderError,
-    SweepLockedError,
-    SweepSpec,
     SweepSummary,
     load_results,
     load_spec,
@@ -26,6 +21,8 @@ from .run import (
     run_sweep,
     summarize,
 )
+from .spec import DEFAULT_METRICS, SweepSpec
+from .store import SweepFolderError, SweepLockedError
 
 __all__ = [
     "DEFAULT_METRICS",

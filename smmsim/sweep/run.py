@@ -43,11 +43,9 @@ import pandas as pd
 import pyarrow as pa
 
 from .. import __version__
-from .design import DESIGN_KINDS, Design
 from .execute import (
     ChunkResult,
     Progress,
-    SweepAbortedError,
     available_cores,
     dask_client,
     make_tasks,
@@ -56,13 +54,10 @@ from .execute import (
     run_processes,
     run_serial,
 )
-from .parameters import Parameter
-from .spec import DEFAULT_METRICS, SweepSpec, import_object
+from .spec import SweepSpec, import_object
 from .store import (
     DAMAGED,
     ResultStore,
-    SweepFolderError,
-    SweepLockedError,
     read_spec,
     read_table,
     result_schema,
@@ -75,14 +70,6 @@ from .summary import (
 )
 
 __all__ = [
-    "DEFAULT_METRICS",
-    "DESIGN_KINDS",
-    "Design",
-    "Parameter",
-    "SweepAbortedError",
-    "SweepFolderError",
-    "SweepLockedError",
-    "SweepSpec",
     "SweepSummary",
     "load_results",
     "load_spec",
