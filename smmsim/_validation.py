@@ -91,8 +91,10 @@ def check_field_types(obj, where: str) -> None:
 
     Fields annotated ``bool`` take a bool only (YAML ``true`` / ``false``; the
     text ``"false"`` or the number 1 are refused), ``str`` fields take text,
-    ``tuple`` fields a list or tuple; ``| None`` also allows None. ``where`` is
-    the dotted section of ``obj`` in a scenario (``""`` at the top).
+    ``tuple`` fields a list or tuple; ``| None`` also allows None; a section
+    (a field whose default is a config dataclass) takes an instance of that
+    class. ``where`` is the dotted section of ``obj`` in a scenario (``""`` at
+    the top).
 
     Examples
     --------
@@ -120,3 +122,8 @@ def check_field_types(obj, where: str) -> None:
             raise TypeError(f"`{name}` must be text; {got}.")
         if kind == "tuple" and not isinstance(value, (list, tuple, np.ndarray)):
             raise TypeError(f"`{name}` must be a list; {got}.")
+        section = f.default_factory
+        if dataclasses.is_dataclass(section) and not isinstance(value, section):
+            raise TypeError(
+                f"`{name}` must be a {section.__name__} (a mapping in YAML); {got}."
+            )

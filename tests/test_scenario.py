@@ -174,6 +174,15 @@ def test_a_scalar_where_a_list_belongs(data, match):
         ScenarioConfig.from_dict(data)
 
 
+def test_sections_built_directly_are_checked_too():
+    from smmsim.scenario.levers import LeversConfig
+
+    with pytest.raises(TypeError, match=r"^`graph` must be a GraphConfig \(a mapping in YAML\)"):
+        ScenarioConfig(graph={"n_nodes": 5})
+    with pytest.raises(TypeError, match=r"^`campaign\.levers\.referral` must be a ReferralConfig"):
+        LeversConfig(referral=3)
+
+
 def test_graph_path_must_be_text():
     with pytest.raises(TypeError, match=r"`graph\.path` must be text; got int 5\."):
         ScenarioConfig.from_dict({"graph": {"model": "snap", "path": 5}})

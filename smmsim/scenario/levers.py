@@ -254,6 +254,9 @@ class LeversConfig:
     outreach: OutreachConfig = field(default_factory=OutreachConfig)
     referral: ReferralConfig = field(default_factory=ReferralConfig)
 
+    def __post_init__(self):
+        check_field_types(self, "campaign.levers")
+
     def allocations(self) -> dict[str, float]:
         """Spend allocated to each lever."""
         return {name: getattr(self, name).spend for name in LEVER_NAMES}
