@@ -363,6 +363,8 @@ def test_rows_have_independent_streams_and_reproduce_from_their_seed():
     row = df.iloc[10]
     again = toy_model(spec.config(int(row["cell"])), rng=int(row["seed"]))
     assert again["reach"] == row["reach"]
+    seeds = [spec.seed_of(int(c), int(r)) for c, r in zip(df["cell"], df["replicate"])]
+    assert seeds == df["seed"].tolist()  # the spec says which seed any row had
 
 
 def test_common_random_numbers_pair_replicates_across_cells():
