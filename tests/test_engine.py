@@ -251,6 +251,58 @@ def test_batched_replicates_are_the_same_on_one_and_two_threads():
     pd.testing.assert_frame_equal(one[0], simulate_replicates(cfg, n_replicates=9, rng=2)[0])
 
 
+def test_parallel_runs_equal_runs_one_by_one_on_any_number_of_threads():
+    import numba
+
+    from smmsim._rng import replicate_seeds
+    from smmsim.engine import run_replicates, world_for
+
+    cfg = small(reviews={"enabled": True, "post_prob": 0.5}, content={"click_through": 0.3})
+    seeds = replicate_seeds(np.random.SeedSequence(4), 7)
+    old = numba.get_num_threads()
+    by_threads = []
+    try:
+        for t in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
+            numba.set_num_threads(t)
+            by_threads.append(run_replicates(cfg, seeds, parallel=True))
+    finally:
+        numba.set_num_threads(old)
+    one_by_one = [simulate(cfg, rng=s) for s in seeds]
+    for runs in by_threads:
+        for run, one in zip(runs, one_by_one, strict=True):
+            np.testing.assert_array_equal(run.stats, one.stats)
+            for a, b in zip(run.sharers + run.tree_parent + run.sharer_steps + [run.buyers],
+                            one.sharers + one.tree_parent + one.sharer_steps + [one.buyers],
+                            strict=True):  # fmt: skip
+                np.testing.assert_array_equal(a, b)
+    # one work space per piece run at once, given back and reused
+    pool = world_for(cfg).cache.workspaces[len(by_threads[0][0].items)]
+    assert 1 <= len(pool) <= 2
+    run_replicates(cfg, seeds, parallel=True)
+    assert len(world_for(cfg).cache.workspaces[len(by_threads[0][0].items)]) == len(pool)
+
+
+def test_batched_tables_equal_the_tables_of_each_run():
+    from smmsim.metrics.campaign import steps_table, summary_columns
+
+    cfg = small(reviews={"enabled": True, "post_prob": 0.5}, content={"click_through": 0.3})
+    runs = [simulate(cfg, rng=s) for s in range(5)]
+    cols = summary_columns(runs)
+    for i, run in enumerate(runs):
+        want = run.summary()
+        got = {name: col[i] for name, col in cols.items()}
+        assert list(got) == list(want)
+        for name, value in want.items():
+            assert type(got[name]) is type(value), name
+            assert got[name] == value or (value != value and got[name] != got[name]), name
+    table = steps_table(runs)
+    for i, run in enumerate(runs):
+        part = table[table["replicate"] == i].drop(columns="replicate").reset_index(drop=True)
+        pd.testing.assert_frame_equal(part, run.steps_frame(), check_exact=True)
+    with pytest.raises(ValueError, match="runs of one scenario"):
+        summary_columns([runs[0], simulate(small(), rng=1)])
+
+
 def test_run_replicates_refuses_a_plan_that_draws():
     from smmsim.engine import run_replicates
 

@@ -12,6 +12,7 @@ draw of the campaign (see :mod:`smmsim.engine._kernel`).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -202,8 +203,10 @@ def plan_run(cfg, world, rng) -> Plan:
 class WorldCache:
     """What a :class:`~smmsim.engine.World` keeps between runs, one typed field each."""
 
-    workspaces: dict[tuple[int, int], K.Workspace] = field(default_factory=dict)
-    """Kernel work arrays by (number of items, thread id)."""
+    workspaces: dict[int, list[K.Workspace]] = field(default_factory=dict)
+    """The free kernel work spaces by number of items: a batch takes one per thread
+    and gives them back (:meth:`smmsim.engine.World.take_workspaces`)."""
+    workspace_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     last_plan: tuple | None = None
     """(config, its plan) of the last run whose planning draws nothing."""
     seed_choices: dict[tuple, np.ndarray] = field(default_factory=dict)

@@ -63,13 +63,23 @@ class World:
     population: Population
     cache: WorldCache = field(default_factory=WorldCache, repr=False)
 
-    def workspace(self, n_items: int) -> K.Workspace:
-        """This thread's reusable kernel work arrays for ``n_items`` items."""
-        key = (n_items, threading.get_ident())
-        ws = self.cache.workspaces.get(key)
-        if ws is None:
-            ws = self.cache.workspaces[key] = K.Workspace(self.graph.n_nodes, n_items)
-        return ws
+    def take_workspaces(self, n_items: int, count: int = 1) -> list[K.Workspace]:
+        """``count`` kernel work spaces for ``n_items`` items, for the caller alone until
+        :meth:`give_back`: the most recently used first (their per-person chances are
+        likely filled already), new ones when none is free. As many exist as were in
+        use at once."""
+        cache = self.cache
+        with cache.workspace_lock:
+            free = cache.workspaces.setdefault(n_items, [])
+            taken = [free.pop() for _ in range(min(count, len(free)))]
+        n = self.graph.n_nodes
+        return taken + [K.Workspace(n, n_items) for _ in range(count - len(taken))]
+
+    def give_back(self, workspaces: list[K.Workspace]) -> None:
+        """Return work spaces taken with :meth:`take_workspaces`."""
+        with self.cache.workspace_lock:
+            for ws in reversed(workspaces):
+                self.cache.workspaces[ws.n_items].append(ws)
 
 
 class _Worlds:
@@ -326,12 +336,10 @@ def simulate(cfg: ScenarioConfig | None = None, *, rng=None, world: World | None
     return run
 
 
-def _prepare(world, plan, n_events, n_steps):
-    """The kernel's inputs for ``plan`` on ``world``: this thread's work space, with
-    each item's per-person engagement and share chances filled (cached by item)."""
+def _fill(ws, world, plan) -> None:
+    """Fill work space ``ws`` with each item's per-person engagement and share chances
+    (kept per item while the item's values stay the same)."""
     g, pop = world.graph, world.population
-    ev = K.StaticEvents(**plan.events.arrays(limit=n_events))
-    ws = world.workspace(len(plan.items))
     for k, it in enumerate(plan.items):
         pkey = (it.stickiness, tuple(it.appeal), it.shareability)
         if ws.rec_keys[k] != pkey:
@@ -342,8 +350,6 @@ def _prepare(world, plan, n_events, n_steps):
                 pop.activity * it.stickiness * seg_appeal,
                 it.shareability * pop.share_propensity,
             )
-    net = K.Network(g.indptr, g.indices, g.trust, pop.purchase_interest, pop.is_customer)
-    return ws, net, ev
 
 
 def _run_plan(cfg, world, plan, key, seed, *, n_events) -> Run:
@@ -420,13 +426,12 @@ def simulate_replicates(
         runs = _replicates_one_by_one(cfg, seeds, progress)
     else:
         runs = run_replicates(cfg, seeds, parallel=parallel)
-    rows, frames = [], []
-    for i, run in enumerate(runs):
-        rows.append({"replicate": i, "seed": seeds[i], **run.summary()})
-        f = run.steps_frame()
-        f.insert(0, "replicate", i)
-        frames.append(f)
-    return pd.DataFrame(rows), pd.concat(frames, ignore_index=True)
+    from ..metrics.campaign import steps_table, summary_columns
+
+    summary = pd.DataFrame(
+        {"replicate": list(range(len(runs))), "seed": list(seeds), **summary_columns(runs)}
+    )
+    return summary, steps_table(runs)
 
 
 def _replicates_one_by_one(cfg, seeds, progress):
@@ -457,30 +462,18 @@ def run_replicates(
     else:
         plan = plan_run(cfg, world, np.random.default_rng(0))  # draws nothing
         world.cache.last_plan = (cfg, plan)
-    crisis = cfg.crisis.enabled and not cfg.crisis.claim_only
-    n_threads = 1
+    n_pieces = 1
     if parallel:
         import numba
 
-        n_threads = max(1, min(len(seeds), numba.get_num_threads()))
-
-    def piece(lo, hi):
-        runs = _run_batch(cfg, world, plan, keys[lo:hi], seeds[lo:hi], n_events=None)
-        if crisis:
-            base = _run_batch(
-                cfg, world, plan, keys[lo:hi], seeds[lo:hi], n_events=plan.n_campaign_events
-            )
-            runs = [dataclasses.replace(r, baseline=b) for r, b in zip(runs, base, strict=True)]
-        return runs
-
-    bounds = [len(seeds) * c // n_threads for c in range(n_threads + 1)]
-    if n_threads == 1:
-        return piece(0, len(seeds))
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(n_threads) as pool:
-        parts = list(pool.map(piece, bounds[:-1], bounds[1:]))
-    return [run for part in parts for run in part]
+        n_pieces = max(1, min(len(seeds), numba.get_num_threads()))
+    runs = _run_batch(cfg, world, plan, keys, seeds, n_events=None, n_pieces=n_pieces)
+    if cfg.crisis.enabled and not cfg.crisis.claim_only:
+        base = _run_batch(
+            cfg, world, plan, keys, seeds, n_events=plan.n_campaign_events, n_pieces=n_pieces
+        )
+        runs = [dataclasses.replace(r, baseline=b) for r, b in zip(runs, base, strict=True)]
+    return runs
 
 
 def _kernel_keys(seeds) -> np.ndarray:
@@ -502,17 +495,72 @@ def _kernel_keys(seeds) -> np.ndarray:
     return keys
 
 
-def _run_batch(cfg, world, plan, keys, seeds, *, n_events) -> list[Run]:
-    """The runs of ``plan`` with kernel ``keys``: one compiled call on this thread's work space."""
+def _run_batch(cfg, world, plan, keys, seeds, *, n_events, n_pieces=1) -> list[Run]:
+    """The runs of ``plan`` with kernel ``keys``, in ``n_pieces`` compiled calls at once.
+
+    Piece c runs keys ``[n * c // n_pieces, n * (c + 1) // n_pieces)`` on a work space
+    of its own, piece 0 on this thread and the others on threads started for the call
+    (the kernel releases the GIL). A run depends only on its key and the plan, never on
+    its piece or work space: the runs are the same for any ``n_pieces``."""
     from . import _batch
 
-    n_items, T = len(plan.items), cfg.steps
-    ws, net, ev = _prepare(world, plan, n_events, T)
+    T = cfg.steps
+    g, pop = world.graph, world.population
+    ev = K.StaticEvents(**plan.events.arrays(limit=n_events))
+    net = K.Network(g.indptr, g.indices, g.trust, pop.purchase_interest, pop.is_customer)
+    capacity = K.event_capacity(g.n_nodes, ev.type, T)
     n_runs = len(keys)
-    first_run = ws.reserve_runs(n_runs)
-    work = ws.arrays(K.event_capacity(world.graph.n_nodes, ev.type, T))
-    args = K.kernel_args(net, plan.kernel_items, plan.params, ev, work)
-    stats, steps_run, seg, nodes, values = _batch.run_batch(*args, T, keys, first_run)  # type: ignore[call-arg]
+    n_pieces = max(1, min(n_pieces, n_runs))
+    bounds = [n_runs * c // n_pieces for c in range(n_pieces + 1)]
+    spaces = world.take_workspaces(len(plan.items), n_pieces)
+    try:
+        calls = []
+        for c, ws in enumerate(spaces):
+            _fill(ws, world, plan)
+            lo, hi = bounds[c], bounds[c + 1]
+            args = K.kernel_args(net, plan.kernel_items, plan.params, ev, ws.arrays(capacity))
+            calls.append((*args, T, keys[lo:hi], ws.reserve_runs(hi - lo)))
+        outs = _in_threads(_batch.run_batch, calls)
+    finally:
+        world.give_back(spaces)
+    runs = []
+    for c, out in enumerate(outs):
+        runs += _runs_of(cfg, world, plan, out, seeds[bounds[c] : bounds[c + 1]])
+    return runs
+
+
+def _in_threads(fn, calls) -> list:
+    """``[fn(*args) for args in calls]``, the first call on this thread and each other
+    on a thread of its own (``fn`` releases the GIL)."""
+    if len(calls) == 1:
+        return [fn(*calls[0])]
+    outs: list = [None] * len(calls)
+    errors: list = []
+
+    def work(i):
+        try:
+            outs[i] = fn(*calls[i])
+        except BaseException as exc:  # noqa: BLE001 - raised again below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(1, len(calls))]
+    for th in threads:
+        th.start()
+    work(0)
+    for th in threads:
+        th.join()
+    if errors:
+        raise errors[0]
+    return outs
+
+
+def _runs_of(cfg, world, plan, out, seeds) -> list[Run]:
+    """The :class:`Run` objects of one ``_batch.run_batch`` result."""
+    from . import _batch
+
+    stats, steps_run, seg, nodes, values = out
+    n_items = len(plan.items)
+    n_runs = len(seeds)
     names = [it.name for it in plan.items]
     kinds = [KIND_NAMES[it.kind] for it in plan.items]
     rows = _batch.ITEM_ROWS

@@ -123,92 +123,119 @@ def _items(run, *kinds) -> np.ndarray:
     return np.array([k in kinds for k in run.kinds], dtype=bool)
 
 
-def _posters(run, mask) -> np.ndarray:
-    """Positions of the people who shared at least one item in ``mask``."""
-    parts = [run.sharers[k] for k in np.flatnonzero(mask)]
-    return np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int32)
-
-
 def summarize_run(run) -> dict:
     """Flat dict of the headline metrics of a :class:`~smmsim.engine.Run`."""
+    cols = summary_columns([run])
+    return {name: col[0] for name, col in cols.items()}
+
+
+def summary_columns(runs) -> dict:
+    """:func:`summarize_run` of each of ``runs`` (runs of one scenario), as one list of
+    values per metric: what one call costs is mostly per metric, not per run.
+
+    The values are Python ints and floats, exactly those :func:`summarize_run` gives."""
     from .trees import tree_metrics_from_parents
 
-    ps = run.per_step
-    cfg = run.config
-    brand = _items(run, "brand")
-    reviews = _items(run, "review_positive", "review_negative")
+    first = runs[0]
+    cfg = first.config
+    if any(r.config is not cfg or r.kinds != first.kinds for r in runs):
+        raise ValueError("`runs` must be runs of one scenario (the same config and items).")
+    tot = np.stack([r.stats.sum(axis=0) for r in runs])  # (runs, items, fields)
+    brand = _items(first, "brand")
+    reviews = _items(first, "review_positive", "review_negative")
     campaign = brand | reviews
-    imp = ps["impressions"]
-    reach = int(ps["new_reach"][:, brand].sum())
-    earned_only = int(_earned_only(run.stats)[:, brand].sum())
-    conversions = int(ps["conversions"].sum())
+    imp = tot[:, :, K.F_IMPRESSIONS : K.F_IMPRESSIONS + 3]
+    clicks = tot[:, :, K.F_CLICKS : K.F_CLICKS + 3].sum(axis=1)
+    convs = tot[:, :, K.F_CONVERSIONS : K.F_CONVERSIONS + 3].sum(axis=1)
+
+    def over(mask, f):
+        return tot[:, mask, f].sum(axis=1)
+
+    reach = over(brand, K.F_NEW_REACH)
+    earned_only = over(brand, K.F_NEW_REACH_EARNED) - over(brand, K.F_EARNED_LOST)
+    conversions = convs.sum(axis=1)
     revenue = conversions * cfg.campaign.price
     gross = revenue * cfg.campaign.margin
-    cost = float(sum(run.costs.values()))
-    shares = int(ps["shares"][:, brand].sum())
-    seeds = int(run.n_seed_posts[brand].sum())
-    tree = tree_metrics_from_parents(run.tree_parent[0], np.arange(len(run.sharers[0])))
-    earned = int(imp[:, campaign, 2].sum())
-    posters = _posters(run, campaign)
-    n_pos = int(imp[:, _items(run, "review_positive")].sum())
-    n_neg = int(imp[:, _items(run, "review_negative", "claim")].sum())
-    complaints = int(run.stats[:, :, K.F_COMPLAINTS].sum())
+    cost = np.array([float(sum(r.costs.values())) for r in runs])
+    shares = over(brand, K.F_SHARES)
+    seeds = over(brand, K.F_POSTS)
+    trees = [tree_metrics_from_parents(r.tree_parent[0], np.arange(len(r.sharers[0])))
+             for r in runs]  # fmt: skip
+    earned = imp[:, campaign, 2].sum(axis=1)
+    n_pos = imp[:, _items(first, "review_positive")].sum(axis=(1, 2))
+    n_neg = imp[:, _items(first, "review_negative", "claim")].sum(axis=(1, 2))
+    complaints = tot[:, :, K.F_COMPLAINTS].sum(axis=1)
+    nan = float("nan")
     out = {
         "reach": reach,
         "reach_earned_only": earned_only,
-        "earned_reach_share": earned_only / reach if reach else 0.0,
-        "impressions": int(imp[:, campaign].sum()),
-        "impressions_paid": int(imp[:, campaign, 0].sum()),
-        "impressions_owned": int(imp[:, campaign, 1].sum()),
+        "earned_reach_share": _ratio(earned_only, reach, 0.0),
+        "impressions": imp[:, campaign].sum(axis=(1, 2)),
+        "impressions_paid": imp[:, campaign, 0].sum(axis=1),
+        "impressions_owned": imp[:, campaign, 1].sum(axis=1),
         "impressions_earned": earned,
         "earned_impressions": earned,
-        "engagements": int(ps["engagements"][:, campaign].sum()),
+        "engagements": over(campaign, K.F_ENGAGEMENTS),
         "shares": shares,
         "seed_posts": seeds,
-        "virality_rate": shares / reach if reach else 0.0,
-        "amplification": (shares - seeds) / seeds if seeds else float("nan"),
-        "cascade_size": int(tree["size"]),
-        "cascade_depth": int(tree["depth"]),
-        "cascade_breadth": int(tree["breadth"]),
-        "structural_virality": float(tree["structural_virality"]),
-        "website_sessions": int(ps["clicks"].sum()),
-        "sessions_paid": int(ps["clicks"][:, :, 0].sum()),
-        "sessions_owned": int(ps["clicks"][:, :, 1].sum()),
-        "sessions_earned": int(ps["clicks"][:, :, 2].sum()),
+        "virality_rate": _ratio(shares, reach, 0.0),
+        "amplification": _ratio(shares - seeds, seeds, nan),
+        "cascade_size": [int(t["size"]) for t in trees],
+        "cascade_depth": [int(t["depth"]) for t in trees],
+        "cascade_breadth": [int(t["breadth"]) for t in trees],
+        "structural_virality": [float(t["structural_virality"]) for t in trees],
+        "website_sessions": clicks.sum(axis=1),
+        "sessions_paid": clicks[:, 0],
+        "sessions_owned": clicks[:, 1],
+        "sessions_earned": clicks[:, 2],
         "conversions": conversions,
-        "conversions_paid": int(ps["conversions"][:, :, 0].sum()),
-        "conversions_owned": int(ps["conversions"][:, :, 1].sum()),
-        "conversions_earned": int(ps["conversions"][:, :, 2].sum()),
-        "referrals": int(ps["referrals"].sum()),
-        "revenue": float(revenue),
-        "gross_profit": float(gross),
+        "conversions_paid": convs[:, 0],
+        "conversions_owned": convs[:, 1],
+        "conversions_earned": convs[:, 2],
+        "referrals": tot[:, :, K.F_REFERRALS].sum(axis=1),
+        "revenue": revenue.astype(float),
+        "gross_profit": gross.astype(float),
         "cost": cost,
-        **{f"cost_{name}": float(run.costs.get(name, 0.0)) for name in LEVER_NAMES},
-        "roi": (gross - cost) / cost if cost > 0 else float("nan"),
-        "cost_per_acquisition": cost / conversions if conversions and cost > 0 else float("nan"),
+        **{f"cost_{name}": [float(r.costs.get(name, 0.0)) for r in runs] for name in LEVER_NAMES},
+        "roi": _ratio(gross - cost, cost, nan, cost > 0),
+        "cost_per_acquisition": _ratio(cost, conversions, nan, (conversions != 0) & (cost > 0)),
         "earned_media_value": earned * cfg.campaign.levers.broadcast_ads.cpm / 1000,
-        "responsiveness": _n_customers(run, posters),
-        "reviews_positive": int(run.n_seed_posts[_items(run, "review_positive")].sum()),
-        "reviews_negative": int(run.n_seed_posts[_items(run, "review_negative")].sum())
-        - complaints,
+        "responsiveness": [_responsiveness(r, campaign) for r in runs],
+        "reviews_positive": over(_items(first, "review_positive"), K.F_POSTS),
+        "reviews_negative": over(_items(first, "review_negative"), K.F_POSTS) - complaints,
         "complaints": complaints,
-        "sentiment": n_pos / (n_pos + n_neg) if n_pos + n_neg else float("nan"),
-        "steps": run.n_steps,
+        "sentiment": _ratio(n_pos, n_pos + n_neg, nan),
+        "steps": [r.n_steps for r in runs],
     }
+    cols = {name: np.asarray(col).tolist() for name, col in out.items()}
     if cfg.crisis.enabled:
-        out.update(_crisis_metrics(run))
+        crisis = [_crisis_metrics(r) for r in runs]
+        cols.update({name: [c[name] for c in crisis] for name in crisis[0]})
+    return cols
+
+
+def _ratio(num, den, default, where=None) -> np.ndarray:
+    """``num / den`` where ``where`` (default: ``den != 0``), else ``default``."""
+    out = np.full(len(num), default, dtype=float)
+    np.divide(num, den, out=out, where=den != 0 if where is None else where)
     return out
 
 
 def _earned_only(stats) -> np.ndarray:
     """Per step and item: net change of the people reached by earned media only."""
-    return stats[:, :, K.F_NEW_REACH_EARNED] - stats[:, :, K.F_EARNED_LOST]
+    return stats[..., K.F_NEW_REACH_EARNED] - stats[..., K.F_EARNED_LOST]
 
 
-def _n_customers(run, people) -> int:
-    """How many of ``people`` are customers at the end of the run."""
-    before = run.world.population.is_customer[people]
-    return int((before | np.isin(people, run.buyers)).sum())
+def _responsiveness(run, mask) -> int:
+    """How many people who shared an item in ``mask`` are customers at the end."""
+    from ._campaign_kernel import count_customers
+
+    parts = [run.sharers[k] for k in np.flatnonzero(mask)]
+    people = np.concatenate(parts) if len(parts) > 1 else parts[0] if parts else _NOBODY
+    return int(count_customers(people, run.world.population.is_customer, run.buyers))
+
+
+_NOBODY = np.empty(0, np.int32)
 
 
 def _crisis_metrics(run) -> dict:
@@ -270,36 +297,53 @@ def steps_frame(run) -> pd.DataFrame:
     word of mouth at step 3 who sees an ad at step 8 leaves the earned-only
     count at step 8); ``new_reach_earned_only`` is their net change in the step.
     """
-    s = run.stats
-    T = max(run.config.steps, s.shape[0])
-    if s.shape[0] < T:
-        s = np.concatenate([s, np.zeros((T - s.shape[0], *s.shape[1:]), s.dtype)])
-    n_items = s.shape[1]
+    return pd.DataFrame(_steps_columns([run]))
+
+
+def steps_table(runs) -> pd.DataFrame:
+    """:func:`steps_frame` of each of ``runs`` (runs of one scenario) one after the
+    other, with a first column ``replicate`` (0, 1, ...): the table built at once."""
+    cols = _steps_columns(runs)
+    n_rows = len(cols["step"]) // len(runs)
+    return pd.DataFrame({"replicate": np.repeat(np.arange(len(runs)), n_rows), **cols})
+
+
+def _steps_columns(runs) -> dict:
+    """The columns of :func:`steps_table` but ``replicate``: each run's steps, each
+    step's items."""
+    first = runs[0]
+    cfg = first.config
+    if any(r.config is not cfg or r.items != first.items for r in runs):
+        raise ValueError("`runs` must be runs of one scenario (the same config and items).")
+    T = max(cfg.steps, *(r.stats.shape[0] for r in runs))
+    R, n_items = len(runs), first.stats.shape[1]
+    s = np.zeros((R, T, n_items, K.N_FIELDS), np.int64)
+    for i, r in enumerate(runs):
+        s[i, : r.stats.shape[0]] = r.stats
     cols = {
-        "step": np.repeat(np.arange(T), n_items),
-        "item": np.tile(np.array(run.items, dtype=object), T),
-        "kind": np.tile(np.array(run.kinds, dtype=object), T),
+        "step": np.tile(np.repeat(np.arange(T), n_items), R),
+        "item": np.tile(np.array(first.items, dtype=object), R * T),
+        "kind": np.tile(np.array(first.kinds, dtype=object), R * T),
     }
     for i, origin in enumerate(("paid", "owned", "earned")):
-        cols[f"impressions_{origin}"] = s[:, :, K.F_IMPRESSIONS + i].ravel()
-    cols["new_reach"] = s[:, :, K.F_NEW_REACH].ravel()
+        cols[f"impressions_{origin}"] = s[..., K.F_IMPRESSIONS + i].ravel()
+    cols["new_reach"] = s[..., K.F_NEW_REACH].ravel()
     cols["new_reach_earned_only"] = _earned_only(s).ravel()
-    cols["engagements"] = s[:, :, K.F_ENGAGEMENTS].ravel()
-    cols["shares"] = s[:, :, K.F_SHARES].ravel()
-    cols["website_sessions"] = s[:, :, K.F_CLICKS : K.F_CLICKS + 3].sum(axis=2).ravel()
-    cols["conversions"] = s[:, :, K.F_CONVERSIONS : K.F_CONVERSIONS + 3].sum(axis=2).ravel()
+    cols["engagements"] = s[..., K.F_ENGAGEMENTS].ravel()
+    cols["shares"] = s[..., K.F_SHARES].ravel()
+    cols["website_sessions"] = s[..., K.F_CLICKS : K.F_CLICKS + 3].sum(axis=-1).ravel()
+    cols["conversions"] = s[..., K.F_CONVERSIONS : K.F_CONVERSIONS + 3].sum(axis=-1).ravel()
     for i, origin in enumerate(("paid", "owned", "earned")):
-        cols[f"website_sessions_{origin}"] = s[:, :, K.F_CLICKS + i].ravel()
-        cols[f"conversions_{origin}"] = s[:, :, K.F_CONVERSIONS + i].ravel()
-    cols["referrals"] = s[:, :, K.F_REFERRALS].ravel()
-    # running totals per item over steps (rows are step-major, items in order)
-    reach = np.cumsum(s[:, :, K.F_NEW_REACH], axis=0)
-    earned_only = np.cumsum(_earned_only(s), axis=0)
+        cols[f"website_sessions_{origin}"] = s[..., K.F_CLICKS + i].ravel()
+        cols[f"conversions_{origin}"] = s[..., K.F_CONVERSIONS + i].ravel()
+    cols["referrals"] = s[..., K.F_REFERRALS].ravel()
+    # running totals per run and item over steps (rows: run, step, item)
+    reach = np.cumsum(s[..., K.F_NEW_REACH], axis=1)
+    earned_only = np.cumsum(_earned_only(s), axis=1)
     cols["reach"] = reach.ravel()
     cols["reach_earned_only"] = earned_only.ravel()
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(reach > 0, earned_only / np.maximum(reach, 1), 0.0)
     cols["earned_reach_share"] = share.ravel()
-    cols["revenue"] = cols["conversions"] * run.config.campaign.price
-    frame = pd.DataFrame(cols)
-    return frame
+    cols["revenue"] = cols["conversions"] * cfg.campaign.price
+    return cols
