@@ -30,7 +30,9 @@ _OK, _ONE_FIELD, _NOT_INT, _TOO_BIG = 0, 1, 2, 3
 _N_CHUNKS = 16
 
 
-def load_edge_arrays(path, *, directed: bool = False, field_name: str = "path"):
+def load_edge_arrays(
+    path: str | os.PathLike, *, directed: bool = False, field_name: str = "path"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Edges of a SNAP edge list as position arrays, without repeats or self-loops.
 
     Returns ``(src, dst, node_ids)``: int64 positions into ``node_ids`` (the
@@ -43,7 +45,9 @@ def load_edge_arrays(path, *, directed: bool = False, field_name: str = "path"):
     return (*simple_edges(pu, pv, len(ids), directed), ids)
 
 
-def read_edge_pairs(path, *, field_name: str = "path"):
+def read_edge_pairs(
+    path: str | os.PathLike, *, field_name: str = "path"
+) -> tuple[np.ndarray, np.ndarray]:
     """The ``(u, v)`` id pairs of every edge line, in file order, as two int64 arrays.
 
     Raises
@@ -103,7 +107,7 @@ def _file_bytes(path: Path) -> np.ndarray:
     return buf
 
 
-def relabel(u: np.ndarray, v: np.ndarray):
+def relabel(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct ids (ascending) and the position of every entry of ``u`` and ``v`` among them.
 
     Positions are int32 (int64 past 2**31 - 1 distinct ids).
@@ -149,7 +153,9 @@ def _relabel_table(u, v, lo, size):
     return ids, pu, pv
 
 
-def simple_edges(pu: np.ndarray, pv: np.ndarray, n: int, directed: bool):
+def simple_edges(
+    pu: np.ndarray, pv: np.ndarray, n: int, directed: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """Distinct edges without self-loops, sorted by source then target (int64 arrays).
 
     Undirected edges are taken as ``(min, max)``. Each edge is one int64 key

@@ -9,6 +9,7 @@ minute, not to predict the peak to the megabyte.
 from __future__ import annotations
 
 import os
+from typing import Protocol
 
 __all__ = ["available_memory", "check_fits", "format_bytes"]
 
@@ -79,12 +80,40 @@ def check_fits(what: str, n_bytes: float, *, available: int | None = None) -> No
         )
 
 
-def scenario_bytes(cfg, n_replicates: int = 1) -> tuple[float, float]:
+class _GraphSize(Protocol):
+    """What the estimate reads of a ``GraphConfig`` (this module sits below ``scenario``)."""
+
+    @property
+    def model(self) -> str: ...
+    @property
+    def n_nodes(self) -> int: ...
+    @property
+    def m(self) -> int: ...
+    @property
+    def mean_degree(self) -> float: ...
+    @property
+    def n_broadcasters(self) -> int: ...
+    @property
+    def followers_mean(self) -> float: ...
+    @property
+    def path(self) -> str | None: ...
+
+
+class _ScenarioSize(Protocol):
+    """What the estimate reads of a ``ScenarioConfig``."""
+
+    @property
+    def graph(self) -> _GraphSize: ...
+    @property
+    def steps(self) -> int: ...
+
+
+def scenario_bytes(cfg: _ScenarioSize, n_replicates: int = 1) -> tuple[float, float]:
     """(world bytes, bytes per replicate) of running scenario ``cfg``."""
     g = cfg.graph
     if g.model == "snap":
         try:
-            size = os.path.getsize(g.path)
+            size = os.path.getsize(g.path) if g.path is not None else 0
         except (OSError, TypeError):
             size = 0
         n = size / 8  # a line "u v" of small ids is at least ~8 bytes
@@ -98,7 +127,9 @@ def scenario_bytes(cfg, n_replicates: int = 1) -> tuple[float, float]:
     return world, per_replicate
 
 
-def check_scenario_fits(cfg, n_replicates: int = 1, *, replicates_name: str = "n_replicates"):
+def check_scenario_fits(
+    cfg: _ScenarioSize, n_replicates: int = 1, *, replicates_name: str = "n_replicates"
+) -> None:
     """Refuse a scenario (and number of replicates) that cannot fit, naming the culprit."""
     world, per = scenario_bytes(cfg)
     total = world + n_replicates * per

@@ -19,11 +19,15 @@ spawn keys named below, so a seed never depends on what was drawn before it:
 from __future__ import annotations
 
 import zlib
+from typing import TypeAlias
 
 import numpy as np
 
+RngLike: TypeAlias = "np.random.Generator | np.random.SeedSequence | int | np.integer | None"
+"""What an ``rng`` argument takes: a Generator, a SeedSequence, an int seed or None."""
 
-def as_generator(rng=None) -> np.random.Generator:
+
+def as_generator(rng: RngLike = None) -> np.random.Generator:
     """Return a ``numpy.random.Generator`` for ``rng``.
 
     Parameters

@@ -10,15 +10,17 @@ from the broadcaster to the follower (the direction content travels).
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
 from numba import njit
 
 from ._edgelist import load_edge_arrays
-from ._rng import as_generator
+from ._rng import RngLike, as_generator
 from ._validation import (
     check_choice,
     check_field_types,
@@ -106,7 +108,9 @@ class SocialGraph:
             for f in ("indptr", "indices", "tie_type", "trust", "segment", "broadcaster")
         )
 
-    def index_of(self, nodes, *, field_name: str = "seed_nodes") -> np.ndarray:
+    def index_of(
+        self, nodes: Sequence[Hashable] | np.ndarray, *, field_name: str = "seed_nodes"
+    ) -> np.ndarray:
         """Map node labels to array positions, raising on unknown labels."""
         index = self._index
         if index is None:
@@ -294,7 +298,7 @@ class GraphConfig:
 # Building
 
 
-def build_graph(cfg: GraphConfig | None = None, *, rng=None) -> SocialGraph:
+def build_graph(cfg: GraphConfig | None = None, *, rng: RngLike = None) -> SocialGraph:
     """Generate (or load) the social graph described by ``cfg``.
 
     Parameters
@@ -318,6 +322,7 @@ def build_graph(cfg: GraphConfig | None = None, *, rng=None) -> SocialGraph:
     cfg = cfg or GraphConfig()
     rng = as_generator(rng)
     if cfg.model == "snap":
+        assert cfg.path is not None  # GraphConfig requires it for "snap"
         src, dst, ids = load_edge_arrays(cfg.path, field_name="graph.path")
         n = len(ids)
         segment = rng.integers(cfg.n_segments, size=n).astype(np.int16)
@@ -365,19 +370,19 @@ def build_graph(cfg: GraphConfig | None = None, *, rng=None) -> SocialGraph:
 
 
 def from_edges(
-    src,
-    dst,
+    src: npt.ArrayLike,
+    dst: npt.ArrayLike,
     *,
     n_nodes: int,
     directed: bool = False,
-    tie_type=None,
-    trust=None,
-    node_ids=None,
-    segment=None,
-    broadcaster=None,
-    extra_arcs=None,
+    tie_type: npt.ArrayLike | None = None,
+    trust: npt.ArrayLike | None = None,
+    node_ids: npt.ArrayLike | None = None,
+    segment: npt.ArrayLike | None = None,
+    broadcaster: npt.ArrayLike | None = None,
+    extra_arcs: tuple[Sequence[int] | np.ndarray, Sequence[int] | np.ndarray] | None = None,
     ties: TieConfig | None = None,
-    rng=None,
+    rng: RngLike = None,
 ) -> SocialGraph:
     """Build a :class:`SocialGraph` from integer edge arrays.
 
@@ -496,7 +501,7 @@ def from_edges(
     )
 
 
-def _as_positions(name: str, values) -> np.ndarray:
+def _as_positions(name: str, values: npt.ArrayLike) -> np.ndarray:
     """Node positions as a 1-D int32 or int64 array, copying only other dtypes.
 
     int32 input stays int32: a 10-million-edge list is not doubled in memory.
@@ -588,7 +593,7 @@ def from_networkx(
     ties: TieConfig | None = None,
     segment_attr: str = "segment",
     attributes: bool = True,
-    rng=None,
+    rng: RngLike = None,
 ) -> SocialGraph:
     """Convert any networkx graph into a :class:`SocialGraph`.
 
@@ -779,7 +784,9 @@ def _adjacency_csr(nbr_ptr, nbr, directed):
     return indptr, indices, arc_edge, edge_entry
 
 
-def _from_edge_view(G: nx.Graph, *, ties: TieConfig | None, segment_attr: str, rng) -> SocialGraph:
+def _from_edge_view(
+    G: nx.Graph, *, ties: TieConfig | None, segment_attr: str, rng: RngLike
+) -> SocialGraph:
     """:func:`from_networkx` through ``G.edges(data=True)`` (multigraphs: one arc per edge key)."""
     ids = list(G)
     pos = {label: i for i, label in enumerate(ids)}
@@ -806,7 +813,7 @@ def _from_edge_view(G: nx.Graph, *, ties: TieConfig | None, segment_attr: str, r
     )
 
 
-def edge_probabilities(G: nx.Graph, graph: SocialGraph, p) -> np.ndarray:
+def edge_probabilities(G: nx.Graph, graph: SocialGraph, p: float | str) -> np.ndarray:
     """Per-arc probabilities for ``graph`` (built by :func:`from_networkx` from ``G``).
 
     ``p`` is a float for every edge, or the name of an edge attribute.

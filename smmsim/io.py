@@ -206,7 +206,9 @@ def _check_parent(name: str, path: Path) -> None:
             return
 
 
-def check_output_file(name: str, path, *, example: str = "steps.parquet") -> Path:
+def check_output_file(
+    name: str, path: str | os.PathLike, *, example: str = "steps.parquet"
+) -> Path:
     """Raise ``ValueError`` unless a file can be written at ``path``.
 
     Call it before the work whose result goes there, so that a bad path costs
@@ -231,7 +233,7 @@ def check_output_file(name: str, path, *, example: str = "steps.parquet") -> Pat
     return path
 
 
-def check_output_folder(name: str, path) -> Path:
+def check_output_folder(name: str, path: str | os.PathLike) -> Path:
     """Raise ``ValueError`` unless ``path`` is (or can be made) a writable folder."""
     path = Path(path)
     if path.exists() and not path.is_dir():

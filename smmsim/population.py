@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._rng import as_generator
+from ._rng import RngLike, as_generator
 from ._validation import (
     check_field_types,
     check_keys,
@@ -116,7 +116,9 @@ class Population:
         return np.flatnonzero(self.role == ROLE_CODE[role])
 
 
-def build_population(graph: SocialGraph, cfg: PopulationConfig | None = None, *, rng=None):
+def build_population(
+    graph: SocialGraph, cfg: PopulationConfig | None = None, *, rng: RngLike = None
+) -> Population:
     """Draw a :class:`Population` for ``graph``.
 
     Parameters
