@@ -13,7 +13,13 @@ spawn keys named below, so a seed never depends on what was drawn before it:
 - ``(KEY_SWEEP_SUMMARY,)``: the bootstrap of ``smmsim summarize``;
 - ``(*root.spawn_key, i)``: replicate ``i`` below any root (:func:`replicate_seeds`);
 - a world's graph and population: ``SeedSequence(graph_seed).spawn(2)`` (:func:`world_seeds`);
-- a planned choice (who to seed): :func:`selection_rng`.
+- a planned choice (who to seed): :func:`selection_rng`;
+- a calibration (:func:`calibration_seeds`, below its root seed): ``(KEY_CAL_SPLIT,)`` the
+  held-out split, ``(KEY_CAL_FIT, generation + 1, i)`` particle ``i`` of an ABC generation
+  (:func:`particle_seed`), ``(KEY_CAL_CHECK, KEY_CHECK_REFINE, i)`` the re-scoring of
+  candidate ``i``, ``(KEY_CAL_CHECK, KEY_CHECK_RUN)`` the fitted scenario's own seed,
+  ``(KEY_CAL_BASELINE,)`` the branching baseline; fold ``k`` of a cross-validation has the
+  same keys below ``(KEY_CAL_FOLD, k)``.
 """
 
 from __future__ import annotations
@@ -60,6 +66,22 @@ KEY_SWEEP_CRN = 2
 """Spawn-key prefix of a sweep's common random numbers: ``(2, replicate)``."""
 KEY_SWEEP_SUMMARY = 3
 """Spawn key of the bootstrap of a sweep summary."""
+
+
+KEY_CAL_SPLIT = 0
+"""Spawn key of a calibration's held-out split (and of a cross-validation's folds)."""
+KEY_CAL_FIT = 1
+"""Spawn-key prefix of a calibration's ABC particles: ``(1, generation + 1, particle)``."""
+KEY_CAL_CHECK = 2
+"""Spawn-key prefix of a calibration's checks (re-scoring, the fitted scenario's seed)."""
+KEY_CAL_BASELINE = 3
+"""Spawn key of a calibration's branching baseline."""
+KEY_CAL_FOLD = 4
+"""Spawn-key prefix of the fits of a cross-validation: ``(4, fold)``."""
+KEY_CHECK_REFINE = 0
+"""Below ``KEY_CAL_CHECK``: ``(0, i)`` the re-scoring of candidate ``i``."""
+KEY_CHECK_RUN = 1
+"""Below ``KEY_CAL_CHECK``: the seed of the fitted scenario (its held-out check)."""
 
 
 def seed_int(ss: np.random.SeedSequence) -> int:
@@ -134,3 +156,38 @@ def run_seed(seed: int, cell: int, replicate: int, *, common_random_numbers: boo
     else:
         key = (KEY_SWEEP_RUNS, cell, replicate)
     return seed_int(np.random.SeedSequence(seed, spawn_key=key))
+
+
+def calibration_seeds(root: np.random.SeedSequence) -> dict[str, np.random.SeedSequence]:
+    """The named seeds of one calibration below ``root``: split, fit, check, baseline."""
+    keys = {"split": KEY_CAL_SPLIT, "fit": KEY_CAL_FIT, "check": KEY_CAL_CHECK,
+            "baseline": KEY_CAL_BASELINE}  # fmt: skip
+    return {name: child(root, key) for name, key in keys.items()}
+
+
+def fold_root(root: np.random.SeedSequence, fold: int) -> np.random.SeedSequence:
+    """The root of fold ``fold``'s calibration seeds in a cross-validation."""
+    return child(root, KEY_CAL_FOLD, fold)
+
+
+def particle_seed(fit: np.random.SeedSequence, generation: int, index: int):
+    """The seeds of ABC particle ``index`` of ``generation`` (-1 is the prior's calibration).
+
+    Returns
+    -------
+    (words, seed)
+        ``words``: uint32 words for numpy's global state (the proposal draws);
+        ``seed``: a 63-bit int for the particle's simulation.
+    """
+    ss = child(fit, generation + 1, index)
+    return ss.generate_state(4), seed_int(child(ss, 0))
+
+
+def refine_seeds(check: np.random.SeedSequence, n: int) -> list[int]:
+    """Integer seeds of the re-scoring of a calibration's ``n`` best candidates."""
+    return replicate_seeds(child(check, KEY_CHECK_REFINE), n)
+
+
+def check_seed(check: np.random.SeedSequence) -> int:
+    """The seed a fitted scenario carries (its held-out check), a 63-bit int."""
+    return seed_int(child(check, KEY_CHECK_RUN))

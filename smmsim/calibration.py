@@ -3,19 +3,21 @@
 :func:`calibrate` splits the real cascades of one label into a training and a
 held-out part, fits the parameters of the scenario in :func:`base_config`
 (:data:`PARAMETERS`) to the training cascades by approximate Bayesian
-computation with sequential Monte Carlo (population Monte Carlo, Beaumont et
-al. 2009), and measures the fit on the held-out cascades: the two-sample
-Kolmogorov-Smirnov distance and p of size, depth, maximum breadth and
-structural virality. The same table is computed for a baseline with no social
-graph at all, a two-type Galton-Watson branching process (the root's number
-of replies and a reply's number of replies, each negative binomial, fitted by
-maximum likelihood), so the reader sees what the graph adds.
+computation with sequential Monte Carlo (pyabc's ABC-SMC, Klinger et al.
+2018; population Monte Carlo, Beaumont et al. 2009), and measures the fit on
+the held-out cascades: the two-sample Kolmogorov-Smirnov distance and p of
+size, depth, maximum breadth and structural virality. The same table is
+computed for a baseline with no social graph at all, a two-type Galton-Watson
+branching process (the root's number of replies and a reply's number of
+replies, each negative binomial, fitted by maximum likelihood), so the
+reader sees what the graph adds.
 
 The simulator is the engine itself: every particle is a scenario config
 (the claim posted by random broadcasters of a Holme-Kim graph, nothing else
 running) and its cascades come from :func:`smmsim.cascades.simulated_cascade_shapes`,
 the same code as ``smmsim cascades --simulate``. Particles are evaluated on
-local processes or on a Dask cluster.
+local processes or on a Dask cluster, in a fixed order (:mod:`smmsim._abc`),
+so the same seed gives the same fit whatever the number of workers.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._rng import calibration_seeds, check_seed, fold_root, refine_seeds
 from ._validation import check_choice, check_int
 from .cascades import SHAPE_STATS, forest_shapes, ks_table, read_reply_trees
 
@@ -77,25 +80,25 @@ whose followers almost never reply).
 """
 
 BUDGETS = {
-    # particles, generations, proposals per generation (x particles), cascades per
-    # particle, graph size, cascades for the held-out check
-    "tiny": dict(n_particles=6, n_generations=2, max_proposals=2, n_sim=24, n_nodes=1500,
-                 n_check=60, time_limit=None),
-    "quick": dict(n_particles=30, n_init=90, n_generations=6, max_proposals=2, n_sim=150,
-                  n_nodes=20000, n_check=600, time_limit=420.0, n_refine=8),
-    "full": dict(n_particles=100, n_init=300, n_generations=10, max_proposals=3, n_sim=300,
-                 n_nodes=20000, n_check=2000, time_limit=None, n_refine=10),
+    # ABC population, prior draws that set the first tolerance, populations, tolerance
+    # quantile, cap on evaluations, cascades per particle, graph size, cascades for the
+    # held-out check, candidates re-scored
+    "tiny": dict(n_particles=6, n_init=12, n_generations=2, alpha=0.5, max_evaluations=60,
+                 n_sim=24, n_nodes=1500, n_check=60, n_refine=3),
+    "quick": dict(n_particles=40, n_init=120, n_generations=8, alpha=0.5, max_evaluations=900,
+                  n_sim=150, n_nodes=20000, n_check=600, n_refine=8),
+    "full": dict(n_particles=100, n_init=300, n_generations=12, alpha=0.5,
+                 max_evaluations=6000, n_sim=300, n_nodes=20000, n_check=2000, n_refine=10),
 }  # fmt: skip
 """Preset sizes of a calibration (``--budget``).
 
-``n_init`` particles are drawn from the prior and the ``n_particles`` closest
-kept; each later generation proposes ``max_proposals * n_particles``.
-``time_limit`` (seconds, or None): no new ABC generation starts if the last
-one's duration would take the fit past it, so ``quick`` ends within about 10
-minutes even on a busy machine (the result then says how many generations
-ran). Measured: ``quick`` (390 particles, 6 generations) took 4 min 50 s on a
-2-core machine shared with four other sessions (load about 7), 1 min 40 s of
-CPU.
+pyabc draws ``n_init`` particles from the prior to set the first tolerance,
+then runs up to ``n_generations`` populations of ``n_particles``, each
+tolerance the ``alpha`` quantile of the last population's distances. No
+generation starts that is expected to take the run past ``max_evaluations``
+particles (a count, so the cut falls at the same place on any machine and
+any number of workers). ``quick`` is sized to end within 10 minutes on 2
+busy cores.
 """
 
 
@@ -239,95 +242,89 @@ class _Pool:
             self.executor.shutdown()
 
 
-def _abc_smc(observed, base, budget, rng, pool, progress):
-    """Elitist ABC-SMC on the unit cube with multiple-importance weights.
+class _Simulator:
+    """The ABC model: a particle's four KS distances to the training cascades."""
 
-    Generation 0 draws ``n_init`` particles from the prior; every later
-    generation proposes ``max_proposals * n_particles`` particles around the
-    current population (a Gaussian kernel with the population's weighted
-    covariance, reflected into the cube) and keeps the ``n_particles``
-    closest of the population and the proposals together (the tolerance is
-    the largest distance kept). Kept particles come from different
-    proposals, so each is weighted by prior over the mixture of all the
-    proposal densities used (the deterministic-mixture weights of adaptive
-    multiple importance sampling, Cornuet et al. 2012), truncated at 10x the
-    median (Ionides 2008). Returns the final population.
+    def __init__(self, base, n_sim, observed):
+        self.base, self.n_sim, self.observed = base, n_sim, observed
+
+    def __call__(self, pars) -> dict:
+        from ._abc import model_seed
+
+        seed = model_seed()
+        theta = [float(pars[name]) for name in PARAMETERS]
+        _, per_stat = _evaluate((self.base, theta, self.n_sim, seed, self.observed))
+        return dict(zip(SHAPE_STATS, per_stat, strict=True))
+
+
+def _abc_distance(x, x_0) -> float:
+    """pyabc's distance: :func:`_distance` of the model's four KS (``x_0`` is unused)."""
+    return _distance([x[s] for s in SHAPE_STATS])
+
+
+def _abc_smc(observed, base, budget, fit_ss, pool, progress):
+    """ABC-SMC by pyabc (population Monte Carlo with a quantile tolerance schedule).
+
+    pyabc draws ``n_init`` particles from the prior (uniform on the unit cube
+    of :data:`PARAMETERS`) to set the first tolerance, then runs up to
+    ``n_generations`` populations of ``n_particles``: proposals from a
+    multivariate normal kernel around the last population (Scott's
+    bandwidth), importance weights, each tolerance the ``alpha`` quantile of
+    the last population's distances. Particles are evaluated by
+    :class:`smmsim._abc.OrderedSampler` (same seed, same numbers on any
+    number of workers) and the run stops early when the next generation would
+    pass ``max_evaluations``. Returns the final population.
     """
+    import logging
+    import tempfile
+
+    import pyabc
+
+    from ._abc import OrderedSampler
+
+    logging.getLogger("ABC").setLevel(logging.WARNING)
     b = budget
-    d = len(PARAMETERS)
-    n = b["n_particles"]
-    n_init = b.get("n_init", n)
-    m = n * b["max_proposals"]
-    total = n_init + (b["n_generations"] - 1) * m
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=total, desc="calibrate", unit="particle")
-    tick = bar.update if bar is not None else (lambda *a: None)
-    history = []
-
-    def run(thetas, generation):
-        seeds = rng.integers(0, 2**32, size=len(thetas))
-        tasks = [(base, th.tolist(), b["n_sim"], int(sd), observed) for th, sd in
-                 zip(thetas, seeds)]  # fmt: skip
-        results = pool.map(_evaluate, tasks, tick)
-        dist = np.array([r[0] for r in results])
-        per = np.array([r[1] for r in results])
-        for th, dd, pp in zip(thetas, dist, per):
-            history.append({"generation": generation, "distance": dd,
-                            **{f"ks_{s}": v for s, v in zip(SHAPE_STATS, pp)},
-                            **{k: _from_unit(k, u) for k, u in zip(PARAMETERS, th)}})  # fmt: skip
-        return dist
-
-    # proposals used so far: (how many, centres, centre weights, inverse cov, normaliser)
-    kernels = []
-
-    def mixture_density(x):
-        dens = np.full(len(x), float(n_init))  # the uniform prior has density 1
-        for count, centres, cw, inv, norm in kernels:
-            diff = x[:, None, :] - centres[None, :, :]
-            k = np.exp(-0.5 * np.einsum("ijk,kl,ijl->ij", diff, inv, diff)) / norm
-            dens += count * (k @ cw)
-        return dens / (n_init + sum(k[0] for k in kernels))
-
-    started = time.perf_counter()
-    theta = rng.random((n_init, d))
-    dist = run(theta, 0)
-    keep = np.argsort(dist, kind="stable")[:n]
-    theta, dist = theta[keep], dist[keep]
-    weights = np.full(n, 1.0 / n)
-    last_duration = time.perf_counter() - started
-    generations = 1
-    for g in range(1, b["n_generations"]):
-        begun = time.perf_counter()
-        limit = b.get("time_limit")
-        if limit is not None and (begun - started) + last_duration > limit:
-            break
-        generations += 1
-        cov = np.cov(theta.T, aweights=weights) + 1e-6 * np.eye(d)
-        chol = np.linalg.cholesky(cov)
-        norm = (2 * math.pi) ** (d / 2) * float(np.prod(np.diag(chol)))
-        kernels.append((m, theta.copy(), weights.copy(), np.linalg.inv(cov), norm))
-        picks = rng.choice(n, size=m, p=weights)
-        props = theta[picks] + rng.standard_normal((m, d)) @ chol.T
-        # reflect into the unit cube (the prior's support)
-        props = np.abs(props)
-        props = 1.0 - np.abs(1.0 - props)
-        props = np.clip(props, 0.0, 1.0)
-        pdist = run(props, g)
-        both_theta = np.concatenate([theta, props])
-        both_dist = np.concatenate([dist, pdist])
-        keep = np.argsort(both_dist, kind="stable")[:n]
-        theta, dist = both_theta[keep], both_dist[keep]
-        w = 1.0 / np.maximum(mixture_density(theta), 1e-300)
-        w = np.minimum(w, 10.0 * np.median(w))
-        weights = w / w.sum()
-        last_duration = time.perf_counter() - begun
-    if bar is not None:
-        bar.close()
-    eps = float(dist.max())
-    return theta, weights, dist, eps, pd.DataFrame(history), generations
+        bar = tqdm(total=b["max_evaluations"], desc="calibrate", unit="particle")
+    sampler = OrderedSampler(
+        pool, fit_ss, max_evaluations=b["max_evaluations"],
+        callback=bar.update if bar is not None else None,
+    )  # fmt: skip
+    prior = pyabc.Distribution(**{name: pyabc.RV("uniform", 0.0, 1.0) for name in PARAMETERS})
+    abc = pyabc.ABCSMC(
+        _Simulator(base, b["n_sim"], observed),
+        prior,
+        _abc_distance,
+        population_size=pyabc.ConstantPopulationSize(
+            b["n_particles"], nr_calibration_particles=b["n_init"]
+        ),
+        eps=pyabc.QuantileEpsilon(alpha=b["alpha"]),
+        sampler=sampler,
+    )
+    try:
+        with tempfile.TemporaryDirectory(prefix="smmsim-abc-") as tmp:
+            abc.new(f"sqlite:///{Path(tmp) / 'abc.db'}", {})
+            history = abc.run(max_nr_populations=b["n_generations"])
+            population = history.get_population()
+            eps = float(history.get_all_populations()["epsilon"].iloc[-1])
+            generations = int(history.max_t) + 1
+    finally:
+        if bar is not None:
+            bar.close()
+    particles = population.particles
+    theta = np.array([[p.parameter[name] for name in PARAMETERS] for p in particles])
+    weights = np.array([p.weight for p in particles], dtype=np.float64)
+    dist = np.array([p.distance for p in particles], dtype=np.float64)
+    rows = [
+        {"generation": t, "accepted": bool(p.accepted), "distance": p.distance,
+         **{f"ks_{s}": p.sum_stat[s] for s in SHAPE_STATS},
+         **{k: _from_unit(k, p.parameter[k]) for k in PARAMETERS}}
+        for t, p in sampler.records
+    ]  # fmt: skip
+    return theta, weights / weights.sum(), dist, eps, pd.DataFrame(rows), generations
 
 
 def _weighted_quantile(x, w, q):
@@ -527,27 +524,25 @@ def heldout_split(n: int, *, test_fraction: float = 0.3, rng=0):
     """
     check_int("n", n, minimum=1)
     root = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
-    return _split(n, test_fraction, root.spawn(1)[0])
+    return _split(n, test_fraction, calibration_seeds(root)["split"])
 
 
 def _fit_split(trees, shapes, train_idx, test_idx, label, b, seeds, pool, progress):
     """Fit on ``train_idx``, check on ``test_idx``: the work of :func:`calibrate`."""
     from .cascades import simulated_cascade_shapes
 
-    abc_ss, check_ss, base_ss = seeds
     train, test = shapes.iloc[train_idx], shapes.iloc[test_idx]
     base = base_config(b["n_nodes"])
     theta, weights, dist, eps, history, generations = _abc_smc(
-        _stat_arrays(train), base.to_dict(), b, np.random.default_rng(abc_ss), pool, progress
+        _stat_arrays(train), base.to_dict(), b, seeds["fit"], pool, progress
     )
     # the point estimate: the final population's best few particles scored
     # again on the training cascades with 4x the simulations (a minimum over
     # noisy distances favours luck)
     top = np.argsort(dist, kind="stable")[: b.get("n_refine", 5)]
-    seeds = np.random.default_rng(check_ss.spawn(1)[0]).integers(0, 2**32, size=len(top))
     tasks = [
-        (base.to_dict(), theta[i].tolist(), 4 * b["n_sim"], int(sd), _stat_arrays(train))
-        for i, sd in zip(top, seeds)
+        (base.to_dict(), theta[i].tolist(), 4 * b["n_sim"], sd, _stat_arrays(train))
+        for i, sd in zip(top, refine_seeds(seeds["check"], len(top)), strict=True)
     ]
     rescored = np.array([r[0] for r in pool.map(_evaluate, tasks, lambda: None)])
     chosen = int(top[np.argmin(rescored)])
@@ -573,12 +568,12 @@ def _fit_split(trees, shapes, train_idx, test_idx, label, b, seeds, pool, progre
     params = pd.DataFrame(rows)
     # the held-out check runs the fitted scenario at its own seed, so that
     # `smmsim cascades --simulate fitted.yaml --n n_check` gives the very same cascades
-    check_key = np.random.SeedSequence(check_ss.entropy, spawn_key=(*check_ss.spawn_key, 99))
-    check_seed = int(check_key.generate_state(1)[0])
-    cfg = base.with_overrides(fitted).replace(name=f"calibrated_{label}".lower(), seed=check_seed)
+    cfg = base.with_overrides(fitted).replace(
+        name=f"calibrated_{label}".lower(), seed=check_seed(seeds["check"])
+    )
     sim = simulated_cascade_shapes(cfg, b["n_check"])
     gw = fit_branching([trees[i] for i in train_idx])
-    gw_sim = simulate_branching(gw, b["n_check"], rng=np.random.default_rng(base_ss))
+    gw_sim = simulate_branching(gw, b["n_check"], rng=seeds["baseline"])
     fit = pd.concat(
         [
             ks_table(test, sim).assign(model="smmsim"),
@@ -656,18 +651,17 @@ def calibrate(
     if isinstance(rng, np.random.Generator):
         raise TypeError("`rng` must be an int or a SeedSequence (the run is reproducible).")
     root = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
-    split_ss, abc_ss, check_ss, base_ss = root.spawn(4)
+    seeds = calibration_seeds(root)
     start = time.perf_counter()
     b = BUDGETS[budget]
     trees = read_reply_trees(path, labels=label)
     if len(trees) < 10:
         raise ValueError(f"`label` {label!r} has {len(trees)} cascades; at least 10 are needed.")
-    train_idx, test_idx = _split(len(trees), test_fraction, split_ss)
+    train_idx, test_idx = _split(len(trees), test_fraction, seeds["split"])
     shapes = _shapes_of(trees)
     pool = _Pool(workers=workers, scheduler=scheduler)
     try:
-        f = _fit_split(trees, shapes, train_idx, test_idx, label, b, (abc_ss, check_ss, base_ss),
-                       pool, progress)  # fmt: skip
+        f = _fit_split(trees, shapes, train_idx, test_idx, label, b, seeds, pool, progress)
     finally:
         pool.close()
     theta, weights, dist, eps = f["theta"], f["weights"], f["dist"], f["eps"]
@@ -753,21 +747,21 @@ def cross_validate(
     if isinstance(rng, np.random.Generator):
         raise TypeError("`rng` must be an int or a SeedSequence (the run is reproducible).")
     root = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
-    split_ss, *fold_ss = root.spawn(1 + folds)
+
     b = BUDGETS[budget]
     trees = read_reply_trees(path, labels=label)
     if len(trees) < 5 * folds:
         raise ValueError(f"`label` {label!r} has {len(trees)} cascades; too few for {folds} folds.")
     shapes = _shapes_of(trees)
-    order = np.random.default_rng(split_ss).permutation(len(trees))
+    order = np.random.default_rng(calibration_seeds(root)["split"]).permutation(len(trees))
     tables, sims, gw_sims = [], [], []
     pool = _Pool(workers=workers, scheduler=scheduler)
     try:
         for k in range(folds):
             test_idx = np.sort(order[k::folds])
             train_idx = np.setdiff1d(np.arange(len(trees)), test_idx)
-            f = _fit_split(trees, shapes, train_idx, test_idx, label, b,
-                           tuple(fold_ss[k].spawn(3)), pool, progress)  # fmt: skip
+            seeds = calibration_seeds(fold_root(root, k))
+            f = _fit_split(trees, shapes, train_idx, test_idx, label, b, seeds, pool, progress)
             tables.append(f["fit"].assign(fold=str(k)))
             take = int(round(b["n_check"] * len(test_idx) / len(trees)))
             sims.append(f["simulated"].iloc[:take])

@@ -268,3 +268,70 @@ def test_shipped_claims_reproduce_their_held_out_ks(shared_data, label):
     got = ks_table(held, sim).set_index("stat")["ks"]
     stats = ["size", "depth", "max_breadth", "structural_virality"]
     assert got[stats].round(3).tolist() == pytest.approx(claimed, abs=1e-9)
+
+
+class _SerialPool:
+    def map(self, fn, tasks, callback):
+        out = []
+        for task in tasks:
+            out.append(fn(task))
+            callback()
+        return out
+
+
+class _ThreadedPool:
+    """Like the threads of one Dask worker: tasks run concurrently, finish in any order."""
+
+    def map(self, fn, tasks, callback):
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(4) as ex:
+            out = list(ex.map(fn, reversed(tasks)))[::-1]
+        for _ in tasks:
+            callback()
+        return out
+
+
+def _toy_abc(pool, tmp_path, name):
+    import pyabc
+
+    from smmsim._abc import OrderedSampler, model_seed
+
+    def model(pars):
+        rng = np.random.default_rng(model_seed())
+        return {"x": pars["mu"] + rng.normal(size=20).mean()}
+
+    sampler = OrderedSampler(pool, np.random.SeedSequence(7), max_evaluations=400)
+    abc = pyabc.ABCSMC(
+        model,
+        pyabc.Distribution(mu=pyabc.RV("uniform", -5.0, 10.0)),
+        lambda x, x0: abs(x["x"] - x0["x"]),
+        population_size=pyabc.ConstantPopulationSize(20, nr_calibration_particles=30),
+        sampler=sampler,
+    )
+    abc.new(f"sqlite:///{tmp_path / name}", {"x": 1.5})
+    history = abc.run(max_nr_populations=10)
+    frame, w = history.get_distribution()
+    return frame["mu"].to_numpy(), w, history.max_t, sampler.total_evaluations
+
+
+def test_ordered_sampler_gives_the_same_populations_whatever_runs_them(tmp_path):
+    """pyabc through OrderedSampler: one seed, one result, serial or threaded."""
+    mu_a, w_a, t_a, n_a = _toy_abc(_SerialPool(), tmp_path, "a.db")
+    mu_b, w_b, t_b, n_b = _toy_abc(_ThreadedPool(), tmp_path, "b.db")
+    np.testing.assert_array_equal(mu_a, mu_b)
+    np.testing.assert_array_equal(w_a, w_b)
+    assert (t_a, n_a) == (t_b, n_b)
+    # the evaluation cap stops the run between generations, before 10 populations
+    assert t_a < 9 and n_a <= 400
+    assert abs(np.sum(w_a * mu_a) - 1.5) < 0.5  # and it is a posterior around the data
+
+
+def test_calibrate_gives_the_same_numbers_on_one_and_two_workers(shared_data):
+    path = shared_data / "twitter-cascades-chile"
+    one = calibrate(path, label="True", budget="tiny", rng=4, workers=1)
+    two = calibrate(path, label="True", budget="tiny", rng=4, workers=2)
+    for a, b in [(one.params, two.params), (one.fit, two.fit), (one.posterior, two.posterior),
+                 (one.history, two.history)]:  # fmt: skip
+        pd.testing.assert_frame_equal(a, b)
+    assert one.config.to_dict() == two.config.to_dict()

@@ -81,7 +81,8 @@ def register(subparsers) -> None:
         "calibrate",
         help="fit the claim's spreading to real cascades of one label (ABC-SMC)",
         description="Fit the scenario's claim spreading parameters to the real cascades of "
-        "one label by ABC-SMC on a training split; report held-out KS distances against "
+        "one label by ABC-SMC (pyabc; the same seed gives the same fit on any number of "
+        "workers) on a training split; report held-out KS distances against "
         "a fitted branching-process baseline.",
         epilog=_CALIBRATE_EPILOG,
         formatter_class=_raw(),
