@@ -170,7 +170,9 @@ def fold_root(root: np.random.SeedSequence, fold: int) -> np.random.SeedSequence
     return child(root, KEY_CAL_FOLD, fold)
 
 
-def particle_seed(fit: np.random.SeedSequence, generation: int, index: int):
+def particle_seed(
+    fit: np.random.SeedSequence, generation: int, index: int
+) -> tuple[np.ndarray, int]:
     """The seeds of ABC particle ``index`` of ``generation`` (-1 is the prior's calibration).
 
     Returns
