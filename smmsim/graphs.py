@@ -10,9 +10,10 @@ from the broadcaster to the follower (the direction content travels).
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import TypeAlias
 
 import networkx as nx
 import numpy as np
@@ -36,6 +37,12 @@ TIE_TYPES = ("family", "friends", "colleagues", "followers")
 TIE_CODE = {name: code for code, name in enumerate(TIE_TYPES)}
 
 GRAPH_MODELS = ("holme_kim", "barabasi_albert", "erdos_renyi", "sbm", "snap")
+
+GraphLike: TypeAlias = "nx.Graph | SocialGraph"
+"""What a ``graph`` argument takes: a networkx graph (any kind) or a :class:`SocialGraph`."""
+
+NodeLabels: TypeAlias = "Hashable | Iterable[Hashable]"
+"""What a ``seed_nodes`` argument takes: one node label or an iterable of labels."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -3,7 +3,8 @@ positions, per-arc probabilities and weights from numbers or edge attributes."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Any, TypeAlias, cast
 
 import networkx as nx
 import numpy as np
@@ -12,10 +13,13 @@ from .._validation import (
     check_probability,
     check_probability_array,
 )
-from ..graphs import SocialGraph, from_networkx
+from ..graphs import GraphLike, NodeLabels, SocialGraph, from_networkx
+
+ArcValues: TypeAlias = "float | str | np.ndarray | Sequence[float]"
+"""One value for every arc, an edge attribute name (networkx graphs) or one value per arc."""
 
 
-def _as_arrays(graph) -> tuple[SocialGraph, nx.Graph | None]:
+def _as_arrays(graph: GraphLike) -> tuple[SocialGraph, nx.Graph | None]:
     """Return the graph as a SocialGraph, plus the networkx graph it came from (or None)."""
     if isinstance(graph, SocialGraph):
         return graph, None
@@ -30,7 +34,7 @@ def _as_arrays(graph) -> tuple[SocialGraph, nx.Graph | None]:
     )
 
 
-def _is_node(arrays: SocialGraph, label) -> bool:
+def _is_node(arrays: SocialGraph, label: Hashable) -> bool:
     try:
         arrays.index_of([label])
     except ValueError:
@@ -38,7 +42,7 @@ def _is_node(arrays: SocialGraph, label) -> bool:
     return True
 
 
-def _seed_order(arrays: SocialGraph, seed_nodes) -> np.ndarray:
+def _seed_order(arrays: SocialGraph, seed_nodes: NodeLabels | None) -> np.ndarray:
     """Positions of ``seed_nodes`` in the order given (repeats kept; a set's in graph order).
 
     ``seed_nodes`` is one label (a str, bytes, a non-iterable, or any label
@@ -54,7 +58,8 @@ def _seed_order(arrays: SocialGraph, seed_nodes) -> np.ndarray:
         or (isinstance(seed_nodes, Hashable) and _is_node(arrays, seed_nodes))
     ):
         return arrays.index_of([seed_nodes], field_name="seed_nodes")
-    positions = arrays.index_of(list(seed_nodes), field_name="seed_nodes")
+    labels = list(cast(Iterable[Hashable], seed_nodes))  # has __iter__ and is not one node
+    positions = arrays.index_of(labels, field_name="seed_nodes")
     if isinstance(seed_nodes, (set, frozenset)):
         # A set has no order (and a set of str iterates in a different order
         # in every process): take its seeds in graph order.
@@ -62,12 +67,14 @@ def _seed_order(arrays: SocialGraph, seed_nodes) -> np.ndarray:
     return positions
 
 
-def _seed_positions(arrays: SocialGraph, seed_nodes) -> np.ndarray:
+def _seed_positions(arrays: SocialGraph, seed_nodes: NodeLabels | None) -> np.ndarray:
     """Distinct array positions of ``seed_nodes`` (one label or an iterable of labels), sorted."""
     return np.unique(_seed_order(arrays, seed_nodes))
 
 
-def _edge_attribute(G: nx.Graph, arrays: SocialGraph, attr: str, missing) -> list:
+def _edge_attribute(
+    G: nx.Graph, arrays: SocialGraph, attr: str, missing: Callable[[Any, Any], Exception]
+) -> list:
     """Edge attribute ``attr`` of every arc of ``arrays`` (built from ``G``), in CSR order.
 
     Parallel edges of a multigraph keep their own values (their arcs have the
@@ -97,7 +104,7 @@ def _as_floats(name: str, attr: str, raw: list) -> np.ndarray:
         ) from None
 
 
-def _ic_probabilities(p, arrays: SocialGraph, G: nx.Graph | None):
+def _ic_probabilities(p: ArcValues, arrays: SocialGraph, G: nx.Graph | None) -> float | np.ndarray:
     """IC probabilities: one float for every arc, or an array with one per arc."""
     if isinstance(p, str):
         if G is None:
@@ -131,7 +138,7 @@ def _ic_probabilities(p, arrays: SocialGraph, G: nx.Graph | None):
     return check_probability("p", p)
 
 
-def _arc_values(name: str, value, arrays: SocialGraph, G: nx.Graph | None) -> np.ndarray:
+def _arc_values(name: str, value: ArcValues, arrays: SocialGraph, G: nx.Graph | None) -> np.ndarray:
     """One float per arc of ``arrays`` from a number, an edge attribute name or an array.
 
     Every value must lie in [0, 1]. An attribute name needs the networkx graph
@@ -173,7 +180,9 @@ def _arc_values(name: str, value, arrays: SocialGraph, G: nx.Graph | None) -> np
 # Independent cascade on labelled graphs
 
 
-def _prepare(graph, seed_nodes, p):
+def _prepare(
+    graph: GraphLike, seed_nodes: NodeLabels, p: ArcValues
+) -> tuple[SocialGraph, np.ndarray, float | np.ndarray]:
     arrays, G = _as_arrays(graph)
     seeds = _seed_order(arrays, seed_nodes)
     return arrays, seeds, _ic_probabilities(p, arrays, G)

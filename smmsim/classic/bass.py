@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import overload
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from .._rng import as_generator
+from .._rng import RngLike, as_generator
 from .._validation import (
     check_int,
     check_nonnegative,
     check_positive,
 )
+from ..graphs import GraphLike, NodeLabels
 from . import _kernels as _classic_kernels
 from ._inputs import _as_arrays, _seed_positions
 
@@ -23,15 +27,15 @@ _MAX_SUBSTEPS = 10_000_000
 
 
 def bass_network(
-    graph,
-    p,
-    q,
+    graph: GraphLike,
+    p: float,
+    q: float,
     *,
     dt: float = 0.05,
     t_max: float = 20.0,
     n_runs: int = 1,
-    seed_nodes=None,
-    rng=None,
+    seed_nodes: NodeLabels | None = None,
+    rng: RngLike = None,
 ) -> pd.DataFrame:
     """Bass diffusion of a product on a network, in small time sub-steps.
 
@@ -139,7 +143,11 @@ def bass_network(
     )
 
 
-def bass_mean_field(p, q, t):
+@overload
+def bass_mean_field(p: float, q: float, t: float) -> float: ...
+@overload
+def bass_mean_field(p: float, q: float, t: npt.ArrayLike) -> float | np.ndarray: ...
+def bass_mean_field(p: float, q: float, t: npt.ArrayLike) -> float | np.ndarray:
     """Cumulative adoption fraction of the mean-field Bass model.
 
     Solves ``dF/dt = (p + q F)(1 - F)`` with ``F(0) = 0``::
@@ -195,7 +203,7 @@ def bass_mean_field(p, q, t):
     return float(F) if F.ndim == 0 else F
 
 
-def bass_peak(p, q) -> tuple[float, float]:
+def bass_peak(p: float, q: float) -> tuple[float, float]:
     """Time and cumulative adoption at the peak of the mean-field Bass adoption rate.
 
     Parameters

@@ -21,15 +21,16 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from .._rng import as_generator
+from .._rng import RngLike, as_generator
 from .._validation import (
     check_int,
     check_probability,
     check_probability_array,
 )
-from ..graphs import SocialGraph
+from ..graphs import GraphLike, NodeLabels, SocialGraph
 from . import _ic_kernel
 from ._ic_state import (
     _BLOCK,
@@ -42,7 +43,7 @@ from ._ic_state import (
     _uniforms,
     _workspace,
 )
-from ._inputs import _as_arrays, _ic_probabilities, _prepare, _seed_order
+from ._inputs import ArcValues, _as_arrays, _ic_probabilities, _prepare, _seed_order
 
 __all__ = [
     "ICModel",
@@ -127,13 +128,13 @@ _GENERATOR = np.random.Generator
 
 def run_independent_cascade(
     graph: SocialGraph,
-    seed_positions,
-    p,
+    seed_positions: npt.ArrayLike,
+    p: float | np.ndarray,
     *,
     n_runs: int = 1,
     count_hits: bool = False,
     parallel: bool = False,
-    rng=None,
+    rng: RngLike = None,
 ) -> ICResult:
     """Run IC on compact arrays: the fast path every other IC entry point uses.
 
@@ -412,7 +413,7 @@ class ICModel:
         "_threads",
     )
 
-    def __init__(self, graph, seed_nodes, p):
+    def __init__(self, graph: GraphLike, seed_nodes: NodeLabels, p: ArcValues):
         arrays, G = _as_arrays(graph)
         seeds = _seed_order(arrays, seed_nodes)
         self._setup(arrays, seeds, _ic_probabilities(p, arrays, G))
@@ -454,11 +455,11 @@ class ICModel:
         return self._seeds.copy()
 
     @property
-    def p(self):
+    def p(self) -> float | np.ndarray:
         """The probability of every arc (float), or a copy of the per-arc array."""
         return self._p if isinstance(self._p, float) else self._p.copy()
 
-    def run(self, *, rng=None) -> int:
+    def run(self, *, rng: RngLike = None) -> int:
         """Run one cascade and return its final size.
 
         Parameters
@@ -488,7 +489,7 @@ class ICModel:
             size = self._resume(space)
         return size
 
-    def runs(self, n_runs: int, *, rng=None) -> np.ndarray:
+    def runs(self, n_runs: int, *, rng: RngLike = None) -> np.ndarray:
         """Run ``n_runs`` cascades in one compiled call and return their final sizes.
 
         Parameters
@@ -594,7 +595,13 @@ class ICModel:
 
 
 def independent_cascade(
-    graph, seed_nodes, p, *, n_runs: int = 1, parallel: bool = False, rng=None
+    graph: GraphLike,
+    seed_nodes: NodeLabels,
+    p: ArcValues,
+    *,
+    n_runs: int = 1,
+    parallel: bool = False,
+    rng: RngLike = None,
 ) -> np.ndarray:
     """Final sizes of independent-cascade runs on a graph.
 
@@ -658,7 +665,13 @@ def independent_cascade(
 
 
 def activation_frequency(
-    graph, seed_nodes, p, *, n_runs: int, parallel: bool = False, rng=None
+    graph: GraphLike,
+    seed_nodes: NodeLabels,
+    p: ArcValues,
+    *,
+    n_runs: int,
+    parallel: bool = False,
+    rng: RngLike = None,
 ) -> pd.Series:
     """Fraction of IC runs in which each node ended activated.
 

@@ -5,26 +5,27 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._rng import as_generator
+from .._rng import RngLike, as_generator
 from .._validation import (
     check_int,
     check_probability,
 )
+from ..graphs import GraphLike, NodeLabels
 from . import _kernels as _classic_kernels
-from ._inputs import _arc_values, _as_arrays, _seed_positions
+from ._inputs import ArcValues, _arc_values, _as_arrays, _seed_positions
 
 __all__ = ["sir"]
 
 
 def sir(
-    graph,
-    seed_nodes,
-    beta,
-    gamma,
+    graph: GraphLike,
+    seed_nodes: NodeLabels,
+    beta: ArcValues,
+    gamma: float,
     *,
     n_runs: int = 1,
     max_steps: int = 1000,
-    rng=None,
+    rng: RngLike = None,
 ) -> pd.DataFrame:
     """Discrete-time SIR epidemics on a graph, as a tidy table per run and step.
 

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._rng import as_generator
+from .._rng import RngLike, as_generator
 from .._validation import (
     check_int,
 )
+from ..graphs import GraphLike, NodeLabels
 from . import _kernels as _classic_kernels
-from ._inputs import _arc_values, _as_arrays, _seed_positions
+from ._inputs import ArcValues, _arc_values, _as_arrays, _seed_positions
 
 __all__ = ["linear_threshold"]
 
 
-def linear_threshold(graph, seed_nodes, *, weights=None, n_runs: int = 1, rng=None) -> np.ndarray:
+def linear_threshold(
+    graph: GraphLike,
+    seed_nodes: NodeLabels,
+    *,
+    weights: ArcValues | None = None,
+    n_runs: int = 1,
+    rng: RngLike = None,
+) -> np.ndarray:
     """Final sizes of linear-threshold runs.
 
     Every node draws a threshold uniformly at random in each run and becomes

@@ -51,6 +51,9 @@ Sentiment and crisis
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -123,13 +126,13 @@ def _items(run, *kinds) -> np.ndarray:
     return np.array([k in kinds for k in run.kinds], dtype=bool)
 
 
-def summarize_run(run) -> dict:
+def summarize_run(run: Any) -> dict:  # a smmsim.engine.Run (the engine sits above)
     """Flat dict of the headline metrics of a :class:`~smmsim.engine.Run`."""
     cols = summary_columns([run])
     return {name: col[0] for name, col in cols.items()}
 
 
-def summary_columns(runs) -> dict:
+def summary_columns(runs: Sequence[Any]) -> dict:
     """:func:`summarize_run` of each of ``runs`` (runs of one scenario), as one list of
     values per metric: what one call costs is mostly per metric, not per run.
 
@@ -286,7 +289,7 @@ def _corrected_gap(run) -> float:
     return float((run.interest_before_claim - run.interest_after[m]).mean())
 
 
-def steps_frame(run) -> pd.DataFrame:
+def steps_frame(run: Any) -> pd.DataFrame:
     """Tidy per-step table of a run: one row per (step, item), like an analytics report.
 
     Every step of the scenario has its rows (``config.steps`` of them): after
@@ -300,7 +303,7 @@ def steps_frame(run) -> pd.DataFrame:
     return pd.DataFrame(_steps_columns([run]))
 
 
-def steps_table(runs) -> pd.DataFrame:
+def steps_table(runs: Sequence[Any]) -> pd.DataFrame:
     """:func:`steps_frame` of each of ``runs`` (runs of one scenario) one after the
     other, with a first column ``replicate`` (0, 1, ...): the table built at once."""
     cols = _steps_columns(runs)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 
 __all__ = ["z_value", "half_width"]
 
@@ -33,14 +34,20 @@ def z_value(confidence: float = 0.95) -> float:
     return float(ndtri(0.5 + confidence / 2))
 
 
-def half_width(sd, n, *, confidence: float = 0.95):
+def half_width(
+    sd: float | np.ndarray | pd.Series,
+    n: int | np.ndarray | pd.Series,
+    *,
+    confidence: float = 0.95,
+) -> float | np.ndarray | pd.Series:
     """Half width of the confidence interval of a mean: ``z * sd / sqrt(n)``.
 
     Parameters
     ----------
-    sd : float or array-like
-        Standard deviation of the values (``ddof=1``).
-    n : int or array-like
+    sd : float, ndarray or pandas.Series
+        Standard deviation of the values (``ddof=1``). (A list is not read as
+        an array: pass ``np.asarray(values)``.)
+    n : int, ndarray or pandas.Series
         Number of values (at least 1).
     confidence : float in (0, 1), default 0.95
 

@@ -10,10 +10,12 @@ engine's array form (``parent`` indexed by graph position plus the activation
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
+from typing import TypeAlias
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from . import _tree_kernel
@@ -33,7 +35,11 @@ __all__ = [
 # ---------------------------------------------------------------------------
 
 
-def structural_virality(tree) -> float:
+Tree: TypeAlias = "nx.Graph | Mapping[Hashable, Hashable]"
+"""A cascade tree: a networkx graph, or a mapping ``{child: parent}``."""
+
+
+def structural_virality(tree: Tree) -> float:
     """Mean shortest-path distance over all pairs of nodes of a cascade tree.
 
     Structural virality (Goel et al. 2016) separates broadcast spread (one
@@ -95,7 +101,7 @@ def structural_virality(tree) -> float:
     return _mean_distance(float(wiener[0]), int(sizes[0]))
 
 
-def cascade_depth(tree, *, root=None) -> int:
+def cascade_depth(tree: Tree, *, root: Hashable | None = None) -> int:
     """Length in edges of the longest path from the root of a cascade tree.
 
     Parameters
@@ -130,7 +136,7 @@ def cascade_depth(tree, *, root=None) -> int:
     return int(depths[0])
 
 
-def cascade_breadth(tree, *, root=None) -> int:
+def cascade_breadth(tree: Tree, *, root: Hashable | None = None) -> int:
     """Largest number of nodes at one depth of a cascade tree.
 
     Parameters
@@ -160,7 +166,7 @@ def cascade_breadth(tree, *, root=None) -> int:
     return int(breadths[0])
 
 
-def structural_virality_from_parents(parent, order) -> float:
+def structural_virality_from_parents(parent: npt.ArrayLike, order: npt.ArrayLike) -> float:
     """Structural virality of the cascade forest held in the engine's arrays.
 
     Parameters
@@ -212,7 +218,7 @@ def structural_virality_from_parents(parent, order) -> float:
     return float(wiener.sum()) / pairs if pairs > 0 else 0.0
 
 
-def tree_metrics_from_parents(parent, order) -> dict:
+def tree_metrics_from_parents(parent: npt.ArrayLike, order: npt.ArrayLike) -> dict:
     """Size, depth, breadth and structural virality of a cascade in array form.
 
     Parameters
@@ -251,7 +257,7 @@ def tree_metrics_from_parents(parent, order) -> dict:
     }
 
 
-def tree_metrics_by_root(parent, order) -> pd.DataFrame:
+def tree_metrics_by_root(parent: npt.ArrayLike, order: npt.ArrayLike) -> pd.DataFrame:
     """One row per tree of a cascade forest: root, size, depth, breadth, virality.
 
     Parameters

@@ -7,10 +7,11 @@ import heapq
 import numpy as np
 from numba import njit
 
-from .._rng import as_generator
+from .._rng import RngLike, as_generator
 from .._validation import (
     check_int,
 )
+from ..graphs import SocialGraph
 from ._common import SeedSelection, _affordable_count, _check_k, _check_social_graph, _resolve_p
 
 CELF_N_RUNS = 100
@@ -19,7 +20,14 @@ CELF_N_RUNS = 100
 """Default number of live-arc snapshots for CELF."""
 
 
-def run_celf(social_graph, k, p, *, n_runs=CELF_N_RUNS, rng=None) -> SeedSelection:
+def run_celf(
+    social_graph: SocialGraph,
+    k: int,
+    p: float | np.ndarray,
+    *,
+    n_runs: int = CELF_N_RUNS,
+    rng: RngLike = None,
+) -> SeedSelection:
     """Greedy influence maximisation with CELF lazy evaluation.
 
     Draws ``n_runs`` live-arc snapshots of the IC model (each arc live with

@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import numpy.typing as npt
 
-from .._rng import as_generator
+from .._rng import RngLike, as_generator
 from .._validation import (
     check_nonnegative,
 )
+from ..graphs import SocialGraph
 from . import _imm_kernel
 from ._common import (
     SeedSelection,
@@ -27,7 +29,15 @@ IMM_EPS = 0.3
 """Default IMM accuracy: the guarantee is ``1 - 1/e - eps``."""
 
 
-def run_imm(social_graph, k, p, *, eps=IMM_EPS, ell=1.0, rng=None) -> SeedSelection:
+def run_imm(
+    social_graph: SocialGraph,
+    k: int,
+    p: float | np.ndarray,
+    *,
+    eps: float = IMM_EPS,
+    ell: float = 1.0,
+    rng: RngLike = None,
+) -> SeedSelection:
     """Influence maximisation by IMM reverse-influence sampling.
 
     Returns ``k`` seeds whose expected IC spread is at least
@@ -106,7 +116,14 @@ def run_imm(social_graph, k, p, *, eps=IMM_EPS, ell=1.0, rng=None) -> SeedSelect
 
 
 def run_imm_budgeted(
-    social_graph, budget, cost, p, *, eps=IMM_EPS, ell=1.0, rng=None
+    social_graph: SocialGraph,
+    budget: float,
+    cost: float | npt.ArrayLike,
+    p: float | np.ndarray,
+    *,
+    eps: float = IMM_EPS,
+    ell: float = 1.0,
+    rng: RngLike = None,
 ) -> SeedSelection:
     """IMM under a budget: cost-effective greedy on RR-set coverage.
 

@@ -31,13 +31,18 @@ networkx graph and return node labels; ``select_seed_positions*``,
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Callable, Hashable, Mapping
+from typing import TypeAlias
 
-from .._rng import as_generator
+import numpy as np
+import numpy.typing as npt
+
+from .._rng import RngLike, as_generator
 from .._validation import (
     check_choice,
     check_nonnegative,
 )
+from ..graphs import GraphLike, SocialGraph
 from ._common import (
     IC_METHODS,
     METHODS,
@@ -53,6 +58,12 @@ from .celf import CELF_N_RUNS, _celf
 from .heuristics import _degree_discount, _heuristic_order, _heuristic_score
 from .imm import IMM_EPS, _imm
 
+NodeCosts: TypeAlias = (
+    "float | npt.ArrayLike | Mapping[Hashable, float] | Callable[[Hashable], float] | str"
+)
+"""What a ``cost`` of seeding takes: one number, one per node (array or mapping), a
+callable of the node or a node attribute's name."""
+
 __all__ = [
     "METHODS",
     "IC_METHODS",
@@ -63,7 +74,9 @@ __all__ = [
 ]
 
 
-def select_seed_nodes(graph, k, method, *, p=None, rng=None) -> list:
+def select_seed_nodes(
+    graph: GraphLike, k: int, method: str, *, p: float | str | None = None, rng: RngLike = None
+) -> list:
     """Choose ``k`` distinct seed nodes of ``graph`` with a seeding strategy.
 
     Parameters
@@ -114,12 +127,20 @@ def select_seed_nodes(graph, k, method, *, p=None, rng=None) -> list:
     0
     """
     method = check_choice("method", method, METHODS)
-    arrays, p = _as_arrays(graph, p)
-    positions = select_seed_positions(arrays, k, method, p=p, rng=rng)
+    arrays, probs = _as_arrays(graph, p)  # an attribute name read from the networkx graph
+    positions = select_seed_positions(arrays, k, method, p=probs, rng=rng)
     return arrays.node_ids[positions].tolist()
 
 
-def select_seed_nodes_budgeted(graph, budget, cost, method="imm", *, p=None, rng=None) -> list:
+def select_seed_nodes_budgeted(
+    graph: GraphLike,
+    budget: float,
+    cost: NodeCosts,
+    method: str = "imm",
+    *,
+    p: float | str | None = None,
+    rng: RngLike = None,
+) -> list:
     """Choose seed nodes whose total cost stays within ``budget``.
 
     Parameters
@@ -164,13 +185,20 @@ def select_seed_nodes_budgeted(graph, budget, cost, method="imm", *, p=None, rng
     [1, 2, 3]
     """
     method = check_choice("method", method, METHODS)
-    arrays, p = _as_arrays(graph, p)
-    cost = _cost_array(graph, arrays, cost)
-    positions = select_seed_positions_budgeted(arrays, budget, cost, method, p=p, rng=rng)
+    arrays, probs = _as_arrays(graph, p)
+    costs = _cost_array(graph, arrays, cost)  # one per node, in node order
+    positions = select_seed_positions_budgeted(arrays, budget, costs, method, p=probs, rng=rng)
     return arrays.node_ids[positions].tolist()
 
 
-def select_seed_positions(social_graph, k, method, *, p=None, rng=None) -> np.ndarray:
+def select_seed_positions(
+    social_graph: SocialGraph,
+    k: int,
+    method: str,
+    *,
+    p: float | np.ndarray | None = None,
+    rng: RngLike = None,
+) -> np.ndarray:
     """Choose ``k`` distinct seed positions of a :class:`~smmsim.graphs.SocialGraph`.
 
     Parameters
@@ -238,7 +266,13 @@ def select_seed_positions(social_graph, k, method, *, p=None, rng=None) -> np.nd
 
 
 def select_seed_positions_budgeted(
-    social_graph, budget, cost, method="imm", *, p=None, rng=None
+    social_graph: SocialGraph,
+    budget: float,
+    cost: float | npt.ArrayLike,
+    method: str = "imm",
+    *,
+    p: float | np.ndarray | None = None,
+    rng: RngLike = None,
 ) -> np.ndarray:
     """Choose seed positions whose total cost stays within ``budget``.
 
