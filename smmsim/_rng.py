@@ -32,6 +32,9 @@ import numpy as np
 RngLike: TypeAlias = "np.random.Generator | np.random.SeedSequence | int | np.integer | None"
 """What an ``rng`` argument takes: a Generator, a SeedSequence, an int seed or None."""
 
+SeedLike: TypeAlias = "np.random.SeedSequence | int | np.integer | None"
+"""What a master seed takes (replicates are spawned from it, so not a Generator)."""
+
 
 def as_generator(rng: RngLike = None) -> np.random.Generator:
     """Return a ``numpy.random.Generator`` for ``rng``.

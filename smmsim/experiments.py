@@ -7,13 +7,19 @@ DataFrame (one row per arm and replicate) ready for seaborn.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
 
-from ._rng import fresh_seed
+from ._rng import SeedLike, fresh_seed
 from ._validation import check_int
 from .engine import simulate_replicates
 from .scenario import ScenarioConfig
+
+if TYPE_CHECKING:
+    from .engine import World
 
 __all__ = [
     "compare",
@@ -41,7 +47,12 @@ CRISIS_COLUMNS = (
 
 
 def compare(
-    cfg: ScenarioConfig, arms: dict, *, n_replicates: int = 20, rng=None, progress=False
+    cfg: ScenarioConfig,
+    arms: Mapping[str, Mapping[str, Any]],
+    *,
+    n_replicates: int = 20,
+    rng: SeedLike = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Run ``cfg`` under several sets of dotted-path overrides, with paired seeds.
 
@@ -77,7 +88,12 @@ def compare(
 
 
 def correction_delay_curve(
-    cfg: ScenarioConfig, delays, *, n_replicates: int = 20, rng=None, progress=False
+    cfg: ScenarioConfig,
+    delays: Iterable[int],
+    *,
+    n_replicates: int = 20,
+    rng: SeedLike = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Crisis damage as a function of the correction delay (and with no correction).
 
@@ -123,7 +139,13 @@ def correction_delay_curve(
     return table[keep]
 
 
-def mean_ci(table: pd.DataFrame, by, metrics, *, confidence: float = 0.95) -> pd.DataFrame:
+def mean_ci(
+    table: pd.DataFrame,
+    by: str | Sequence[str],
+    metrics: str | Sequence[str],
+    *,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
     """Mean and confidence interval (:func:`smmsim.metrics.intervals.half_width`) per group.
 
     Parameters
@@ -182,7 +204,12 @@ def source_trusts(cfg: ScenarioConfig) -> dict:
 
 
 def endorsement_funnel(
-    cfg: ScenarioConfig, sources=None, *, n_exposures: int = 20_000, n_replicates: int = 5, rng=None
+    cfg: ScenarioConfig,
+    sources: Mapping[str, float] | None = None,
+    *,
+    n_exposures: int = 20_000,
+    n_replicates: int = 5,
+    rng: SeedLike = None,
 ) -> pd.DataFrame:
     """The same post shown ``n_exposures`` times from each source: the funnel by trust.
 
@@ -240,7 +267,7 @@ def endorsement_funnel(
     return out
 
 
-def branching_number(cfg: ScenarioConfig, world=None) -> float:
+def branching_number(cfg: ScenarioConfig, world: World | None = None) -> float:
     """Expected shares set off by one share of the brand's post (novelty decay ignored).
 
     A share over the tie u -> v makes v a sharer with the engine's arc
@@ -275,11 +302,11 @@ def branching_number(cfg: ScenarioConfig, world=None) -> float:
 
 def takeoff_curve(
     cfg: ScenarioConfig,
-    stickiness_values,
+    stickiness_values: Iterable[float],
     *,
     threshold: float = 0.05,
     n_replicates: int = 20,
-    rng=None,
+    rng: SeedLike = None,
 ) -> pd.DataFrame:
     """How often the brand's post takes off, across stickiness values (paired replicates).
 
@@ -308,7 +335,13 @@ def takeoff_curve(
                   "cascade_size", "took_off"]]  # fmt: skip
 
 
-def compare_steps(cfg: ScenarioConfig, arms: dict, *, n_replicates: int = 10, rng=None):
+def compare_steps(
+    cfg: ScenarioConfig,
+    arms: Mapping[str, Mapping[str, Any]],
+    *,
+    n_replicates: int = 10,
+    rng: SeedLike = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Like :func:`compare`, and also the per-step tables: ``(summary, steps)``.
 
     Both tables have an ``arm`` column first; every arm uses the same

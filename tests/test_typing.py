@@ -26,6 +26,9 @@ ANNOTATED = [
     "smmsim/classic",
     "smmsim/strategies",
     "smmsim/metrics",
+    "smmsim/scenario",
+    "smmsim/sweep",
+    "smmsim/experiments.py",
 ]
 _KERNEL = re.compile(r"_(\w+_)?kernels?\.py$")
 

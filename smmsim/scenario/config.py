@@ -8,8 +8,11 @@ is an error, never a silently ignored setting.
 from __future__ import annotations
 
 import dataclasses
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -219,11 +222,11 @@ class ScenarioConfig:
         """Nested plain-Python mapping; ``from_dict(cfg.to_dict()) == cfg``."""
         return plain(self)
 
-    def replace(self, **changes) -> ScenarioConfig:
+    def replace(self, **changes: Any) -> ScenarioConfig:
         """Copy with top-level fields changed (validated again)."""
         return dataclasses.replace(self, **changes)
 
-    def with_overrides(self, overrides: dict) -> ScenarioConfig:
+    def with_overrides(self, overrides: Mapping[str, Any]) -> ScenarioConfig:
         """Copy with dotted-path overrides, e.g. ``{"content.stickiness": 0.5}``."""
         data = self.to_dict()
         for path, value in overrides.items():
@@ -302,7 +305,7 @@ def example_path(name: str) -> Path:
     return path
 
 
-def load_config(path=None) -> ScenarioConfig:
+def load_config(path: str | os.PathLike | None = None) -> ScenarioConfig:
     """Load and validate a scenario YAML file (the default one if ``path`` is None).
 
     A relative ``graph.path`` is looked up next to the config file first, then

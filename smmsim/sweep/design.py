@@ -7,6 +7,7 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -114,7 +115,7 @@ class Design:
             _set(self, "n_levels", levels)
 
     @classmethod
-    def from_dict(cls, data) -> Design:
+    def from_dict(cls, data: str | Mapping[str, Any]) -> Design:
         """Build from ``"grid"`` or a mapping such as ``{kind: lhs, n_samples: 50}``."""
         if isinstance(data, str):
             data = {"kind": data}

@@ -23,12 +23,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .._dotted import apply_values
 from .._rng import run_seed
 from .spec import SweepSpec
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 
 class SweepAbortedError(RuntimeError):
@@ -243,7 +247,7 @@ def run_processes(tasks: list[ChunkTask], n_workers: int) -> Iterator[ChunkResul
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def run_dask(tasks: list[ChunkTask], client) -> Iterator[ChunkResult]:
+def run_dask(tasks: list[ChunkTask], client: Client) -> Iterator[ChunkResult]:
     """Run chunks as tasks on a Dask distributed cluster."""
     from distributed import as_completed as dask_as_completed
 
@@ -269,7 +273,7 @@ def run_dask(tasks: list[ChunkTask], client) -> Iterator[ChunkResult]:
 
 
 @contextlib.contextmanager
-def dask_client(dask, n_workers: int | None):
+def dask_client(dask: str | Client, n_workers: int | None) -> Iterator[Client]:
     """A Dask client for ``dask``: ``"local"``, a scheduler address, or a Client."""
     from distributed import Client, LocalCluster
 
@@ -320,7 +324,7 @@ def progress_enabled(progress: bool | None) -> bool:
 class Progress:
     """Cells done, runs per second and ETA, on stderr via tqdm."""
 
-    def __init__(self, spec: SweepSpec, done_chunks, *, enabled: bool):
+    def __init__(self, spec: SweepSpec, done_chunks: Iterable[int], *, enabled: bool):
         self.reps = spec.n_replicates
         self.n_cells = spec.n_cells
         self.counts = np.zeros(spec.n_cells, dtype=np.int64)

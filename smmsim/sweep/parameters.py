@@ -9,6 +9,7 @@ import numbers
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -186,7 +187,7 @@ class Parameter:
             x = low + u * (high - low)
         return np.clip(x, low, high).tolist()
 
-    def column_value(self, value):
+    def column_value(self, value: Any) -> Any:
         """The value as stored in the result column."""
         if value is None:
             return None

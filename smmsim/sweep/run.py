@@ -35,14 +35,16 @@ from __future__ import annotations
 import os
 import pickle
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from .. import __version__
+from .._rng import RngLike
 from .execute import (
     ChunkResult,
     Progress,
@@ -69,6 +71,15 @@ from .summary import (
     sensitivity_table,
 )
 
+if TYPE_CHECKING:
+    from distributed import Client
+    from matplotlib.figure import Figure
+
+    from ..scenario import ScenarioConfig
+
+SpecLike: TypeAlias = "SweepSpec | Mapping[str, Any] | str | os.PathLike"
+"""What a ``spec`` argument takes: a spec, a spec mapping or the path of a spec YAML file."""
+
 __all__ = [
     "SweepSummary",
     "load_results",
@@ -80,7 +91,7 @@ __all__ = [
 ]
 
 
-def load_spec(spec) -> SweepSpec:
+def load_spec(spec: SpecLike) -> SweepSpec:
     """Return ``spec`` as a validated :class:`SweepSpec`.
 
     Parameters
@@ -124,7 +135,7 @@ def load_spec(spec) -> SweepSpec:
     )
 
 
-def run_scenario(config, *, rng=None) -> dict:
+def run_scenario(config: Mapping[str, Any] | ScenarioConfig, *, rng: RngLike = None) -> dict:
     """Run the smmsim marketing engine once: the default run function of sweeps.
 
     Parameters
@@ -213,11 +224,11 @@ def _to_table(spec: SweepSpec, result: ChunkResult, schema: pa.Schema) -> pa.Tab
 
 
 def run_sweep(
-    spec,
-    out=None,
+    spec: SpecLike,
+    out: str | os.PathLike | None = None,
     *,
     workers: int | None = None,
-    dask=None,
+    dask: str | Client | None = None,
     progress: bool | None = None,
     run_fn: Callable | None = None,
 ) -> pd.DataFrame:
@@ -470,7 +481,7 @@ class _executor:
         return False
 
 
-def load_results(path) -> pd.DataFrame:
+def load_results(path: str | os.PathLike) -> pd.DataFrame:
     """All result rows of a sweep folder, ordered by cell and replicate.
 
     Parameters
@@ -516,7 +527,9 @@ class SweepSummary:
     spec: SweepSpec
 
 
-def _source(results, spec):
+def _source(
+    results: str | os.PathLike | pd.DataFrame, spec: SpecLike | None
+) -> tuple[pd.DataFrame, SweepSpec]:
     if isinstance(results, (str, os.PathLike)):
         if spec is not None:
             raise ValueError("`spec` is read from the results folder; do not pass it too.")
@@ -532,13 +545,13 @@ def _source(results, spec):
 
 
 def summarize(
-    results,
-    spec=None,
+    results: str | os.PathLike | pd.DataFrame,
+    spec: SpecLike | None = None,
     *,
-    metrics=None,
+    metrics: str | Sequence[str] | None = None,
     confidence: float = 0.95,
     n_boot: int = 1000,
-    rng=None,
+    rng: RngLike = None,
 ) -> SweepSummary:
     """Per-cell means with bootstrap CIs, and Sobol / Morris indices where the design allows.
 
@@ -612,7 +625,14 @@ def summarize(
     )
 
 
-def plot_main_effect(results, spec=None, *, metrics=None, confidence: float = 0.95, rng=None):
+def plot_main_effect(
+    results: str | os.PathLike | pd.DataFrame,
+    spec: SpecLike | None = None,
+    *,
+    metrics: str | Sequence[str] | None = None,
+    confidence: float = 0.95,
+    rng: RngLike = None,
+) -> Figure:
     """Main-effect figure: each metric's cell means against each varied parameter.
 
     One panel per (metric, parameter): the mean over cells at each level of

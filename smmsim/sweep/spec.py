@@ -17,6 +17,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
@@ -70,7 +71,7 @@ def _default_chunk_size(n_runs: int, n_replicates: int) -> int:
     return math.ceil(n_replicates / math.ceil(n_replicates / cap))
 
 
-def import_object(where: str, target: str):
+def import_object(where: str, target: str) -> Any:
     """Import ``"package.module:attribute"`` from an installed package.
 
     A spec that names a model is code: importing it runs that module. So the
@@ -213,7 +214,7 @@ class SweepSpec:
     # -- construction -------------------------------------------------------
 
     @classmethod
-    def from_yaml(cls, path) -> SweepSpec:
+    def from_yaml(cls, path: str | os.PathLike) -> SweepSpec:
         """Load and validate a spec file; a relative ``base`` path is read
         relative to the spec file."""
         path = Path(path)
@@ -228,7 +229,9 @@ class SweepSpec:
         return cls.from_dict(data, base_dir=path.parent)
 
     @classmethod
-    def from_dict(cls, data, *, base_dir=None) -> SweepSpec:
+    def from_dict(
+        cls, data: Mapping[str, Any], *, base_dir: str | os.PathLike | None = None
+    ) -> SweepSpec:
         """Validate a spec mapping (the contents of a spec YAML file).
 
         Parameters

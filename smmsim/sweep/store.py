@@ -34,7 +34,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pandas as pd
 import pyarrow as pa
@@ -113,7 +113,7 @@ class ResultStore:
         If another process is writing the folder.
     """
 
-    def __init__(self, path, spec: SweepSpec, *, version: str):
+    def __init__(self, path: str | os.PathLike, spec: SweepSpec, *, version: str):
         self.path = Path(path)
         self.spec = spec
         self.version = version
@@ -253,7 +253,7 @@ class ResultStore:
         _append_line(self.path / LEDGER, json.dumps(record) + "\n")
         write_atomic(self.path / name, lambda fh: fh.write(data))
 
-    def log(self, event: str, **fields) -> None:
+    def log(self, event: str, **fields: Any) -> None:
         """Append one record to the run log (best effort; never result data)."""
         record = {"time": _now(), "event": event, **fields}
         line = json.dumps(record, default=str) + "\n"
@@ -286,7 +286,7 @@ def _append_line(path: Path, line: str) -> None:
         os.fsync(fh.fileno())
 
 
-def read_ledger(path) -> dict[str, dict]:
+def read_ledger(path: str | os.PathLike) -> dict[str, dict]:
     """Chunk file name -> its latest ledger record (torn or foreign lines are skipped)."""
     records: dict[str, dict] = {}
     try:
@@ -328,7 +328,7 @@ class FolderCheck:
         )
 
 
-def verify_folder(path, spec: SweepSpec) -> FolderCheck:
+def verify_folder(path: str | os.PathLike, spec: SweepSpec) -> FolderCheck:
     """Check every file of a results folder against the spec and the chunk ledger."""
     path = Path(path)
     records = read_ledger(path)
@@ -355,7 +355,7 @@ def verify_folder(path, spec: SweepSpec) -> FolderCheck:
     return FolderCheck(path, good, damaged, foreign)
 
 
-def read_manifest(path) -> dict:
+def read_manifest(path: str | os.PathLike) -> dict:
     """Load the manifest of a results folder, raising if it is not one."""
     path = Path(path)
     try:
@@ -378,7 +378,7 @@ def read_manifest(path) -> dict:
     return manifest
 
 
-def read_spec(path) -> SweepSpec:
+def read_spec(path: str | os.PathLike) -> SweepSpec:
     """The spec stored beside a sweep's results."""
     read_manifest(path)
     where = str(Path(path) / SPEC_FILE)
@@ -393,7 +393,7 @@ def read_spec(path) -> SweepSpec:
         ) from None
 
 
-def read_table(path, spec: SweepSpec) -> pd.DataFrame:
+def read_table(path: str | os.PathLike, spec: SweepSpec) -> pd.DataFrame:
     """All result rows of a folder, ordered by cell and replicate.
 
     Every chunk is checked against its ledger record first.

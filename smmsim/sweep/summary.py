@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,9 @@ import pandas as pd
 from .._memory import check_fits
 from .design import _salib_problem
 from .spec import SweepSpec
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 CELL_STAT_COLUMNS = ("metric", "n", "n_failed", "mean", "std", "ci_low", "ci_high")
 SENSITIVITY_COLUMNS = ("metric", "method", "parameter", "parameter_2", "index", "value", "conf")
@@ -27,7 +31,7 @@ def _check_confidence(confidence) -> float:
     return float(confidence)
 
 
-def check_metrics(spec: SweepSpec, metrics) -> list[str]:
+def check_metrics(spec: SweepSpec, metrics: str | Sequence[str] | None) -> list[str]:
     """The metrics to summarise (default: all the sweep kept)."""
     if metrics is None:
         return list(spec.metrics)
@@ -263,7 +267,7 @@ def main_effect_figure(
     metrics: Sequence[str],
     confidence: float,
     seed: int,
-):
+) -> Figure:
     """Each metric's cell mean against each parameter, averaged over the others."""
     import seaborn as sns
     from matplotlib.figure import Figure
