@@ -29,6 +29,8 @@ ANNOTATED = [
     "smmsim/scenario",
     "smmsim/sweep",
     "smmsim/experiments.py",
+    "smmsim/reports",
+    "smmsim/cli",
 ]
 _KERNEL = re.compile(r"_(\w+_)?kernels?\.py$")
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import NoReturn, TypeAlias
 
 
 class Parser(argparse.ArgumentParser):
@@ -11,12 +13,12 @@ class Parser(argparse.ArgumentParser):
     The line names the argument and the value; ``--help`` shows the usage.
     """
 
-    def error(self, message):
+    def error(self, message: str) -> NoReturn:
         message = " ".join(str(message).split())
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def int_at_least(minimum: int):
+def int_at_least(minimum: int) -> Callable[[str], int]:
     """An argparse ``type`` accepting integers >= ``minimum``."""
 
     def parse(text: str) -> int:
@@ -30,3 +32,7 @@ def int_at_least(minimum: int):
 
     parse.__name__ = f"int>={minimum}"
     return parse
+
+
+Subparsers: TypeAlias = "argparse._SubParsersAction[Parser]"
+"""What ``register(subparsers)`` of a subcommand module takes: ``add_subparsers()`` of a Parser."""

@@ -8,10 +8,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._args import int_at_least
+from ._args import Subparsers, int_at_least
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the ``lab`` subcommand to ``subparsers``."""
     p = subparsers.add_parser(
         "lab",

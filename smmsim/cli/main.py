@@ -6,11 +6,12 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from .._rng import fresh_seed
-from ._args import Parser, int_at_least
+from ._args import Parser, Subparsers, int_at_least
 
 DESCRIPTION = """\
 smmsim: simulate word-of-mouth virality in social media marketing.
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", metavar="FILE.parquet", help="write the per-step table of every replicate"
     )
     sim.set_defaults(handler=_cmd_simulate)
+    register_sweep: Callable[[Subparsers], None] | None
     try:
         from .sweep import register as register_sweep
     except ImportError:  # pragma: no cover - sweeps not installed
@@ -174,7 +176,7 @@ def _fmt(x) -> str:
     return f"{x:.3f}"
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``smmsim`` console script; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from ._args import int_at_least
+from ._args import Subparsers, int_at_least
 
 _positive_int = int_at_least(1)
 _seed_int = int_at_least(0)
@@ -37,7 +37,7 @@ the noise floor), DIR/split.csv, DIR/posterior.csv and DIR/params.csv;
 """
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the ``data``, ``cascades`` and ``calibrate`` subcommands."""
     data = subparsers.add_parser(
         "data",
@@ -57,7 +57,12 @@ def register(subparsers) -> None:
     fetch.set_defaults(handler=_cmd_fetch)
     where = dsub.add_parser("where", help="print where the loaders look, in order")
     where.set_defaults(handler=_cmd_where)
-    data.set_defaults(handler=lambda args: (data.print_help(), 0)[1])
+
+    def data_help(args: object) -> int:
+        data.print_help()
+        return 0
+
+    data.set_defaults(handler=data_help)
 
     cas = subparsers.add_parser(
         "cascades",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._args import int_at_least
+from ._args import Subparsers, int_at_least
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -32,7 +32,7 @@ pages in DIR.failed); 2 bad preset, notebook, parameter or presets file.
 """
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the ``report`` subcommand to ``subparsers``.
 
     The subparser sets ``handler``: a function taking the parsed arguments and

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._args import int_at_least
+from ._args import Subparsers, int_at_least
 
 if TYPE_CHECKING:  # heavy imports wait until a command runs
     import pandas as pd
@@ -49,7 +49,7 @@ def _error(command: str, exc: BaseException) -> None:
     print(f"smmsim {command}: error: {message}", file=sys.stderr)
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     """Add the ``sweep`` and ``summarize`` subcommands to ``subparsers``.
 
     Each subparser sets ``handler``: a handler taking the parsed arguments and
@@ -117,7 +117,7 @@ def register(subparsers) -> None:
     s.set_defaults(handler=cmd_summarize)
 
 
-def cmd_sweep(args) -> int:
+def cmd_sweep(args: argparse.Namespace) -> int:
     """Handle ``smmsim sweep``."""
     from ..sweep import (
         SweepAbortedError,
@@ -192,7 +192,7 @@ def _summary_folder(results, to) -> Path:
     return check_output_folder("--to", to)
 
 
-def cmd_summarize(args) -> int:
+def cmd_summarize(args: argparse.Namespace) -> int:
     """Handle ``smmsim summarize``."""
     import pandas as pd
 

@@ -8,8 +8,10 @@ import shutil
 import sys
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from . import site as _site
 from . import suite as _suite
@@ -115,15 +117,15 @@ def _run_all(tasks, jobs, on_done):
 
 
 def build_report(
-    preset="quick",
+    preset: str = "quick",
     *,
-    out="reports/site",
-    notebooks=None,
-    parameters=None,
-    jobs=None,
-    notebooks_dir=None,
-    progress=True,
-    timeout=None,
+    out: str | os.PathLike = "reports/site",
+    notebooks: str | int | Sequence[str | int] | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    jobs: int | None = None,
+    notebooks_dir: str | os.PathLike | None = None,
+    progress: bool = True,
+    timeout: float | None = None,
 ) -> Path:
     """Execute the notebook suite with a preset and publish it as an HTML site.
 

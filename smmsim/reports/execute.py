@@ -20,8 +20,15 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jupyter_client import AsyncKernelManager
+    from nbformat import NotebookNode
 
 __all__ = ["WarmKernel", "execute_notebook", "exception_line", "run_notebook"]
 
@@ -87,7 +94,7 @@ class WarmKernel:
         self.km = None
         self._clients: list = []
 
-    def prepare(self, cwd: Path):
+    def prepare(self, cwd: Path) -> AsyncKernelManager:
         """The kernel manager, its kernel alive and reset, ready for a notebook in ``cwd``."""
         if self.km is not None and not _run(self.km.is_alive()):
             self.shutdown()
@@ -175,7 +182,15 @@ def stop_worker_kernel() -> None:
         _WORKER_KERNEL.shutdown()
 
 
-def execute_notebook(path, out_path, parameters=None, *, cwd=None, timeout=None, kernel=None):
+def execute_notebook(
+    path: str | os.PathLike,
+    out_path: str | os.PathLike,
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    cwd: str | os.PathLike | None = None,
+    timeout: float | None = None,
+    kernel: WarmKernel | None = None,
+) -> NotebookNode:
     """Execute one notebook with papermill on a kernel running this interpreter.
 
     Parameters
@@ -234,7 +249,7 @@ def _papermill(pm, path, out_path, parameters, cwd, timeout, extra):
     )
 
 
-def exception_line(exc) -> str:
+def exception_line(exc: BaseException) -> str:
     """The exception as its last traceback line, ``Name: message`` (message cut to one line).
 
     For a failed cell (papermill's error) this is the cell's exception, not

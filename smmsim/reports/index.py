@@ -124,7 +124,7 @@ def index_html(
     """The index page (a standalone HTML string)."""
     esc = html.escape
     cards = "".join(_card(_number(e["name"], i), e) for i, e in enumerate(entries, 1))
-    counts = {}
+    counts: dict[str, int] = {}
     for e in entries:
         counts[e.get("status", "ok")] = counts.get(e.get("status", "ok"), 0) + 1
     tally = ", ".join(f"{n} {_STATUS.get(s, (s, s))[1]}" for s, n in counts.items())

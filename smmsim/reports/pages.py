@@ -25,8 +25,13 @@ import base64
 import html
 import io
 import json
+import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 from .status import NO_REAL_DATA, STATUS_MIMETYPE
 
@@ -143,7 +148,7 @@ def _json_for_script(value) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def _static_outputs(nb) -> tuple[int, list]:
+def _static_outputs(nb: NotebookNode) -> tuple[int, list[dict[str, str]], list[int]]:
     """Rewrite outputs in place for a static page.
 
     Returns (n_charts, missing-data notes, Vega-Lite major versions of the charts).
@@ -198,7 +203,7 @@ def _static_outputs(nb) -> tuple[int, list]:
 
 
 def notebook_html(
-    nb,
+    nb: NotebookNode,
     *,
     title: str,
     back_link: str | None = "index.html",
@@ -256,7 +261,7 @@ def _page(nb, *, title, back_link, meta_html, n_charts, vega_src) -> str:
     return body
 
 
-def title_and_summary(nb, fallback: str) -> tuple[str, str]:
+def title_and_summary(nb: NotebookNode, fallback: str) -> tuple[str, str]:
     """The first markdown heading and the paragraph after it (markup removed)."""
     for cell in nb.cells:
         if cell.cell_type != "markdown":
@@ -264,7 +269,7 @@ def title_and_summary(nb, fallback: str) -> tuple[str, str]:
         lines = cell.source.strip().splitlines()
         if lines and lines[0].startswith("#"):
             title = lines[0].lstrip("#").strip()
-            paragraph = []
+            paragraph: list[str] = []
             for line in lines[1:]:
                 if not line.strip():
                     if paragraph:
@@ -286,7 +291,7 @@ def _clamp(text: str, limit: int = 240) -> str:
     return text[:limit].rsplit(" ", 1)[0] + " ..."
 
 
-def key_figure(nb) -> bytes | None:
+def key_figure(nb: NotebookNode) -> bytes | None:
     """PNG bytes of the key figure: first image/png of a cell tagged ``key-figure``, else
     the first image/png of the notebook; None without figures."""
     cells = [c for c in nb.cells if c.cell_type == "code"]
@@ -301,12 +306,12 @@ def key_figure(nb) -> bytes | None:
     return None
 
 
-def thumbnail_png(png: bytes, size=_THUMB_SIZE) -> bytes:
+def thumbnail_png(png: bytes, size: tuple[int, int] = _THUMB_SIZE) -> bytes:
     """A PNG at most ``size`` (width, height) pixels, keeping the aspect ratio."""
     from PIL import Image
 
-    with Image.open(io.BytesIO(png)) as image:
-        image = image.convert("RGBA")
+    with Image.open(io.BytesIO(png)) as source:
+        image = source.convert("RGBA")
         background = Image.new("RGBA", image.size, (255, 255, 255, 255))
         image = Image.alpha_composite(background, image).convert("RGB")
         image.thumbnail(size)
@@ -326,7 +331,15 @@ def _meta_html(preset: str, params: dict, status: str, error, missing) -> str:
     return " &middot; ".join(parts)
 
 
-def render_page(folder, source, *, preset: str, params: dict, seconds: float, error=None) -> dict:
+def render_page(
+    folder: str | os.PathLike,
+    source: str | os.PathLike,
+    *,
+    preset: str,
+    params: dict,
+    seconds: float,
+    error: str | None = None,
+) -> dict:
     """Write ``<folder>/<name>.html`` and its thumbnail from the executed notebook.
 
     Parameters

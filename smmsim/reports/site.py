@@ -116,7 +116,7 @@ def recover(site: Path) -> list[str]:
     marker are touched (and, for work folders of older versions without a pid
     in the name, only if they hold nothing but report files).
     """
-    done = []
+    done: list[str] = []
     parent = site.parent
     if not parent.is_dir():
         return done

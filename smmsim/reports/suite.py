@@ -8,9 +8,12 @@ folder) mapping a preset name to per-notebook parameter overrides.
 from __future__ import annotations
 
 import ast
+import os
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "NotebookParameter",
@@ -89,7 +92,7 @@ def presets_path() -> Path:
     return _PROJECT_ROOT / "data" / "presets.yaml"
 
 
-def find_presets(folder) -> tuple[Path, bool]:
+def find_presets(folder: str | os.PathLike) -> tuple[Path, bool]:
     """The presets file of the suite in ``folder``.
 
     ``<folder>/../data/presets.yaml`` (a project copy), else
@@ -111,7 +114,7 @@ def find_presets(folder) -> tuple[Path, bool]:
     return own, same
 
 
-def list_notebooks(folder=None) -> list[Path]:
+def list_notebooks(folder: str | os.PathLike | None = None) -> list[Path]:
     """The notebooks of the suite, in name order (``NN_name.ipynb``).
 
     Parameters
@@ -129,7 +132,9 @@ def list_notebooks(folder=None) -> list[Path]:
     return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
 
 
-def select_notebooks(paths, wanted) -> list[Path]:
+def select_notebooks(
+    paths: Sequence[Path], wanted: str | int | Sequence[str | int] | None
+) -> list[Path]:
     """The notebooks named by ``wanted``: numbers (``3``, ``"03"``) or names.
 
     Parameters
@@ -164,7 +169,7 @@ def select_notebooks(paths, wanted) -> list[Path]:
     if not tokens:
         raise ValueError(f"`notebooks` names no notebook; got {wanted!r}.")
     by_name = {p.stem: p for p in paths}
-    by_number = {}
+    by_number: dict[int, Path] = {}
     for p in paths:
         m = re.match(r"(\d+)_", p.name)
         if m:
@@ -190,7 +195,7 @@ def select_notebooks(paths, wanted) -> list[Path]:
 # Parameters cell and presets
 
 
-def read_parameters(path) -> dict[str, NotebookParameter]:
+def read_parameters(path: str | os.PathLike) -> dict[str, NotebookParameter]:
     """The parameters of a notebook: its first code cell, tagged ``parameters``.
 
     The cell must hold only annotated assignments of literals, one per name,
@@ -253,9 +258,9 @@ def read_parameters(path) -> dict[str, NotebookParameter]:
         name = stmt.target.id
         if name in out:
             raise ValueError(f"{where}: `{name}` is assigned twice.")
-        annotation = ast.get_source_segment(source, stmt.annotation)
+        annotation = ast.get_source_segment(source, stmt.annotation) or ""  # str: parsed code
         _check_type(value, annotation, f"{where}: `{name}`")
-        line = lines[stmt.end_lineno - 1]
+        line = lines[(stmt.end_lineno or stmt.lineno) - 1]
         comment = line.split("#", 1)[1].strip() if "#" in line[stmt.end_col_offset :] else ""
         out[name] = NotebookParameter(name, annotation, value, comment)
     return out
@@ -279,7 +284,12 @@ def _check_type(value, annotation: str, where: str) -> None:
         raise ValueError(f"{where} must be {annotation}; got {value!r}.")
 
 
-def load_presets(path=None, *, folder=None, strict=True) -> dict:
+def load_presets(
+    path: str | os.PathLike | None = None,
+    *,
+    folder: str | os.PathLike | None = None,
+    strict: bool = True,
+) -> dict:
     """Load and validate parameter presets.
 
     The file maps a preset name to an optional ``description`` and to
@@ -377,7 +387,7 @@ def load_presets(path=None, *, folder=None, strict=True) -> dict:
 # Overrides from the command line
 
 
-def parse_parameter_items(items) -> dict[str, str]:
+def parse_parameter_items(items: Iterable[str] | None) -> dict[str, str]:
     """``["n_nodes=500", "strategy=degree"]`` -> ``{"n_nodes": "500", ...}``.
 
     Raises
@@ -419,7 +429,10 @@ def _coerce(text: str, annotation: str, where: str):
     return value
 
 
-def resolve_overrides(parameters, params_by_notebook: dict) -> dict[str, dict]:
+def resolve_overrides(
+    parameters: Mapping[str, Any] | None,
+    params_by_notebook: Mapping[str, Mapping[str, NotebookParameter]],
+) -> dict[str, dict]:
     """Check overrides against the notebooks they apply to.
 
     Parameters
