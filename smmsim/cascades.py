@@ -323,6 +323,13 @@ def growth_curves(path=None, *, labels=None, times=None) -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 
 
+def _thread_inputs(name, value, lp, times):
+    """The checks of both thread mechanisms: ``value`` in [0, 1), the forest as arrays."""
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"`{name}` must be in [0, 1); got {value!r}.")
+    return np.asarray(lp, dtype=np.int64), np.asarray(times, dtype=np.float64)
+
+
 def add_reply_chains(lp, times, reply_back_prob, *, rng=None):
     """Add back-and-forth replies to a cascade forest (repeated participation).
 
@@ -335,10 +342,8 @@ def add_reply_chains(lp, times, reply_back_prob, *, rng=None):
 
     Parameters
     ----------
-    lp : 1-D int array
-        Parents-first forest (``-1`` for roots).
-    times : 1-D float array
-        Time of each node; each answer comes one unit after the tweet it answers.
+    lp, times : 1-D int array, 1-D float array
+        The forest and its times, as for :func:`add_threads`.
     reply_back_prob : float in [0, 1)
         0 leaves the forest unchanged.
     rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
@@ -347,19 +352,19 @@ def add_reply_chains(lp, times, reply_back_prob, *, rng=None):
 
     Returns
     -------
-    (lp, times) : the forest with the threads appended (still parents first).
+    (lp, times) : the forest with the chains appended (still parents first).
 
     Examples
     --------
-    >>> lp, t = add_reply_chains(np.array([-1, 0, 1]), np.array([0.0, 1, 2]), 0.0, rng=1)
-    >>> lp.tolist(), t.tolist()
-    ([-1, 0, 1], [0.0, 1.0, 2.0])
+    A root, a reply and a reply to it: the last tweet opens a chain, each
+    answer the only child of the one before.
+
+    >>> lp, t = add_reply_chains(np.array([-1, 0, 1]), np.array([0.0, 1, 2]), 0.6, rng=5)
+    >>> lp.tolist()
+    [-1, 0, 1, 2, 3, 4]
     """
     rng = np.random.default_rng(rng)
-    if not 0.0 <= reply_back_prob < 1.0:
-        raise ValueError(f"`reply_back_prob` must be in [0, 1); got {reply_back_prob!r}.")
-    lp = np.asarray(lp, dtype=np.int64)
-    times = np.asarray(times, dtype=np.float64)
+    lp, times = _thread_inputs("reply_back_prob", reply_back_prob, lp, times)
     if reply_back_prob == 0.0 or len(lp) == 0:
         return lp, times
     opens = np.flatnonzero((lp >= 0) & (lp[np.maximum(lp, 0)] >= 0))
@@ -418,17 +423,18 @@ def add_threads(lp, times, heat, concentration=2.0, *, rng=None, max_tweets=2_00
 
     Examples
     --------
-    >>> lp, t = add_threads(np.array([-1, 0, 1]), np.array([0.0, 1, 2]), 0.0, rng=1)
-    >>> lp.tolist(), t.tolist()
-    ([-1, 0, 1], [0.0, 1.0, 2.0])
+    A root with two replies: each reply opens a thread, whose answers branch.
+
+    >>> lp, t = add_threads(np.array([-1, 0, 0]), np.array([0.0, 1, 1]), 0.5, rng=1)
+    >>> lp.tolist()
+    [-1, 0, 0, 1, 2, 4, 4, 5, 6, 8]
+    >>> t.max()  # answers come one unit after the tweet they answer
+    np.float64(5.0)
     """
     rng = np.random.default_rng(rng)
-    if not 0.0 <= heat < 1.0:
-        raise ValueError(f"`heat` must be in [0, 1); got {heat!r}.")
     if not concentration > 0.0:
         raise ValueError(f"`concentration` must be > 0; got {concentration!r}.")
-    lp = np.asarray(lp, dtype=np.int64)
-    times = np.asarray(times, dtype=np.float64)
+    lp, times = _thread_inputs("heat", heat, lp, times)
     frontier = np.flatnonzero(lp >= 0)
     if heat == 0.0 or len(frontier) == 0:
         return lp, times

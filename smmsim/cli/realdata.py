@@ -163,16 +163,9 @@ def _cmd_calibrate(args) -> int:
     from ..io import check_output_folder
 
     check_output_folder("--out", args.out)  # before the fit, not after it
-    result = calibrate(
-        args.path,
-        label=args.label,
-        out=args.out,
-        budget=args.budget,
-        rng=args.seed,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        progress=True,
-    )
+    common = dict(label=args.label, budget=args.budget, rng=args.seed, workers=args.workers,
+                  scheduler=args.scheduler, progress=True)  # fmt: skip
+    result = calibrate(args.path, out=args.out, **common)
     print(result.report())
     if args.folds is not None:
         from pathlib import Path
@@ -180,16 +173,7 @@ def _cmd_calibrate(args) -> int:
         from ..calibration import cross_validate
         from ..io import write_text_atomic
 
-        table = cross_validate(
-            args.path,
-            label=args.label,
-            folds=args.folds,
-            budget=args.budget,
-            rng=args.seed,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            progress=True,
-        )
+        table = cross_validate(args.path, folds=args.folds, **common)
         write_text_atomic(Path(args.out) / "cv.csv", table.to_csv(index=False))
         folds = table[table["fold"] != "pooled"]
         print(f"{args.folds}-fold held-out KS, mean over the folds (real_training: the floor):")
