@@ -18,6 +18,7 @@ package), ``draw`` draws a figure, ``chart`` says which columns to plot.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -384,7 +385,8 @@ class InteractiveView:
             fig.set_layout_engine("none")
             for ax, pos in zip(fig.axes, layout):
                 ax.set_position(pos)
-        png = _png(fig)
+        static = fig is self.figure
+        png = _png(fig, live=not static, keep_texts=static)
         if layout is None:
             # room for wider tick labels than the first figure's (0.3 inch on the left)
             pad = 0.3 / fig.get_size_inches()[0]
@@ -600,7 +602,7 @@ def _call_table(table, result, values):
     return table(result, values) if n >= 2 else table(result)
 
 
-def _png(fig) -> bytes:
+def _png(fig, *, live: bool = False, keep_texts: bool = False) -> bytes:
     """The figure as PNG bytes, drawn once, with fast compression.
 
     ``savefig`` draws a figure twice when it has a layout engine (even the
@@ -609,13 +611,23 @@ def _png(fig) -> bytes:
     once (the layout, if any, runs inside that draw), which halves the time
     of a live update's PNG; the pixels are those ``savefig`` gives at the
     figure's dpi.
+
+    ``live=True`` (a live update) draws text through :func:`_text_canvases`'
+    renderer, which keeps each text it has drawn as a small image: the
+    labels, ticks and titles that come back on the next update are pasted,
+    not drawn again glyph by glyph (text is about half of a redraw). A
+    pasted text sits on whole pixels, up to half a pixel from where Agg
+    would put it. ``keep_texts=True`` draws exactly as ``savefig`` and keeps
+    the figure's texts for the live figures to come (the static figure of an
+    interactive view, so that its first live update finds them).
     """
     import io
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
-    canvas = FigureCanvasAgg(fig)
+    live_canvas, keeping_canvas = _text_canvases()
+    canvas = (live_canvas if live else keeping_canvas if keep_texts else FigureCanvasAgg)(fig)
     canvas.draw()
     width, height = canvas.get_width_height(physical=True)
     image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
@@ -623,6 +635,124 @@ def _png(fig) -> bytes:
     dpi = (fig.dpi, fig.dpi)
     image.save(buf, format="png", compress_level=1, dpi=dpi)
     return buf.getvalue()
+
+
+_TEXT_CACHE_SIZE = 4000  # texts kept as images (a few MB), and as many text metrics
+
+
+@functools.cache
+def _text_canvases():
+    """Agg canvas classes whose renderers keep drawn texts: (live, keeping).
+
+    The live renderer (one per figure size, reused: its buffer is cleared
+    before each drawing) draws a text not seen before on a small canvas of
+    its own, keeps the pixels it covered and pastes them where the text goes;
+    a text seen before (same string, font, size, angle, colour and dpi) is
+    only pasted. Clipping applies to the pasted image as to glyphs. The
+    keeping renderer draws glyphs as Agg does and keeps each text's image for
+    the live one. Both remember text sizes (Agg measures a text by laying out
+    its glyphs, every time).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+
+    texts: dict = {}
+    metrics: dict = {}
+    renderers: dict = {}
+
+    def remember(cache, key, make):
+        if len(cache) >= _TEXT_CACHE_SIZE:
+            cache.clear()
+        cache[key] = make()
+        return cache[key]
+
+    class KeepingRenderer(RendererAgg):
+        def get_text_width_height_descent(self, s, prop, ismath):
+            if ismath == "TeX":
+                return super().get_text_width_height_descent(s, prop, ismath)
+            key = (s, hash(prop), ismath, self.dpi)
+            out = metrics.get(key)
+            if out is None:
+                out = remember(metrics, key, lambda: super(KeepingRenderer, self)
+                               .get_text_width_height_descent(s, prop, ismath))  # fmt: skip
+            return out
+
+        def _text_key(self, gc, s, prop, angle, ismath, mtext):
+            extra = ()
+            if mtext is not None:
+                extra = tuple(
+                    repr(getattr(mtext, name)()) for name in ("get_fontfeatures", "get_language")
+                    if hasattr(mtext, name)
+                )  # fmt: skip
+            return (s, hash(prop), float(angle), ismath, tuple(gc.get_rgb()), gc.get_alpha(),
+                    gc.get_forced_alpha(), gc.get_antialiased(), self.dpi, extra)  # fmt: skip
+
+        def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+            super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+            if ismath != "TeX":
+                key = self._text_key(gc, s, prop, angle, ismath, mtext)
+                if key not in texts:
+                    remember(
+                        texts, key, lambda: self._text_image(gc, s, prop, angle, ismath, mtext)
+                    )
+
+        def _text_image(self, gc, s, prop, angle, ismath, mtext):
+            """(pixels, dx, dy): the text drawn at an anchor on whole pixels, cropped;
+            (dx, dy) is the top left corner from the anchor (y downwards)."""
+            w, h, _ = self.get_text_width_height_descent(s, prop, ismath)
+            margin = math.ceil(prop.get_size_in_points() * self.dpi / 72) + 4
+            c, s_ = abs(math.cos(math.radians(angle))), abs(math.sin(math.radians(angle)))
+            half_w = math.ceil(w * c + h * s_) + margin
+            half_h = math.ceil(w * s_ + h * c) + margin
+            scratch = RendererAgg(2 * half_w, 2 * half_h, self.dpi)
+            sgc = scratch.new_gc()
+            sgc.copy_properties(gc)
+            sgc.set_clip_rectangle(None)
+            sgc.set_clip_path(None)
+            RendererAgg.draw_text(scratch, sgc, half_w, half_h, s, prop, angle, ismath, mtext)
+            sgc.restore()
+            pixels = np.asarray(scratch.buffer_rgba())
+            rows = np.flatnonzero(pixels[..., 3].any(axis=1))
+            if not len(rows):
+                return None, 0, 0
+            cols = np.flatnonzero(pixels[..., 3].any(axis=0))
+            r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+            # draw_image takes rows bottom up
+            return pixels[r0:r1, c0:c1][::-1].copy(), int(c0 - half_w), int(r0 - half_h)
+
+    class LiveRenderer(KeepingRenderer):
+        def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+            if ismath == "TeX":
+                return RendererAgg.draw_text(self, gc, x, y, s, prop, angle, ismath, mtext)
+            key = self._text_key(gc, s, prop, angle, ismath, mtext)
+            entry = texts.get(key)
+            if entry is None:
+                entry = remember(texts, key, lambda: self._text_image(gc, s, prop, angle,
+                                                                      ismath, mtext))  # fmt: skip
+            image, dx, dy = entry
+            if image is None:  # nothing visible (blank string)
+                return
+            paste = self.new_gc()
+            paste.copy_properties(gc)
+            paste.set_alpha(1.0)  # the text's alpha is in the image already
+            top = round(y) + dy  # y downwards from the top, as Agg's draw_text takes it
+            self.draw_image(paste, round(x) + dx, self.height - top - image.shape[0], image)
+            paste.restore()
+
+    def canvas_class(renderer_class, reuse):
+        class Canvas(FigureCanvasAgg):
+            def get_renderer(self):
+                w, h = self.get_width_height(physical=True)
+                key = (renderer_class, w, h, self.figure.dpi)
+                if not reuse or key not in renderers:
+                    if len(renderers) >= 4:
+                        renderers.clear()
+                    renderers[key] = renderer_class(w, h, self.figure.dpi)
+                self.renderer = renderers[key]
+                return self.renderer
+
+        return Canvas
+
+    return canvas_class(LiveRenderer, True), canvas_class(KeepingRenderer, False)
 
 
 def _format_for(step) -> str:

@@ -420,3 +420,41 @@ def test_live_png_draws_the_figure_once_with_the_pixels_of_savefig():
     assert np.array_equal(ours, theirs)
     plt.close("all")
 
+
+
+def test_live_png_pastes_kept_texts_within_half_a_pixel_of_agg():
+    import io
+
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from smmsim import _widgets
+
+    def figure(title):
+        fig = Figure(figsize=(4, 3), dpi=90)
+        ax = fig.subplots()
+        ax.plot([0, 1, 2], [2, 0, 1])
+        ax.set_title(title)
+        ax.set_ylabel("people (rotated)")
+        ax.text(0.5, 1.5, "faint", alpha=0.4, color="red")
+        ax.set_xscale("log")  # mathtext tick labels
+        return fig
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")).astype(int)
+
+    exact = pixels(_widgets._png(figure("a title")))
+    kept = pixels(_widgets._png(figure("a title"), keep_texts=True))
+    assert np.array_equal(kept, exact)  # keeping the texts draws exactly as Agg
+    live = pixels(_widgets._png(figure("a title"), live=True))  # every text pasted
+    new = pixels(_widgets._png(figure("another title"), live=True))  # one text new
+    for ours in (live, new):
+        assert ours.shape == exact.shape
+    diff = np.abs(live - exact).max(axis=2)
+    assert diff.mean() < 4 and (diff > 64).mean() < 0.03  # glyph edges only
+    # the texts are there, in the same places: dark pixels agree
+    dark = exact[..., :3].sum(axis=2) < 300
+    assert (live[..., :3].sum(axis=2)[dark] < 450).mean() > 0.9
+    assert not np.array_equal(new, live)  # the new title was drawn
+    plt.close("all")
