@@ -95,6 +95,7 @@ class Plan:
     crisis_items: tuple
     params: K.Params
     kernel_items: K.Items = field(init=False, repr=False)
+    _kernel_events: dict = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.kernel_items = K.Items(
@@ -103,6 +104,17 @@ class Plan:
             np.array([it.decay_rate for it in self.items], np.float64),
             np.array(self.review_items, np.int64),
         )
+
+    def kernel_events(self, n_events, n_nodes: int, n_steps: int) -> tuple[K.StaticEvents, int]:
+        """The first ``n_events`` events (all if None) as the kernel takes them, and the
+        room a run needs for its events (:func:`~smmsim.engine._kernel.event_capacity`);
+        memoized, as a reused plan runs many times."""
+        key = (n_events, n_nodes, n_steps)
+        got = self._kernel_events.get(key)
+        if got is None:
+            ev = K.StaticEvents(**self.events.arrays(limit=n_events))
+            got = self._kernel_events[key] = (ev, K.event_capacity(n_nodes, ev.type, n_steps))
+        return got
 
 
 def plan_draws(cfg) -> bool:

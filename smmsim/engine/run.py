@@ -71,6 +71,8 @@ class World:
         cache = self.cache
         with cache.workspace_lock:
             free = cache.workspaces.setdefault(n_items, [])
+            if count == 1 and free:
+                return [free.pop()]
             taken = [free.pop() for _ in range(min(count, len(free)))]
         n = self.graph.n_nodes
         return taken + [K.Workspace(n, n_items) for _ in range(count - len(taken))]
@@ -315,19 +317,25 @@ def simulate(cfg: ScenarioConfig | None = None, *, rng=None, world: World | None
     """
     cfg = cfg or ScenarioConfig()
     seed = rng if rng is not None else cfg.seed
-    rng = as_generator(seed)
     if world is None:
         check_scenario_fits(cfg)  # refuse 10**12 people now, not after a MemoryError
         world = world_for(cfg)
-    # the kernel's key first, so that planning never shifts the dynamics' draws
-    key = np.uint64(rng.integers(0, 2**63, dtype=np.int64))
     last = world.cache.last_plan
-    if last is not None and last[0] is cfg:
-        plan = last[1]  # the same config again and its plan draws nothing: reuse it
+    if last is not None and last[0] is cfg and _int_seed(seed):
+        # the same config again and its plan draws nothing: reuse it; the key is the one
+        # the seed's Generator draws first, computed without building the Generator
+        plan = last[1]
+        key = _kernel_keys([seed])[0]
     else:
-        plan = plan_run(cfg, world, rng)
-        if not plan_draws(cfg):
-            world.cache.last_plan = (cfg, plan)
+        rng = as_generator(seed)
+        # the kernel's key first, so that planning never shifts the dynamics' draws
+        key = np.uint64(rng.integers(0, 2**63, dtype=np.int64))
+        if last is not None and last[0] is cfg:
+            plan = last[1]
+        else:
+            plan = plan_run(cfg, world, rng)
+            if not plan_draws(cfg):
+                world.cache.last_plan = (cfg, plan)
     run = _run_plan(cfg, world, plan, key, seed, n_events=None)
     if cfg.crisis.enabled and not cfg.crisis.claim_only:
         # the same run without the crisis: same key, same campaign events
@@ -358,12 +366,13 @@ def _run_plan(cfg, world, plan, key, seed, *, n_events) -> Run:
     return _run_batch(cfg, world, plan, keys, [seed], n_events=n_events)[0]
 
 
-def _lever_costs(cfg, plan, referrals) -> dict:
+def _lever_costs(cfg, plan, stats) -> dict:
     costs = dict(plan.costs)
     ref = cfg.campaign.levers.referral
     if ref.spend > 0:
         # rewards are paid from a capped pool
-        costs["referral"] = float(min(ref.spend, ref.reward * referrals.sum()))
+        referrals = stats[:, :, K.F_REFERRALS].sum()
+        costs["referral"] = float(min(ref.spend, ref.reward * referrals))
     return costs
 
 
@@ -476,6 +485,13 @@ def run_replicates(
     return runs
 
 
+def _int_seed(s) -> bool:
+    return isinstance(s, (int, np.integer)) and not isinstance(s, bool) and 0 <= s < 2**64
+
+
+_KEYS_CHECKED = []  # [True] once the compiled keys matched numpy's in this process
+
+
 def _kernel_keys(seeds) -> np.ndarray:
     """The kernel key ``simulate(cfg, rng=s)`` draws, for each seed (compiled for ints)."""
     from ._keys import kernel_keys
@@ -483,15 +499,13 @@ def _kernel_keys(seeds) -> np.ndarray:
     def slow(s):
         return np.uint64(as_generator(s).integers(0, 2**63, dtype=np.int64))
 
-    ints = all(
-        isinstance(s, (int, np.integer)) and not isinstance(s, bool) and 0 <= s < 2**64
-        for s in seeds
-    )
-    if not ints or not len(seeds):
+    if not len(seeds) or not all(_int_seed(s) for s in seeds):
         return np.array([slow(s) for s in seeds], dtype=np.uint64)
     keys = kernel_keys(np.array(seeds, dtype=np.uint64))
-    if keys[0] != slow(seeds[0]):  # numpy changed its seeding: never run on wrong keys
-        return np.array([slow(s) for s in seeds], dtype=np.uint64)
+    if not _KEYS_CHECKED:  # numpy changed its seeding: never run on wrong keys
+        if keys[0] != slow(seeds[0]):
+            return np.array([slow(s) for s in seeds], dtype=np.uint64)
+        _KEYS_CHECKED.append(True)
     return keys
 
 
@@ -506,9 +520,8 @@ def _run_batch(cfg, world, plan, keys, seeds, *, n_events, n_pieces=1) -> list[R
 
     T = cfg.steps
     g, pop = world.graph, world.population
-    ev = K.StaticEvents(**plan.events.arrays(limit=n_events))
+    ev, capacity = plan.kernel_events(n_events, g.n_nodes, T)
     net = K.Network(g.indptr, g.indices, g.trust, pop.purchase_interest, pop.is_customer)
-    capacity = K.event_capacity(g.n_nodes, ev.type, T)
     n_runs = len(keys)
     n_pieces = max(1, min(n_pieces, n_runs))
     bounds = [n_runs * c // n_pieces for c in range(n_pieces + 1)]
@@ -559,24 +572,18 @@ def _runs_of(cfg, world, plan, out, seeds) -> list[Run]:
     from . import _batch
 
     stats, steps_run, seg, nodes, values = out
-    n_items = len(plan.items)
-    n_runs = len(seeds)
+    rows = _batch.ITEM_ROWS
+    j = rows * len(plan.items)  # the item lists, then the changed, misinformed, bought
     names = [it.name for it in plan.items]
     kinds = [KIND_NAMES[it.kind] for it in plan.items]
-    rows = _batch.ITEM_ROWS
+    bounds = steps_run.tolist()
+    starts = seg[:, :, 0].tolist()
+    ends = (seg[:, :, 0] + seg[:, :, 1]).tolist()
     runs = []
-    for r in range(n_runs):
-        sr = seg[r].tolist()
-
-        def part(j, arr=nodes, sr=sr):
-            start, length = sr[j]
-            return arr[start : start + length]
-
-        st = stats[steps_run[r] : steps_run[r + 1]]
-        j = _batch.ITEM_ROWS * n_items
-        changed = part(j + K.L_CHANGED)
-        misinformed = part(j + K.L_MISINFORMED)
-        seed = seeds[r]
+    for r, seed in enumerate(seeds):
+        a, b = starts[r], ends[r]
+        lists = [nodes[a[i] : b[i]] for i in range(j + 3)]
+        st = stats[bounds[r] : bounds[r + 1]]
         runs.append(
             Run(
                 config=cfg,
@@ -585,17 +592,17 @@ def _runs_of(cfg, world, plan, out, seeds) -> list[Run]:
                 kinds=list(kinds),
                 n_steps=len(st),
                 stats=st,
-                sharers=[part(rows * k + _batch.SEG_ORDER) for k in range(n_items)],
-                tree_parent=[part(rows * k + _batch.SEG_PARENT) for k in range(n_items)],
-                tree_depth=[part(rows * k + _batch.SEG_DEPTH) for k in range(n_items)],
-                sharer_steps=[part(rows * k + _batch.SEG_BORN) for k in range(n_items)],
-                costs=_lever_costs(cfg, plan, st[:, :, K.F_REFERRALS]),
+                sharers=lists[_batch.SEG_ORDER : j : rows],
+                tree_parent=lists[_batch.SEG_PARENT : j : rows],
+                tree_depth=lists[_batch.SEG_DEPTH : j : rows],
+                sharer_steps=lists[_batch.SEG_BORN : j : rows],
+                costs=_lever_costs(cfg, plan, st),
                 world=world,
-                changed=changed,
-                changed_interest=part(j + K.L_CHANGED, values),
-                misinformed_nodes=misinformed,
-                interest_before_claim=part(j + K.L_MISINFORMED, values),
-                buyers=part(j + K.L_BOUGHT),
+                changed=lists[j + K.L_CHANGED],
+                changed_interest=values[a[j + K.L_CHANGED] : b[j + K.L_CHANGED]],
+                misinformed_nodes=lists[j + K.L_MISINFORMED],
+                interest_before_claim=values[a[j + K.L_MISINFORMED] : b[j + K.L_MISINFORMED]],
+                buyers=lists[j + K.L_BOUGHT],
             )
         )
     return runs
