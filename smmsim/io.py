@@ -83,8 +83,8 @@ class _DuplicateKey(Exception):
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that refuses a key repeated in one mapping (YAML says the last wins)."""
 
-    def construct_mapping(self, node, deep=False):
-        seen = {}
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, Any] = {}
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue

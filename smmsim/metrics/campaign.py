@@ -151,7 +151,7 @@ def summary_columns(runs: Sequence[Any]) -> dict:
     clicks = tot[:, :, K.F_CLICKS : K.F_CLICKS + 3].sum(axis=1)
     convs = tot[:, :, K.F_CONVERSIONS : K.F_CONVERSIONS + 3].sum(axis=1)
 
-    def over(mask, f):
+    def over(mask: np.ndarray, f: int) -> np.ndarray:
         return tot[:, mask, f].sum(axis=1)
 
     reach = over(brand, K.F_NEW_REACH)

@@ -10,7 +10,7 @@ engine's array form (``parent`` indexed by graph position plus the activation
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from typing import TypeAlias
 
 import networkx as nx
@@ -392,13 +392,13 @@ def _graph_to_local_parents(G, *, rooted: bool, root):
     if G.is_directed():
         succ, pred = G.succ, G.pred
 
-        def neighbors(u):
+        def neighbors(u: Hashable) -> Iterable[Hashable]:
             yield from succ[u]
             yield from pred[u]
     else:
         adj = G.adj
 
-        def neighbors(u):
+        def neighbors(u: Hashable) -> Iterable[Hashable]:
             return adj[u]
 
     index = {root: 0}

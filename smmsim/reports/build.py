@@ -51,7 +51,7 @@ class _VegaBundle:
         self._text = None
         self._error = None
 
-    def start(self, major=None):
+    def start(self, major: int | None = None) -> None:
         if self._thread is None:
             self._thread = threading.Thread(target=self._make, args=(major,), daemon=True)
             self._thread.start()
@@ -204,7 +204,7 @@ def build_report(
     _site.check_replaceable(failed_dir, "out")
     out.parent.mkdir(parents=True, exist_ok=True)
 
-    def say(message):
+    def say(message: str) -> None:
         if progress:
             print(message, file=sys.stderr, flush=True)
 
@@ -239,7 +239,7 @@ def build_report(
         ]
         done = []
 
-        def on_done(entry):
+        def on_done(entry: dict) -> None:
             done.append(entry["name"])
             if entry.get("n_charts") and not (tmp / VEGA_BUNDLE).is_file():  # else kept
                 vega.start(max(entry.get("vegalite_majors") or [0]) or None)

@@ -105,7 +105,7 @@ class WarmKernel:
             # the kernel: note the clients, to close them after each notebook
             make_client = self.km.client
 
-            def client(**kwargs):
+            def client(**kwargs: Any) -> Any:
                 kc = make_client(**kwargs)
                 self._clients.append(kc)
                 return kc

@@ -137,7 +137,7 @@ def _celf(graph, probs, k, cost, budget, n_runs, rng):
     args = (graph.indptr, graph.indices, live)
     first_gains = _all_reach_gains(*args, np.zeros((n_runs, n), np.bool_), queue, seen)
 
-    def greedy(first):
+    def greedy(first):  # not annotated: mypy misreads calls of numba dispatchers
         reached = np.zeros((n_runs, n), np.bool_)
         chosen = np.zeros(n, bool)
         picks = []

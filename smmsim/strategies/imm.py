@@ -195,15 +195,15 @@ def _imm(graph, probs, k, cost, budget, eps, ell, rng):
     if np.ndim(probs) == 0:
         in_indptr, in_src, _ = _imm_kernel.reverse_csr(graph.indptr, graph.indices)
 
-        def sample(n_sets):
+        def sample(n_sets: int) -> tuple[np.ndarray, np.ndarray]:
             return _imm_kernel.sample_rr_uniform(in_indptr, in_src, float(probs), n_sets, rng)[:2]
     else:
         in_indptr, in_src, in_p = _imm_kernel.reverse_csr(graph.indptr, graph.indices, probs)
 
-        def sample(n_sets):
+        def sample(n_sets: int) -> tuple[np.ndarray, np.ndarray]:
             return _imm_kernel.sample_rr_per_arc(in_indptr, in_src, in_p, n_sets, rng)[:2]
 
-    def select(rr_nodes, rr_ptr):
+    def select(rr_nodes: np.ndarray, rr_ptr: np.ndarray) -> tuple[np.ndarray, int]:
         inv_ptr, inv_sets = _imm_kernel.invert_rr(rr_nodes, rr_ptr, n)
         args = (rr_nodes, rr_ptr, inv_ptr, inv_sets, cost, budget, max_picks)
         picks, covered = _imm_kernel.greedy_cover(*args, -1)

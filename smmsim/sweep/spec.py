@@ -468,7 +468,7 @@ def diff_specs(old: Mapping, new: Mapping, *, limit: int = 4) -> list[str]:
     """Dotted paths where two canonical spec dicts differ (at most ``limit``)."""
     out: list[str] = []
 
-    def walk(a, b, prefix):
+    def walk(a: Any, b: Any, prefix: str) -> None:
         if len(out) >= limit:
             return
         if isinstance(a, Mapping) and isinstance(b, Mapping):
