@@ -85,6 +85,25 @@ def test_public_api_is_annotated(path):
     assert missing_annotations(path) == []
 
 
+@pytest.mark.parametrize("path", _files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_annotations_are_not_evaluated_at_import(path):
+    # type-only imports (under TYPE_CHECKING) and import time rest on it
+    tree = ast.parse(path.read_text())
+    annotated = any(
+        isinstance(node, ast.AnnAssign)
+        or (isinstance(node, ast.arg) and node.annotation is not None)
+        or (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns)
+        for node in ast.walk(tree)
+    )
+    future = any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "__future__"
+        and any(a.name == "annotations" for a in node.names)
+        for node in tree.body
+    )
+    assert future or not annotated
+
+
 def test_the_reader_finds_a_missing_annotation(tmp_path):
     source = tmp_path / "m.py"
     source.write_text(
