@@ -353,7 +353,7 @@ class InteractiveView:
         full = self._complete(values)
         self.values = full
         res = self.result(**full)
-        fig = self.draw(res, full)
+        fig = _draw_live(self.draw, res, full)
         text = "" if self.readout is None else str(self.readout(res))
         elapsed = time.perf_counter() - start
         if self._output is not None:
@@ -500,7 +500,14 @@ class InteractiveView:
         y_dom = [min(0.0, y_min), y_max if y_max > min(0.0, y_min) else 1.0]
         x_enc = alt.X(spec.x, title=spec.x_title or spec.x)
         if spec.mark == "bar":
-            x_enc = alt.X(f"{spec.x}:N", title=spec.x_title or spec.x, sort=None)
+            # every category of the grid on the axis, whatever the sliders select: the
+            # bars keep their places, and the axis is laid out (once, when the chart
+            # first shows) with room for the longest label, which is not cut off
+            categories = list(dict.fromkeys(table[spec.x].tolist()))
+            x_enc = alt.X(
+                f"{spec.x}:N", title=spec.x_title or spec.x, sort=None,
+                scale=alt.Scale(domain=categories),
+            )  # fmt: skip
         y_enc = alt.Y(spec.y, title=spec.y_title or spec.y, scale=alt.Scale(domain=y_dom))
         enc = {"x": x_enc, "y": y_enc}
         if spec.color:
@@ -600,6 +607,21 @@ def _call_table(table, result, values):
     except (TypeError, ValueError):
         n = 1
     return table(result, values) if n >= 2 else table(result)
+
+
+def _draw_live(draw, result, values):
+    """``draw(result, values)`` for the live figure area.
+
+    Titles stay where they are put (``axes.titley`` 1.0) instead of being
+    raised above whatever sits at the top of their axes: matplotlib finds
+    that out by laying out every tick label an extra time, a fifth of a
+    redraw, and nothing sits there in these figures (ticks and labels are
+    at the bottom), so the title lands where it would anyway.
+    """
+    import matplotlib as mpl
+
+    with mpl.rc_context({"axes.titley": 1.0}):
+        return draw(result, values)
 
 
 def _png(fig, *, live: bool = False, keep_texts: bool = False) -> bytes:

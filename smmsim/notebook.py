@@ -380,21 +380,27 @@ def plot_steps(
     n_rep = totals["replicate"].nunique()
     fig, axes = _figure(len(metrics), ncols=ncols, title=title)
     groups = [None] if by is None else list(pd.unique(totals[by]))
+    # step_totals has every replicate x step (x group), in that order: the
+    # means and CIs over replicates are array reductions (a groupby per line
+    # and metric was a third of drawing the figure)
+    steps_axis = np.arange(len(totals) // max(1, n_rep * len(groups)))
+    shape = (n_rep, len(steps_axis), len(groups))
     handles = []
     for ax, metric in zip(axes, metrics):
-        for group in groups:
-            part = totals if group is None else totals[totals[by] == group]
-            stats = _mean_ci(part, ["step"], metric)
+        values = totals[metric].to_numpy(dtype=float).reshape(shape)
+        mean = values.mean(axis=0)
+        half = half_width(values.std(axis=0, ddof=1), n_rep) if n_rep > 1 else 0 * mean
+        for j, group in enumerate(groups):
             color = KIND_COLORS.get(group) if by == "kind" else None
             label = None if group is None else str(group).replace("_", " ")
-            (line,) = ax.plot(stats["step"], stats["mean"], lw=2, color=color, label=label)
+            (line,) = ax.plot(steps_axis, mean[:, j], lw=2, color=color, label=label)
             if ax is axes[0]:
                 handles.append(line)
             if n_rep > 1:
                 ax.fill_between(
-                    stats["step"],
-                    stats["ci_low"].clip(lower=0),
-                    stats["ci_high"],
+                    steps_axis,
+                    np.clip(mean[:, j] - half[:, j], 0, None),
+                    mean[:, j] + half[:, j],
                     color=line.get_color(),
                     alpha=0.2,
                     lw=0,

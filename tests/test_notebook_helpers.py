@@ -322,6 +322,23 @@ def test_interactive_experiment_precomputes_a_grid_through_the_defaults():
     assert isinstance(view.figure, Figure)
 
 
+def test_a_bar_chart_keeps_every_category_of_the_grid_on_its_axis():
+    # more sharers, more size classes: the longest label must be laid out from the
+    # start (a label that appears after a slider move is cut off), bars in place
+    def table(p):
+        classes = ["1", "2-9", "10-99", "1,000-9,999"][: 1 + int(p * 3)]
+        return pd.DataFrame({"sharers": classes, "runs": range(len(classes))})
+
+    view = nbh.interactive_experiment(
+        table, lambda res, values: None, {"p": nbh.slider(0.0, 1.0, 0.5)},
+        chart=nbh.vega_chart("sharers", "runs", mark="bar"), display=False,
+    )  # fmt: skip
+    spec = nbh.chart_bundle(view.chart)["application/vnd.vegalite.v5+json"]
+    x = spec["layer"][0]["encoding"]["x"]
+    assert x["scale"]["domain"] == ["1", "2-9", "10-99", "1,000-9,999"]
+    assert view.result(p=0.0)["sharers"].tolist() == ["1"]
+
+
 def test_a_control_change_reruns_and_redraws():
     view = _toy_view()
     widget = view.build_widget()
@@ -419,7 +436,6 @@ def test_live_png_draws_the_figure_once_with_the_pixels_of_savefig():
     assert ours.shape == theirs.shape == (160, 240, 4)
     assert np.array_equal(ours, theirs)
     plt.close("all")
-
 
 
 def test_live_png_pastes_kept_texts_within_half_a_pixel_of_agg():
