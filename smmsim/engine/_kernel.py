@@ -106,6 +106,16 @@ class Params(NamedTuple):
         """All fields as floats (an int from a YAML file would compile a second kernel)."""
         return cls._make(map(float, cls(**values)))
 
+    def array(self) -> np.ndarray:
+        """The values as the kernel takes them: float64, field ``name`` at ``P.name``."""
+        return np.array(self, dtype=np.float64)
+
+
+P = Params._make(range(len(Params._fields)))
+"""Index of each parameter in :meth:`Params.array`: the kernel reads ``prm[P.name]``.
+(The kernel takes an array: handed the named tuple itself, the batch of runs ran
+1.7x slower.)"""
+
 
 class Network(NamedTuple):
     """The graph (CSR arcs with their trust) and the people's fixed traits."""
@@ -255,8 +265,11 @@ KERNEL_ARGS = (
 of the tuples, in this order (``tests/test_engine.py`` checks the kernels' signatures)."""
 
 
-def kernel_args(net: Network, items: Items, prm: Params, events: StaticEvents, work: Work) -> tuple:
-    """The first arguments of :func:`run_marketing` (see :data:`KERNEL_ARGS`).
+def kernel_args(
+    net: Network, items: Items, prm: np.ndarray, events: StaticEvents, work: Work
+) -> tuple:
+    """The first arguments of :func:`run_marketing` (see :data:`KERNEL_ARGS`); ``prm`` is
+    :meth:`Params.array`.
 
     Positional: a numba call with keywords resolves them in Python, which cost
     about a millisecond per call."""
@@ -424,6 +437,23 @@ def _reach(indptr, indices, order, origin, seen, acc, lo, hi, n_items):
 
 
 @njit(inline="always")
+def _respond(kc, seen_k, o, w_trust, t, n, slot0, key, run, respond_reach, seen, flags, lo, hi, ev,
+             head, tail_ev, n_steps, evc):  # fmt: skip
+    """A RESPOND event: the brand answers, with item kc, the people who have seen item
+    seen_k and were not considered yet, each reached with prob. ``respond_reach``
+    (exposures at the end of this step's list, reached in this step), and answers
+    again next step while seen_k still spreads. Person x's draw is at slot slot0 + x."""
+    for x in range(n):
+        if _is_set(seen, seen_k, x) and flags[_RESPONDED, x] != run:
+            flags[_RESPONDED, x] = run
+            if uniform(key, _counter(slot0 + x, kc, _RESPOND)) < respond_reach:
+                _schedule(t, kc, x, slot0 + x, EXPOSE, o, w_trust, ev, head, tail_ev, n_steps,
+                          evc)  # fmt: skip
+    if hi[seen_k] > lo[seen_k]:
+        _schedule(t + 1, kc, seen_k, 0, RESPOND, o, w_trust, ev, head, tail_ev, n_steps, evc)
+
+
+@njit(inline="always")
 def _engage_chance(trust_effect, p, w_trust):
     if trust_effect > 0.0:
         p *= 1.0 - trust_effect + trust_effect * w_trust
@@ -456,7 +486,7 @@ def run_marketing(
     """Run one marketing cascade.
 
     Called with :func:`kernel_args` (the fields of :class:`Network`,
-    :class:`Items`, ``prm`` (:class:`Params`), the static events as ``ev_*``
+    :class:`Items`, ``prm`` (:meth:`Params.array`), the static events as ``ev_*``
     and :class:`Work`: :data:`KERNEL_ARGS`), and the horizon, the run's key
     and its stamp. (The
     arrays are separate arguments, not tuples: the loop ran 3-5x slower when it
@@ -468,8 +498,8 @@ def run_marketing(
     root) and ``tdepth``. ``lists``/``counts`` after the items hold the people
     whose interest changed, who were misinformed, and who bought.
     """
-    trust_effect = prm.trust_effect
-    respond_reach = prm.respond_reach
+    trust_effect = prm[P.trust_effect]
+    respond_reach = prm[P.respond_reach]
     e_item, e_node, e_type, e_origin, e_trust, e_slot, nxt = ev
     n = len(indptr) - 1
     n_arcs = len(indices)
@@ -479,11 +509,11 @@ def run_marketing(
     n_static = len(ev_step)
     # the product page shows the reviews posted so far: a visitor's purchase
     # chance is scaled by 1 + page_effect * (pos - neg) / (pos + neg + prior)
-    page_effect = prm.review_page_effect
+    page_effect = prm[P.review_page_effect]
     n_rev_pos = 0
     n_rev_neg = 0
     page = 1.0
-    dmean = prm.review_delay_mean
+    dmean = prm[P.review_delay_mean]
     log_delay = np.log(1.0 - 1.0 / dmean) if dmean > 1.0 else 0.0
 
     # per-step statistics, grown on demand
@@ -527,7 +557,8 @@ def run_marketing(
                     _expose(seen, k, n_items, v, e_origin[e], acc)
             e = nxt[e]
         if page_effect > 0.0 and n_rev_pos + n_rev_neg > 0:
-            rating = (n_rev_pos - n_rev_neg) / (n_rev_pos + n_rev_neg + prm.review_page_prior)
+            prior = prm[P.review_page_prior]
+            rating = (n_rev_pos - n_rev_neg) / (n_rev_pos + n_rev_neg + prior)
             page = max(0.0, 1.0 + page_effect * rating)
         for k in range(n_items):
             hi[k] = counts[k]
@@ -558,24 +589,10 @@ def run_marketing(
                 e = nxt[e]
                 evc[1] -= 1
                 if e_type[cur] == RESPOND:
-                    # answer people who have seen item e_node[cur] and were not
-                    # considered yet; each is reached with prob. respond_reach.
-                    # Exposures go to the end of this step's list (reached below).
-                    seen_k = e_node[cur]
-                    kc = e_item[cur]
-                    for x in range(n):
-                        if _is_set(seen, seen_k, x) and flags[_RESPONDED, x] != run:
-                            flags[_RESPONDED, x] = run
-                            c_x = _counter(n_arcs + n_static + x, kc, _RESPOND)
-                            if uniform(key, c_x) < respond_reach:
-                                _schedule(t, kc, x, n_arcs + n_static + x, EXPOSE,
-                                          e_origin[cur], e_trust[cur], ev, head, tail_ev,
-                                          n_steps, evc)  # fmt: skip
-                    # keep answering while the item still spreads
-                    if hi[seen_k] > lo[seen_k]:
-                        _schedule(t + 1, kc, seen_k, 0, RESPOND, e_origin[cur], e_trust[cur],
-                                  ev, head, tail_ev, n_steps, evc)  # fmt: skip
-                    if e < 0:
+                    _respond(e_item[cur], e_node[cur], e_origin[cur], e_trust[cur], t, n,
+                             n_arcs + n_static, key, run, respond_reach, seen, flags, lo, hi,
+                             ev, head, tail_ev, n_steps, evc)  # fmt: skip
+                    if e < 0:  # answers were added to this step's list: go on with them
                         e = nxt[cur]
                     continue
                 if e_type[cur] != EXPOSE:
@@ -664,26 +681,26 @@ def _kind_effect(kd, k, v, slot, t, key, run, n_items, n_steps, prm, base_intere
     if kd == REVIEW_POS:
         x = _interest(flags, icur, base_interest, run, v)
         _set_interest(flags, icur, lists, counts, n_items, run, v,
-                      min(1.0, x * (1.0 + prm.review_effect)))  # fmt: skip
+                      min(1.0, x * (1.0 + prm[P.review_effect])))  # fmt: skip
     elif kd == REVIEW_NEG:
         x = _interest(flags, icur, base_interest, run, v)
         _set_interest(flags, icur, lists, counts, n_items, run, v,
-                      x * (1.0 - prm.review_effect))  # fmt: skip
+                      x * (1.0 - prm[P.review_effect]))  # fmt: skip
     elif kd == CLAIM:
         if flags[_MISINFORMED, v] != run:
             flags[_MISINFORMED, v] = run
             _append(lists, counts, n_items, L_MISINFORMED, v)
             x = _interest(flags, icur, base_interest, run, v)
             ibefore[v] = x
-            hit = prm.claim_impact
+            hit = prm[P.claim_impact]
             if flags[_PREBUNKED, v] == run:
-                hit *= 1.0 - prm.prebunk_protection
+                hit *= 1.0 - prm[P.prebunk_protection]
             damage[v] = x * hit
             _set_interest(flags, icur, lists, counts, n_items, run, v, x - damage[v])
             # a misinformed customer may post a complaint (negative review)
             is_cust = base_customer[v] or flags[_BOUGHT, v] == run
-            if is_cust and prm.review_prob > 0.0 and review_items[1] >= 0:
-                if uniform(key, _counter(slot, k, _REVIEW)) < prm.review_prob * hit:
+            if is_cust and prm[P.review_prob] > 0.0 and review_items[1] >= 0:
+                if uniform(key, _counter(slot, k, _REVIEW)) < prm[P.review_prob] * hit:
                     if t + 1 < n_steps:
                         acc[k, F_COMPLAINTS] += 1
                     _schedule(t + 1, review_items[1], v, slot, POST, EARNED, 1.0, ev,
@@ -694,7 +711,7 @@ def _kind_effect(kd, k, v, slot, t, key, run, n_items, n_steps, prm, base_intere
                 flags[_CORRECTED, v] = run
                 x = _interest(flags, icur, base_interest, run, v)
                 _set_interest(flags, icur, lists, counts, n_items, run, v,
-                              x + prm.recovery * damage[v])  # fmt: skip
+                              x + prm[P.recovery] * damage[v])  # fmt: skip
         else:
             flags[_PREBUNKED, v] = run
 
@@ -708,7 +725,8 @@ def _session(kd, k, v, u, o, w_trust, slot, t, key, run, n_items, n_steps, page,
     is_cust = base_customer[v] or flags[_BOUGHT, v] == run
     if is_cust or kd == CLAIM:
         return
-    q_buy = _interest(flags, icur, base_interest, run, v) * (1.0 + prm.endorsement_uplift * w_trust)
+    q_buy = _interest(flags, icur, base_interest, run, v)
+    q_buy *= 1.0 + prm[P.endorsement_uplift] * w_trust
     q_buy *= page
     if uniform(key, _counter(slot, k, _BUY)) >= q_buy:
         return
@@ -717,10 +735,10 @@ def _session(kd, k, v, u, o, w_trust, slot, t, key, run, n_items, n_steps, page,
     acc[k, F_CONVERSIONS + o] += 1
     if u >= 0 and (base_customer[u] or flags[_BOUGHT, u] == run):
         acc[k, F_REFERRALS] += 1
-    if prm.review_prob > 0.0 and review_items[0] >= 0:
-        if uniform(key, _counter(slot, k, _REVIEW)) < prm.review_prob:
+    if prm[P.review_prob] > 0.0 and review_items[0] >= 0:
+        if uniform(key, _counter(slot, k, _REVIEW)) < prm[P.review_prob]:
             delay = _review_delay(key, slot, k, log_delay, n_steps)
-            good = uniform(key, _counter(slot, k, _VALENCE)) < prm.quality
+            good = uniform(key, _counter(slot, k, _VALENCE)) < prm[P.quality]
             item = review_items[0] if good else review_items[1]
             _schedule(t + delay, item, v, slot, POST, EARNED, 1.0, ev, head, tail_ev, n_steps, evc)
 
@@ -730,12 +748,12 @@ def _maybe_share(kd, k, v, iu, b, slot, key, run, urun, prm, base_customer, flag
                  order, tparent, tdepth, born, origin, counts, acc):  # fmt: skip
     """v, who has not shared item k this run, may pass it on."""
     s = coldf[k, v, _PROB]
-    if prm.customer_share_boost > 0.0 and kd != CLAIM:
+    if prm[P.customer_share_boost] > 0.0 and kd != CLAIM:
         if base_customer[v] or flags[_BOUGHT, v] == run:
-            s = min(1.0, s * (1.0 + prm.customer_share_boost))
+            s = min(1.0, s * (1.0 + prm[P.customer_share_boost]))
     if kd == CLAIM and (flags[_PREBUNKED, v] == run or flags[_CORRECTED, v] == run):
         # someone who has seen the correction passes the claim on less
-        s *= 1.0 - prm.prebunk_protection
+        s *= 1.0 - prm[P.prebunk_protection]
     if s > 0.0 and uniform(key, _counter(slot, k, _SHARE)) < s:
         depth = tdepth[k, iu] + 1 if iu >= 0 else 0
         _add_sharer(cold, order, tparent, tdepth, born, origin, counts,

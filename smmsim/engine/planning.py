@@ -95,6 +95,7 @@ class Plan:
     crisis_items: tuple
     params: K.Params
     kernel_items: K.Items = field(init=False, repr=False)
+    kernel_params: np.ndarray = field(init=False, repr=False)
     _kernel_events: dict = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -104,6 +105,7 @@ class Plan:
             np.array([it.decay_rate for it in self.items], np.float64),
             np.array(self.review_items, np.int64),
         )
+        self.kernel_params = self.params.array()
 
     def kernel_events(self, n_events, n_nodes: int, n_steps: int) -> tuple[K.StaticEvents, int]:
         """The first ``n_events`` events (all if None) as the kernel takes them, and the

@@ -531,7 +531,8 @@ def _run_batch(cfg, world, plan, keys, seeds, *, n_events, n_pieces=1) -> list[R
         for c, ws in enumerate(spaces):
             _fill(ws, world, plan)
             lo, hi = bounds[c], bounds[c + 1]
-            args = K.kernel_args(net, plan.kernel_items, plan.params, ev, ws.arrays(capacity))
+            work = ws.arrays(capacity)
+            args = K.kernel_args(net, plan.kernel_items, plan.kernel_params, ev, work)
             calls.append((*args, T, keys[lo:hi], ws.reserve_runs(hi - lo)))
         outs = _in_threads(_batch.run_batch, calls)
     finally:
