@@ -85,8 +85,8 @@ BUDGETS = {
     # held-out check, candidates re-scored
     "tiny": dict(n_particles=6, n_init=12, n_generations=2, alpha=0.5, max_evaluations=60,
                  n_sim=24, n_nodes=1500, n_check=60, n_refine=3),
-    "quick": dict(n_particles=40, n_init=120, n_generations=8, alpha=0.5, max_evaluations=900,
-                  n_sim=150, n_nodes=20000, n_check=600, n_refine=8),
+    "quick": dict(n_particles=40, n_init=120, n_generations=8, alpha=0.5, max_evaluations=750,
+                  n_sim=300, n_nodes=20000, n_check=600, n_refine=8),
     "full": dict(n_particles=100, n_init=300, n_generations=12, alpha=0.5,
                  max_evaluations=6000, n_sim=300, n_nodes=20000, n_check=2000, n_refine=10),
 }  # fmt: skip
@@ -98,7 +98,9 @@ tolerance the ``alpha`` quantile of the last population's distances. No
 generation starts that is expected to take the run past ``max_evaluations``
 particles (a count, so the cut falls at the same place on any machine and
 any number of workers). ``quick`` is sized to end within 10 minutes on 2
-busy cores.
+cores: measured 8 min 4 s (True) and 9 min 36 s (False) on a 2-core machine
+shared with other sessions (load 4-6; the fit got 0.6-0.7 of a core, 5 min 34 s
+and 6 min 7 s of CPU).
 """
 
 
