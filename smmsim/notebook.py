@@ -1040,7 +1040,8 @@ def plot_reach_sources(steps, *, title=None) -> Figure:
     bx.set_xlabel("Time step")
     bx.set_ylabel("share of people reached")
     bx.set_ylim(0, max(0.05, float(share["ci_high"].max()) * 1.15))
-    bx.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    # ticks fall on 2.5% steps too: a whole-percent format labelled 2.5% as "2%"
+    bx.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: f"{100 * x:.4g}%"))
     n_rep = brand["replicate"].nunique()
     if n_rep > 1:
         _caption(fig, f"Means over {n_rep} replicates; band: 95% confidence interval")

@@ -474,3 +474,18 @@ def test_live_png_pastes_kept_texts_within_half_a_pixel_of_agg():
     assert (live[..., :3].sum(axis=2)[dark] < 450).mean() > 0.9
     assert not np.array_equal(new, live)  # the new title was drawn
     plt.close("all")
+
+
+def test_reach_sources_share_axis_labels_each_tick_with_its_own_percent():
+    from smmsim.engine import simulate_replicates
+    from smmsim.scenario import ScenarioConfig
+
+    cfg = ScenarioConfig.from_dict({"graph": {"n_nodes": 300}})
+    _, steps = simulate_replicates(cfg, n_replicates=2, rng=1)
+    fig = nbh.plot_reach_sources(steps)
+    bx = fig.axes[1]
+    bx.set_ylim(0, 0.2)  # ticks every 2.5%, as in notebook 01
+    fig.canvas.draw()
+    for loc, label in zip(bx.get_yticks(), bx.get_yticklabels()):
+        if bx.get_ylim()[0] <= loc <= bx.get_ylim()[1]:
+            assert float(label.get_text().rstrip("%")) == pytest.approx(100 * loc)
