@@ -67,7 +67,9 @@ def run_batch(
     for r in range(n_runs):
         counts[:] = 0
         # positional, in the order of K.KERNEL_ARGS (a test checks it): called with
-        # keywords, the kernel ran up to 2.6x slower (numba passed them packed)
+        # keywords, the kernel ran up to 2.6x slower (numba passed them packed).
+        # numba caches this function with the kernel compiled into it but does not
+        # see the kernel change: after editing _kernel.py, touch this file.
         st, t_last = K.run_marketing(
             indptr, indices, trust, base_interest, base_customer,
             kind, ctr, decay, review_items, prm,

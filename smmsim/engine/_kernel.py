@@ -398,45 +398,7 @@ def _schedule(step, k, v, slot, etype, origin, etrust, ev, head, tail_ev, n_step
     tail_ev[step] = n_ev
 
 
-@njit(inline="always")
-def _add_sharer(cold, order, tparent, tdepth, born, origin, counts, k, v, parent, depth, b, og,
-                urun):  # fmt: skip
-    """v passes item k on: the next entry of k's sharers (posts at the next step)."""
-    cold[k, v, _STAMP] = urun
-    c = counts[k]
-    order[k, c] = v
-    tparent[k, c] = parent
-    tdepth[k, c] = depth
-    born[k, c] = b
-    origin[k, c] = og
-    counts[k] = c + 1
-
-
-@njit(inline="always")
-def _reach(indptr, indices, order, origin, seen, acc, lo, hi, n_items):
-    """This step's sharers: every out-tie is an impression and reaches its target."""
-    for k in range(n_items):
-        new = 0
-        new_earned = 0
-        for ii in range(lo[k], hi[k]):
-            uu = order[k, ii]
-            a0 = indptr[uu]
-            a1 = indptr[uu + 1]
-            og = origin[k, ii]
-            acc[k, F_IMPRESSIONS + og] += a1 - a0
-            if og == EARNED:
-                for j in range(a0, a1):
-                    if _mark(seen, k, indices[j]):
-                        new += 1
-                        new_earned += 1
-            else:
-                for j in range(a0, a1):
-                    _expose(seen, k, n_items, indices[j], og, acc)
-        acc[k, F_NEW_REACH] += new
-        acc[k, F_NEW_REACH_EARNED] += new_earned
-
-
-@njit(inline="always")
+@njit(cache=True)
 def _respond(kc, seen_k, o, w_trust, t, n, slot0, key, run, respond_reach, seen, flags, lo, hi, ev,
              head, tail_ev, n_steps, evc):  # fmt: skip
     """A RESPOND event: the brand answers, with item kc, the people who have seen item
@@ -453,27 +415,6 @@ def _respond(kc, seen_k, o, w_trust, t, n, slot0, key, run, respond_reach, seen,
         _schedule(t + 1, kc, seen_k, 0, RESPOND, o, w_trust, ev, head, tail_ev, n_steps, evc)
 
 
-@njit(inline="always")
-def _engage_chance(trust_effect, p, w_trust):
-    if trust_effect > 0.0:
-        p *= 1.0 - trust_effect + trust_effect * w_trust
-    return p
-
-
-@njit(inline="always")
-def _sharer_rate(decay, p_max, log_miss_item, k, t, b):
-    """Candidate rate of a sharer born at step b: ``(fade, q, log(1 - q))``.
-
-    Engagement: candidates at rate q = p_max * fade (geometric skips), each kept
-    with its own chance / q (thinning): every tie engages independently with
-    exactly its own chance."""
-    if decay[k] > 0.0 and t > b:
-        fade = np.exp(-decay[k] * (t - b))
-        q = p_max[k] * fade
-        return fade, q, (np.log1p(-q) if q < 1.0 else 0.0)
-    return 1.0, p_max[k], log_miss_item[k]  # no decay: the item's own rate
-
-
 @njit(cache=True)
 def run_marketing(
     indptr, indices, trust, base_interest, base_customer,
@@ -488,9 +429,14 @@ def run_marketing(
     Called with :func:`kernel_args` (the fields of :class:`Network`,
     :class:`Items`, ``prm`` (:meth:`Params.array`), the static events as ``ev_*``
     and :class:`Work`: :data:`KERNEL_ARGS`), and the horizon, the run's key
-    and its stamp. (The
-    arrays are separate arguments, not tuples: the loop ran 3-5x slower when it
-    read them out of tuple arguments.)
+    and its stamp. (The arrays are separate arguments, not tuples: the loop ran
+    3-5x slower when it read them out of tuple arguments.)
+
+    The hot path (posts, reach, candidate ties, engagement, sharing) is written
+    out in this loop; what happens less often (the effect of a review, claim or
+    correction, a website session, the brand's answers) is in compiled helpers it
+    calls. With the hot path split into inlined helpers, the batch of runs ran
+    1.3-2.7x slower at p = 0.05 (``benchmarks/bench_engine_ab.py``).
 
     Returns ``(stats, n_steps_run)``: ``stats[step, item, field]`` (fields
     ``F_*``). Item k's sharers are ``order[k, :counts[k]]`` in activation
@@ -498,35 +444,44 @@ def run_marketing(
     root) and ``tdepth``. ``lists``/``counts`` after the items hold the people
     whose interest changed, who were misinformed, and who bought.
     """
-    trust_effect = prm[P.trust_effect]
-    respond_reach = prm[P.respond_reach]
-    e_item, e_node, e_type, e_origin, e_trust, e_slot, nxt = ev
     n = len(indptr) - 1
     n_arcs = len(indices)
     n_items = len(kind)
     urun = np.uint32(run)
     seen[:, :] = 0
     n_static = len(ev_step)
+    trust_effect = prm[P.trust_effect]
+    prebunk_protection = prm[P.prebunk_protection]
+    review_delay_mean = prm[P.review_delay_mean]
+    share_boost = prm[P.customer_share_boost]
+    respond_reach = prm[P.respond_reach]
     # the product page shows the reviews posted so far: a visitor's purchase
     # chance is scaled by 1 + page_effect * (pos - neg) / (pos + neg + prior)
     page_effect = prm[P.review_page_effect]
+    page_prior = prm[P.review_page_prior]
     n_rev_pos = 0
     n_rev_neg = 0
     page = 1.0
-    dmean = prm[P.review_delay_mean]
-    log_delay = np.log(1.0 - 1.0 / dmean) if dmean > 1.0 else 0.0
+    log_delay = np.log(1.0 - 1.0 / review_delay_mean) if review_delay_mean > 1.0 else 0.0
 
     # per-step statistics, grown on demand
     cap_t = min(n_steps, 64)
     stats = np.zeros((cap_t, n_items, N_FIELDS), np.int64)
 
     # events in per-step buckets (linked lists); reviews and answers are added on the fly
+    nxt = ev[6]
     head = np.full(n_steps + 1, -1, np.int64)
     tail_ev = np.full(n_steps + 1, -1, np.int64)
     evc = np.zeros(2, np.int64)  # [events stored, events pending]
     for i in range(n_static):
         _schedule(ev_step[i], ev_item[i], ev_node[i], n_arcs + i, ev_type[i], ev_origin[i],
                   ev_trust[i], ev, head, tail_ev, n_steps, evc)  # fmt: skip
+    e_item = ev[0]
+    e_node = ev[1]
+    e_type = ev[2]
+    e_origin = ev[3]
+    e_trust = ev[4]
+    e_slot = ev[5]
 
     lo = np.zeros(n_items, np.int64)
     hi = np.zeros(n_items, np.int64)
@@ -551,18 +506,42 @@ def run_marketing(
                 elif k == review_items[1]:
                     n_rev_neg += 1
                 if cold[k, v, _STAMP] != urun:
-                    _add_sharer(cold, order, tparent, tdepth, born, origin, counts,
-                                k, v, -1, 0, t, e_origin[e], urun)  # fmt: skip
+                    cold[k, v, _STAMP] = urun
+                    c = counts[k]
+                    order[k, c] = v
+                    tparent[k, c] = -1
+                    tdepth[k, c] = 0
+                    born[k, c] = t
+                    origin[k, c] = e_origin[e]
+                    counts[k] = c + 1
                     acc[k, F_SHARES] += 1
                     _expose(seen, k, n_items, v, e_origin[e], acc)
             e = nxt[e]
         if page_effect > 0.0 and n_rev_pos + n_rev_neg > 0:
-            prior = prm[P.review_page_prior]
-            rating = (n_rev_pos - n_rev_neg) / (n_rev_pos + n_rev_neg + prior)
+            rating = (n_rev_pos - n_rev_neg) / (n_rev_pos + n_rev_neg + page_prior)
             page = max(0.0, 1.0 + page_effect * rating)
         for k in range(n_items):
             hi[k] = counts[k]
-        _reach(indptr, indices, order, origin, seen, acc, lo, hi, n_items)
+        # this step's sharers: every out-tie is an impression and reaches its target
+        for k in range(n_items):
+            new = 0
+            new_earned = 0
+            for ii in range(lo[k], hi[k]):
+                uu = order[k, ii]
+                a0 = indptr[uu]
+                a1 = indptr[uu + 1]
+                og = origin[k, ii]
+                acc[k, F_IMPRESSIONS + og] += a1 - a0
+                if og == EARNED:
+                    for j in range(a0, a1):
+                        if _mark(seen, k, indices[j]):
+                            new += 1
+                            new_earned += 1
+                else:
+                    for j in range(a0, a1):
+                        _expose(seen, k, n_items, indices[j], og, acc)
+            acc[k, F_NEW_REACH] += new
+            acc[k, F_NEW_REACH_EARNED] += new_earned
         # 2. direct exposures (ads, owned channels), then 3. this step's sharers
         # expose their out-ties. One loop body handles both sources.
         e = head[t]
@@ -597,18 +576,20 @@ def run_marketing(
                     continue
                 if e_type[cur] != EXPOSE:
                     continue
-                # a direct exposure: impression, reach, engagement draw
                 k = e_item[cur]
                 v = e_node[cur]
                 u = -1
                 iu = -1
-                w_trust = e_trust[cur]
+                w = e_trust[cur]
                 o = e_origin[cur]
                 b = t
                 slot = e_slot[cur]
+                # a direct exposure: impression, reach, engagement draw
                 acc[k, F_IMPRESSIONS + o] += 1
                 _expose(seen, k, n_items, v, o, acc)
-                p = _engage_chance(trust_effect, p_engage[k, v], w_trust)
+                p = p_engage[k, v]
+                if trust_effect > 0.0:
+                    p *= 1.0 - trust_effect + trust_effect * w
                 if uniform(key, _counter(slot, k, _ENGAGE)) >= p:
                     continue
             else:
@@ -622,7 +603,17 @@ def run_marketing(
                         a_end = indptr[u + 1]
                         o = origin[k, iu]
                         b = born[k, iu]
-                        fade, q, log_miss = _sharer_rate(decay, p_max, log_miss_item, k, t, b)
+                        # Engagement: candidates at rate q = p_max * fade (geometric
+                        # skips), each kept with its own chance / q (thinning): every
+                        # tie engages independently with exactly its own chance.
+                        if decay[k] > 0.0 and t > b:
+                            fade = np.exp(-decay[k] * (t - b))
+                            q = p_max[k] * fade
+                            log_miss = np.log1p(-q) if q < 1.0 else 0.0
+                        else:  # no decay: the item's own rate
+                            fade = 1.0
+                            q = p_max[k]
+                            log_miss = log_miss_item[k]
                         if q <= 0.0:
                             a = a_end
                         else:
@@ -637,25 +628,42 @@ def run_marketing(
                 # a candidate tie
                 slot = a
                 v = indices[a]
-                w_trust = trust[a]
+                w = trust[a]
                 a += 1 + _skip(key, _counter(slot, k, _SKIP), log_miss)
-                p = _engage_chance(trust_effect, p_engage[k, v] * fade, w_trust)
+                p = p_engage[k, v] * fade
+                if trust_effect > 0.0:
+                    p *= 1.0 - trust_effect + trust_effect * w
                 if uniform(key, _counter(slot, k, _ENGAGE)) * q >= p:
                     continue
             # ---- v engaged with item k (exposed by u, or by the brand if u < 0)
             acc[k, F_ENGAGEMENTS] += 1
             kd = kind[k]
-            _kind_effect(kd, k, v, slot, t, key, run, n_items, n_steps, prm, base_interest,
-                         base_customer, review_items, flags, icur, damage, ibefore, lists, counts,
-                         ev, head, tail_ev, evc, acc)  # fmt: skip
+            if kd != BRAND:
+                _kind_effect(kd, k, v, slot, t, key, run, n_items, n_steps, prm, base_interest,
+                             base_customer, review_items, flags, icur, damage, ibefore, lists,
+                             counts, ev, head, tail_ev, evc, acc)  # fmt: skip
             if ctr[k] > 0.0 and uniform(key, _counter(slot, k, _CLICK)) < ctr[k]:
-                _session(kd, k, v, u, o, w_trust, slot, t, key, run, n_items, n_steps, page,
+                _session(kd, k, v, u, o, w, slot, t, key, run, n_items, n_steps, page,
                          log_delay, prm, base_interest, base_customer, review_items, flags, icur,
                          lists, counts, ev, head, tail_ev, evc, acc)  # fmt: skip
             if cold[k, v, _STAMP] != urun:
-                _maybe_share(kd, k, v, iu, b, slot, key, run, urun, prm, base_customer, flags,
-                             cold, coldf, order, tparent, tdepth, born, origin, counts,
-                             acc)  # fmt: skip
+                s = coldf[k, v, _PROB]
+                if share_boost > 0.0 and kd != CLAIM:
+                    if base_customer[v] or flags[_BOUGHT, v] == run:
+                        s = min(1.0, s * (1.0 + share_boost))
+                if kd == CLAIM and (flags[_PREBUNKED, v] == run or flags[_CORRECTED, v] == run):
+                    # someone who has seen the correction passes the claim on less
+                    s *= 1.0 - prebunk_protection
+                if s > 0.0 and uniform(key, _counter(slot, k, _SHARE)) < s:
+                    cold[k, v, _STAMP] = urun
+                    c = counts[k]
+                    order[k, c] = v
+                    tparent[k, c] = iu
+                    tdepth[k, c] = tdepth[k, iu] + 1 if iu >= 0 else 0
+                    born[k, c] = b
+                    origin[k, c] = EARNED
+                    counts[k] = c + 1
+                    acc[k, F_SHARES] += 1
         if t >= cap_t:
             grown = np.zeros((min(2 * cap_t, n_steps), n_items, N_FIELDS), np.int64)
             grown[:cap_t] = stats
@@ -672,7 +680,7 @@ def run_marketing(
     return stats[:t_last], t_last
 
 
-@njit(inline="always")
+@njit(cache=True)
 def _kind_effect(kd, k, v, slot, t, key, run, n_items, n_steps, prm, base_interest, base_customer,
                  review_items, flags, icur, damage, ibefore, lists, counts, ev, head, tail_ev, evc,
                  acc):  # fmt: skip
@@ -716,7 +724,7 @@ def _kind_effect(kd, k, v, slot, t, key, run, n_items, n_steps, prm, base_intere
             flags[_PREBUNKED, v] = run
 
 
-@njit(inline="always")
+@njit(cache=True)
 def _session(kd, k, v, u, o, w_trust, slot, t, key, run, n_items, n_steps, page, log_delay, prm,
              base_interest, base_customer, review_items, flags, icur, lists, counts, ev, head,
              tail_ev, evc, acc):  # fmt: skip
@@ -741,24 +749,6 @@ def _session(kd, k, v, u, o, w_trust, slot, t, key, run, n_items, n_steps, page,
             good = uniform(key, _counter(slot, k, _VALENCE)) < prm[P.quality]
             item = review_items[0] if good else review_items[1]
             _schedule(t + delay, item, v, slot, POST, EARNED, 1.0, ev, head, tail_ev, n_steps, evc)
-
-
-@njit(inline="always")
-def _maybe_share(kd, k, v, iu, b, slot, key, run, urun, prm, base_customer, flags, cold, coldf,
-                 order, tparent, tdepth, born, origin, counts, acc):  # fmt: skip
-    """v, who has not shared item k this run, may pass it on."""
-    s = coldf[k, v, _PROB]
-    if prm[P.customer_share_boost] > 0.0 and kd != CLAIM:
-        if base_customer[v] or flags[_BOUGHT, v] == run:
-            s = min(1.0, s * (1.0 + prm[P.customer_share_boost]))
-    if kd == CLAIM and (flags[_PREBUNKED, v] == run or flags[_CORRECTED, v] == run):
-        # someone who has seen the correction passes the claim on less
-        s *= 1.0 - prm[P.prebunk_protection]
-    if s > 0.0 and uniform(key, _counter(slot, k, _SHARE)) < s:
-        depth = tdepth[k, iu] + 1 if iu >= 0 else 0
-        _add_sharer(cold, order, tparent, tdepth, born, origin, counts,
-                    k, v, iu, depth, b, EARNED, urun)  # fmt: skip
-        acc[k, F_SHARES] += 1
 
 
 @njit(inline="always")
