@@ -105,6 +105,7 @@ def bench_notebook(path: Path, params: dict, moves: int, rounds: int = 1) -> lis
     for view in views:
         wall, cpu, runs, hits = [], [], [], 0
         for values in _move_values(view, moves):
+            view.values = dict(view.defaults)  # one control moved from the defaults
             full = view._complete(values)
             key = tuple(full[k] for k in view.controls)
             hit = key in view._cache
