@@ -88,8 +88,10 @@ class OrderedSampler(pyabc.sampler.Sampler):
         Smallest batch. A batch is the number of evaluations the current
         acceptance rate says are still needed (so few are wasted past the
         last acceptance), never fewer than this.
-    callback : callable, optional
-        Called once per evaluated particle (a progress bar).
+    bar : tqdm progress bar, optional
+        Advanced once per evaluated particle; its total (``max_evaluations``)
+        grows by the particles of a batch evaluated past the population's
+        last acceptance, which the cap does not count.
 
     Attributes
     ----------
@@ -100,13 +102,14 @@ class OrderedSampler(pyabc.sampler.Sampler):
     total_evaluations : int
     """
 
-    def __init__(self, pool, root, *, max_evaluations=None, min_batch=8, callback=None):
+    def __init__(self, pool, root, *, max_evaluations=None, min_batch=8, bar=None):
         super().__init__()
         self.pool = pool
         self.root = root
         self.max_evaluations = max_evaluations
         self.min_batch = int(min_batch)
-        self.callback = callback or (lambda: None)
+        self.bar = bar
+        self.callback = bar.update if bar is not None else (lambda: None)
         self.records: list = []
         self.total_evaluations = 0
         self._rate = 1.0
@@ -135,6 +138,7 @@ class OrderedSampler(pyabc.sampler.Sampler):
             for i in range(index, index + size):
                 words, seed = particle_seed(self.root, t, i)
                 tasks.append((blob, words, seed))
+            first = index
             for particle in self.pool.map(_particle, tasks, self.callback):
                 index += 1
                 sample.append(particle)
@@ -143,6 +147,9 @@ class OrderedSampler(pyabc.sampler.Sampler):
                     accepted += 1
                     if accepted == n:
                         break
+            if self.bar is not None and first + len(tasks) > index:
+                self.bar.total += first + len(tasks) - index  # evaluated, not counted
+                self.bar.refresh()
             rate = max(accepted, 1) / index
         self.nr_evaluations_ = index
         self.total_evaluations += index
