@@ -8,10 +8,10 @@ on the same graphs, seeds and scenario as ``bench_engine.py``. Timed: one
 objects included), each the minimum over ``--rounds`` of the process's CPU
 time (``time.process_time``: on a shared machine the time the process waits
 for a core is left out; wall time with ``--wall``). Rounds alternate which
-version goes first. The two versions' cascades are checked equal. Numba's cache goes
-to a folder of its own (``$NUMBA_CACHE_DIR``, default a new temporary one per run, so that both versions
-are compiled afresh): code cached
-by the base checkout run as ``smmsim`` would clash with this tree's in one process.
+version goes first. The two versions' cascades are checked equal. Numba's cache
+goes to a folder of its own (``$NUMBA_CACHE_DIR``, default a new temporary one per
+run, so both versions are compiled afresh): code cached by the base checkout run as
+``smmsim`` would clash with this tree's in one process.
 
 Run: python benchmarks/bench_engine_ab.py --base /tmp/kbase [--rounds 9]
 """
