@@ -143,13 +143,6 @@ def base_config(n_nodes: int = 20000):
     )
 
 
-def _to_unit(name, value):
-    _, lo, hi, scale = PARAMETERS[name]
-    if scale == "log":
-        return (math.log(value) - math.log(lo)) / (math.log(hi) - math.log(lo))
-    return (value - lo) / (hi - lo)
-
-
 def _from_unit(name, u):
     _, lo, hi, scale = PARAMETERS[name]
     if scale == "log":
@@ -781,26 +774,6 @@ def cross_validate(
     ).assign(label=label, fold="pooled")
     table = pd.concat([*tables, pooled], ignore_index=True)
     return table[["label", "fold", "model", "stat", "ks", "p", "n_observed", "n_simulated"]]
-
-
-def compact_yaml(cfg) -> str:
-    """``cfg`` as YAML holding only what differs from the built-in defaults."""
-    import yaml
-
-    from .scenario import ScenarioConfig
-
-    def diff(mine, default):
-        out = {}
-        for key, value in mine.items():
-            if isinstance(value, dict) and isinstance(default.get(key), dict):
-                sub = diff(value, default[key])
-                if sub:
-                    out[key] = sub
-            elif default.get(key, object()) != value:
-                out[key] = value
-        return out
-
-    return yaml.safe_dump(diff(cfg.to_dict(), ScenarioConfig().to_dict()), sort_keys=False)
 
 
 def _shapes_of(trees) -> pd.DataFrame:
