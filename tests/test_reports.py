@@ -184,6 +184,14 @@ def test_read_parameters(tmp_path):
     assert params["y"].default == [1, -2]
 
 
+def test_a_hash_inside_a_value_is_not_a_comment(tmp_path):
+    source = 'colour: str = "#ff0000"  # the line\nlabel: str = "café #1"\nn: int = 2  # après\n'
+    params = read_parameters(_notebook(tmp_path / "a.ipynb", source))
+    assert params["colour"].default == "#ff0000" and params["colour"].comment == "the line"
+    assert params["label"].default == "café #1" and params["label"].comment == ""
+    assert params["n"].comment == "après"
+
+
 @pytest.mark.parametrize(
     "source, tags, message",
     [

@@ -261,7 +261,10 @@ def read_parameters(path: str | os.PathLike) -> dict[str, NotebookParameter]:
         annotation = ast.get_source_segment(source, stmt.annotation) or ""  # str: parsed code
         _check_type(value, annotation, f"{where}: `{name}`")
         line = lines[(stmt.end_lineno or stmt.lineno) - 1]
-        comment = line.split("#", 1)[1].strip() if "#" in line[stmt.end_col_offset :] else ""
+        # what follows the value (offsets count UTF-8 bytes); a "#" inside the value is not
+        # a comment
+        rest = line.encode()[stmt.end_col_offset :].decode()
+        comment = rest.split("#", 1)[1].strip() if "#" in rest else ""
         out[name] = NotebookParameter(name, annotation, value, comment)
     return out
 
