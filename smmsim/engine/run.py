@@ -486,10 +486,10 @@ def run_replicates(
 
 
 def _int_seed(s) -> bool:
-    return isinstance(s, (int, np.integer)) and not isinstance(s, bool) and 0 <= s < 2**64
+    return isinstance(s, (int, np.integer)) and not isinstance(s, bool) and bool(0 <= s < 2**64)
 
 
-_KEYS_CHECKED = []  # [True] once the compiled keys matched numpy's in this process
+_KEYS_CHECKED: list[bool] = []  # [True] once the compiled keys matched numpy's in this process
 
 
 def _kernel_keys(seeds) -> np.ndarray:
