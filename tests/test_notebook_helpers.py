@@ -18,6 +18,15 @@ from smmsim.scenario import ScenarioConfig
 SMALL = {"graph": {"n_nodes": 300}, "steps": 15}
 
 
+@pytest.fixture(autouse=True)
+def _gc_unfrozen():
+    """Making a view freezes the objects alive (gc.freeze); later tests get them back."""
+    yield
+    import gc
+
+    gc.unfreeze()
+
+
 @pytest.fixture(scope="module")
 def campaign():
     cfg = ScenarioConfig.from_dict(
