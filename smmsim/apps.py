@@ -71,6 +71,11 @@ def lab_command(folder=None, *, port=None, no_browser=False, token=None) -> list
     if not folder.is_dir():
         raise ValueError(f"`folder` must be a directory; got {str(folder)!r}.")
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder.resolve()}"]
+    # the kernel messages over the websocket as JSON (the legacy protocol): with
+    # JupyterLab 4.6 and jupyter_server 2.21 the page stayed "Connecting" to the
+    # kernel on the newer binary protocol and Run All never ran (the server side
+    # connected); the JSON protocol connects at once
+    cmd.append("--ServerApp.kernel_ws_protocol=")
     if _check_port(port) is not None:
         cmd.append(f"--ServerApp.port={port}")
     if no_browser:

@@ -13,6 +13,7 @@ def test_lab_command_opens_jupyterlab_on_the_notebooks(tmp_path):
     cmd = lab_command(tmp_path, port=8890, no_browser=True, token="abc")
     assert cmd[:3] == [sys.executable, "-m", "jupyterlab"]
     assert "--no-browser" in cmd and "--ServerApp.port=8890" in cmd
+    assert "--ServerApp.kernel_ws_protocol=" in cmd  # the page connects to the kernel
     assert f"--ServerApp.root_dir={tmp_path.resolve()}" in cmd
     assert f"--ServerApp.root_dir={notebooks_dir().resolve()}" in lab_command()
 
