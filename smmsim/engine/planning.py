@@ -14,12 +14,19 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from .._rng import selection_rng
 from ..population import ROLE_CODE
 from . import _kernel as K
+
+if TYPE_CHECKING:
+    from ..graphs import SocialGraph
+    from ..population import Population
+    from ..scenario import ScenarioConfig
 
 __all__ = ["Item", "Plan", "WorldCache", "plan_run", "plan_draws", "effective_arc_probabilities"]
 
@@ -50,7 +57,15 @@ class Events:
 
     _arrays: dict = field(default_factory=dict, repr=False)
 
-    def add(self, steps, item, nodes, kind, origin, trust):
+    def add(
+        self,
+        steps: npt.ArrayLike,
+        item: int,
+        nodes: npt.ArrayLike,
+        kind: int,
+        origin: int,
+        trust: float,
+    ) -> None:
         self._arrays.clear()
         nodes = np.asarray(nodes, np.int64)
         self.step.append(np.broadcast_to(np.asarray(steps, np.int64), nodes.shape))
@@ -60,7 +75,7 @@ class Events:
         self.origin.append(np.full(len(nodes), origin, np.int64))
         self.trust.append(np.full(len(nodes), float(trust)))
 
-    def arrays(self, limit=None) -> dict:
+    def arrays(self, limit: int | None = None) -> dict:
         """The events as flat arrays (the first ``limit`` of them), memoized."""
         if limit in self._arrays:
             return self._arrays[limit]
@@ -107,7 +122,9 @@ class Plan:
         )
         self.kernel_params = self.params.array()
 
-    def kernel_events(self, n_events, n_nodes: int, n_steps: int) -> tuple[K.StaticEvents, int]:
+    def kernel_events(
+        self, n_events: int | None, n_nodes: int, n_steps: int
+    ) -> tuple[K.StaticEvents, int]:
         """The first ``n_events`` events (all if None) as the kernel takes them, and the
         room a run needs for its events (:func:`~smmsim.engine._kernel.event_capacity`);
         memoized, as a reused plan runs many times."""
@@ -119,7 +136,21 @@ class Plan:
         return got
 
 
-def plan_draws(cfg) -> bool:
+class WorldLike(Protocol):
+    """What planning reads of a world (:class:`smmsim.engine.run.World`, which imports
+    this module)."""
+
+    @property
+    def graph(self) -> SocialGraph: ...
+
+    @property
+    def population(self) -> Population: ...
+
+    @property
+    def cache(self) -> WorldCache: ...
+
+
+def plan_draws(cfg: ScenarioConfig) -> bool:
     """Whether planning ``cfg`` draws random numbers (ad targets, who posts, ...).
 
     Seed choices do not count: they are made once per graph (see
@@ -136,7 +167,7 @@ def plan_draws(cfg) -> bool:
     )
 
 
-def plan_run(cfg, world, rng) -> Plan:
+def plan_run(cfg: ScenarioConfig, world: WorldLike, rng: np.random.Generator) -> Plan:
     """Plan one run of ``cfg`` on ``world`` (draws from ``rng``)."""
     g, pop = world.graph, world.population
     n_seg = g.n_segments
@@ -407,7 +438,7 @@ def _plan_crisis(cfg, world, rng, events: Events, items: list) -> tuple:
     return claim, correction
 
 
-def effective_arc_probabilities(cfg, world) -> np.ndarray:
+def effective_arc_probabilities(cfg: ScenarioConfig, world: WorldLike) -> np.ndarray:
     """Chance that one exposure over each arc makes the receiver share the brand item.
 
     ``activity x stickiness x appeal[segment] x trust factor x shareability x

@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -34,9 +35,9 @@ import numpy as np
 import pandas as pd
 
 from .._memory import check_scenario_fits
-from .._rng import as_generator, replicate_seeds, world_seeds
+from .._rng import RngLike, SeedLike, as_generator, replicate_seeds, world_seeds
 from ..graphs import SocialGraph, build_graph
-from ..population import Population, build_population
+from ..population import Population, PopulationConfig, build_population
 from ..scenario import ScenarioConfig
 from . import _kernel as K
 from .planning import WorldCache, plan_draws, plan_run
@@ -130,7 +131,9 @@ def world_for(cfg: ScenarioConfig) -> World:
     return _WORLDS.get(cfg)
 
 
-def make_world(graph: SocialGraph, population_cfg=None, *, rng=None) -> World:
+def make_world(
+    graph: SocialGraph, population_cfg: PopulationConfig | None = None, *, rng: RngLike = None
+) -> World:
     """A :class:`World` from an existing graph (e.g. a loaded real network).
 
     Parameters
@@ -290,7 +293,9 @@ class Run:
         return summarize_run(self)
 
 
-def simulate(cfg: ScenarioConfig | None = None, *, rng=None, world: World | None = None) -> Run:
+def simulate(
+    cfg: ScenarioConfig | None = None, *, rng: RngLike = None, world: World | None = None
+) -> Run:
     """Simulate one scenario.
 
     Parameters
@@ -380,10 +385,10 @@ def simulate_replicates(
     cfg: ScenarioConfig | None = None,
     *,
     n_replicates: int = 1,
-    rng=None,
+    rng: SeedLike = None,
     progress: bool = False,
     parallel: bool = False,
-):
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run ``n_replicates`` independent replicates of one scenario.
 
     Replicate ``i`` runs with the integer seed drawn from the i-th child of
@@ -453,7 +458,11 @@ def _replicates_one_by_one(cfg, seeds, progress):
 
 
 def run_replicates(
-    cfg: ScenarioConfig, seeds, *, world: World | None = None, parallel: bool = False
+    cfg: ScenarioConfig,
+    seeds: Sequence[SeedLike],
+    *,
+    world: World | None = None,
+    parallel: bool = False,
 ) -> list[Run]:
     """``[simulate(cfg, rng=s, world=world) for s in seeds]`` in compiled batches.
 
