@@ -87,6 +87,17 @@ KEY_CHECK_RUN = 1
 """Below ``KEY_CAL_CHECK``: the seed of the fitted scenario (its held-out check)."""
 
 
+KEY_REPLICATE_THREADS = 1
+"""Spawn key below a replicate's seed of the conversation threads added to its claim
+cascade (:func:`smmsim.cascades.simulated_cascade_shapes`)."""
+
+
+def as_seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
+    """``seed`` as a SeedSequence: a SeedSequence as is, an int or None through
+    ``SeedSequence(seed)``."""
+    return seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+
+
 def seed_int(ss: np.random.SeedSequence) -> int:
     """A 63-bit int drawn from ``ss``: a seed that fits a result row and
     ``simulate(cfg, rng=seed)`` reproduces."""

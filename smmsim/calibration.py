@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._rng import calibration_seeds, check_seed, fold_root, refine_seeds
+from ._rng import as_seed_sequence, calibration_seeds, check_seed, fold_root, refine_seeds
 from ._validation import check_choice, check_int
 from .cascades import SHAPE_STATS, forest_shapes, ks_table, read_reply_trees
 
@@ -520,7 +520,7 @@ def heldout_split(n: int, *, test_fraction: float = 0.3, rng=0):
     (7, 3, True)
     """
     check_int("n", n, minimum=1)
-    root = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
+    root = as_seed_sequence(rng)
     return _split(n, test_fraction, calibration_seeds(root)["split"])
 
 
@@ -647,7 +647,7 @@ def calibrate(
         raise ValueError(f"`test_fraction` must be in (0, 1); got {test_fraction!r}.")
     if isinstance(rng, np.random.Generator):
         raise TypeError("`rng` must be an int or a SeedSequence (the run is reproducible).")
-    root = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
+    root = as_seed_sequence(rng)
     seeds = calibration_seeds(root)
     start = time.perf_counter()
     b = BUDGETS[budget]
@@ -743,7 +743,7 @@ def cross_validate(
     check_int("folds", folds, minimum=2)
     if isinstance(rng, np.random.Generator):
         raise TypeError("`rng` must be an int or a SeedSequence (the run is reproducible).")
-    root = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
+    root = as_seed_sequence(rng)
 
     b = BUDGETS[budget]
     trees = read_reply_trees(path, labels=label)

@@ -530,7 +530,7 @@ def simulated_cascade_shapes(cfg, n: int, *, rng=None, step_seconds: float = 360
     >>> len(shapes), bool(shapes["size"].min() >= 1)
     (4, True)
     """
-    from ._rng import replicate_seeds
+    from ._rng import KEY_REPLICATE_THREADS, as_seed_sequence, child, replicate_seeds
     from .engine import simulate
 
     check_int("n", n, minimum=1)
@@ -541,14 +541,14 @@ def simulated_cascade_shapes(cfg, n: int, *, rng=None, step_seconds: float = 360
     master = rng if rng is not None else cfg.seed
     if isinstance(master, np.random.Generator):
         raise TypeError("`rng` must be None, an int or a SeedSequence.")
-    root = master if isinstance(master, np.random.SeedSequence) else np.random.SeedSequence(master)
+    root = as_seed_sequence(master)
     frames, total, batch, i = [], 0, 16, 0
     while total < n:
         seeds = replicate_seeds(root, i + batch)[i:]
         for seed in seeds:
             run = simulate(cfg, rng=seed)
             # the threads' draws come from their own stream of the replicate's seed
-            threads = np.random.SeedSequence(seed, spawn_key=(1,))
+            threads = child(np.random.SeedSequence(seed), KEY_REPLICATE_THREADS)
             shapes = claim_cascade_shapes(run, step_seconds=step_seconds, rng=threads)
             shapes["replicate"] = i
             i += 1

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .._memory import check_scenario_fits
-from .._rng import RngLike, SeedLike, as_generator, replicate_seeds, world_seeds
+from .._rng import RngLike, SeedLike, as_generator, as_seed_sequence, replicate_seeds, world_seeds
 from ..graphs import SocialGraph, build_graph
 from ..population import Population, PopulationConfig, build_population
 from ..scenario import ScenarioConfig
@@ -434,7 +434,7 @@ def simulate_replicates(
     master = rng if rng is not None else cfg.seed
     if isinstance(master, np.random.Generator):
         raise TypeError("`rng` for replicates must be None, an int or a SeedSequence.")
-    root = master if isinstance(master, np.random.SeedSequence) else np.random.SeedSequence(master)
+    root = as_seed_sequence(master)
     seeds = replicate_seeds(root, n_replicates)
     if progress or plan_draws(cfg):
         runs = _replicates_one_by_one(cfg, seeds, progress)
