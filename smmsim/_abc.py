@@ -21,6 +21,8 @@ import functools
 import math
 import random
 import threading
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
 import cloudpickle
 import numpy as np
@@ -35,11 +37,11 @@ _HERE = threading.local()
 
 
 @functools.lru_cache(maxsize=4)
-def _load(blob: bytes):
+def _load(blob: bytes) -> Any:
     return cloudpickle.loads(blob)
 
 
-def _particle(task):
+def _particle(task: tuple[bytes, np.ndarray, int]) -> Any:
     """Evaluate one particle (worker function): ``(simulate_one, state words, model seed)``."""
     blob, words, seed = task
     simulate_one = _load(blob)
@@ -66,6 +68,15 @@ def model_seed() -> int:
         _HERE.locked = False
         _DRAWS.release()
     return _HERE.seed
+
+
+class BatchPool(Protocol):
+    """What :class:`OrderedSampler` needs of a pool: results of ``fn`` over ``tasks`` in
+    task order, ``callback()`` once per task done."""
+
+    def map(
+        self, fn: Callable[[Any], Any], tasks: list, callback: Callable[[], object]
+    ) -> Iterable[Any]: ...
 
 
 class OrderedSampler(pyabc.sampler.Sampler):
@@ -102,7 +113,15 @@ class OrderedSampler(pyabc.sampler.Sampler):
     total_evaluations : int
     """
 
-    def __init__(self, pool, root, *, max_evaluations=None, min_batch=8, bar=None):
+    def __init__(
+        self,
+        pool: BatchPool,
+        root: np.random.SeedSequence,
+        *,
+        max_evaluations: int | None = None,
+        min_batch: int = 8,
+        bar: Any = None,
+    ):
         super().__init__()
         self.pool = pool
         self.root = root
@@ -120,8 +139,15 @@ class OrderedSampler(pyabc.sampler.Sampler):
         return self.max_evaluations - self.total_evaluations
 
     def sample_until_n_accepted(
-        self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False, ana_vars=None
-    ):
+        self,
+        n: int,
+        simulate_one: Callable[[], Any],
+        t: int,
+        *,
+        max_eval: float = np.inf,
+        all_accepted: bool = False,
+        ana_vars: Any = None,
+    ) -> pyabc.Sample:
         sample = self._create_empty_sample()
         limit = min(max_eval, self._left())
         if t >= 0 and n / max(self._rate, 1e-3) > limit:

@@ -19,7 +19,7 @@ from ._validation import check_int
 __all__ = ["lab_command", "app_command", "resolve_notebook", "run"]
 
 
-def _check_port(port) -> int | None:
+def _check_port(port: int | None) -> int | None:
     if port is None:
         return None
     check_int("port", port, minimum=1)
@@ -28,7 +28,7 @@ def _check_port(port) -> int | None:
     return port
 
 
-def resolve_notebook(name) -> Path:
+def resolve_notebook(name: str | Path) -> Path:
     """A notebook by path, file name or stem (``05_who_to_seed``) in the suite's folder.
 
     Raises
@@ -48,7 +48,13 @@ def resolve_notebook(name) -> Path:
     raise ValueError(f"`notebook` must be a notebook file or one of: {names}; got {name!r}.")
 
 
-def lab_command(folder=None, *, port=None, no_browser=False, token=None) -> list[str]:
+def lab_command(
+    folder: str | Path | None = None,
+    *,
+    port: int | None = None,
+    no_browser: bool = False,
+    token: str | None = None,
+) -> list[str]:
     """The command line that starts JupyterLab on ``folder`` (default: the notebooks).
 
     Parameters
@@ -87,7 +93,13 @@ def lab_command(folder=None, *, port=None, no_browser=False, token=None) -> list
     return cmd
 
 
-def app_command(notebook, *, port=None, no_browser=False, token=None) -> list[str]:
+def app_command(
+    notebook: str | Path,
+    *,
+    port: int | None = None,
+    no_browser: bool = False,
+    token: str | None = None,
+) -> list[str]:
     """The command line that serves ``notebook`` as a web app with Voila.
 
     The code cells are hidden (Voila's default); outputs and widgets show,

@@ -26,6 +26,7 @@ import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,12 @@ import pandas as pd
 from ._rng import as_seed_sequence, calibration_seeds, check_seed, fold_root, refine_seeds
 from ._validation import check_choice, check_int
 from .cascades import SHAPE_STATS, forest_shapes, ks_table, read_reply_trees
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    from ._rng import RngLike, SeedLike
+    from .scenario import ScenarioConfig
 
 __all__ = [
     "BUDGETS",
@@ -106,7 +113,7 @@ and 6 min 7 s of CPU).
 """
 
 
-def base_config(n_nodes: int = 20000):
+def base_config(n_nodes: int = 20000) -> ScenarioConfig:
     """The scenario every particle runs: only a claim, posted by random broadcasters.
 
     A Holme-Kim graph (``m`` = 4, clustering, segments) with 200 broadcasters;
@@ -359,7 +366,7 @@ def _nbinom_fit(counts):
     return float(mean), float(math.exp(best.x))
 
 
-def fit_branching(trees) -> dict:
+def fit_branching(trees: list) -> dict:
     """Fit the two-type Galton-Watson baseline to reply trees.
 
     Parameters
@@ -389,7 +396,9 @@ def fit_branching(trees) -> dict:
     }
 
 
-def simulate_branching(params: dict, n: int, *, rng=None, max_size: int = 200_000):
+def simulate_branching(
+    params: dict, n: int, *, rng: RngLike = None, max_size: int = 200_000
+) -> pd.DataFrame:
     """Shapes of ``n`` trees of the two-type Galton-Watson baseline.
 
     Parameters
@@ -454,7 +463,7 @@ class CalibrationResult:
     """What :func:`calibrate` found (also written to its output folder)."""
 
     label: str
-    config: object
+    config: ScenarioConfig
     params: pd.DataFrame
     fit: pd.DataFrame
     posterior: pd.DataFrame
@@ -498,7 +507,9 @@ def _split(n, test_fraction, split_ss):
     return np.sort(order[n_test:]), np.sort(order[:n_test])
 
 
-def heldout_split(n: int, *, test_fraction: float = 0.3, rng=0):
+def heldout_split(
+    n: int, *, test_fraction: float = 0.3, rng: SeedLike = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """The training and held-out positions :func:`calibrate` uses for ``n`` cascades.
 
     Parameters
@@ -589,15 +600,15 @@ def _fit_split(trees, shapes, train_idx, test_idx, label, b, seeds, pool, progre
 
 
 def calibrate(
-    path=None,
+    path: str | Path | None = None,
     *,
     label: str = "False",
-    out=None,
+    out: str | Path | None = None,
     budget: str = "quick",
     test_fraction: float = 0.3,
-    rng=0,
-    workers=None,
-    scheduler=None,
+    rng: SeedLike = 0,
+    workers: int | None = None,
+    scheduler: str | None = None,
     progress: bool = False,
 ) -> CalibrationResult:
     """Fit the claim's spreading to the real cascades of one label.
@@ -690,20 +701,20 @@ def calibrate(
         generations=generations,
         out=Path(out) if out is not None else None,
     )
-    if out is not None:
-        _write(result, budget, eps)
+    if result.out is not None:
+        _write(result, result.out, budget, eps)
     return result
 
 
 def cross_validate(
-    path=None,
+    path: str | Path | None = None,
     *,
     label: str = "False",
     folds: int = 3,
     budget: str = "quick",
-    rng=0,
-    workers=None,
-    scheduler=None,
+    rng: SeedLike = 0,
+    workers: int | None = None,
+    scheduler: str | None = None,
     progress: bool = False,
 ) -> pd.DataFrame:
     """K-fold held-out KS: every real cascade is held out once.
@@ -785,12 +796,11 @@ def _shapes_of(trees) -> pd.DataFrame:
     return shapes.drop(columns="root").reset_index(drop=True)
 
 
-def _write(result: CalibrationResult, budget: str, eps: float) -> None:
+def _write(result: CalibrationResult, out: Path, budget: str, eps: float) -> None:
     import yaml
 
     from .io import write_text_atomic
 
-    out = result.out
     out.mkdir(parents=True, exist_ok=True)
     header = (
         f"# Scenario calibrated by `smmsim calibrate` to the {result.n_train} training "
@@ -823,7 +833,7 @@ def _write(result: CalibrationResult, budget: str, eps: float) -> None:
 # ---------------------------------------------------------------------------
 
 
-def fit_bass(t, fraction, *, fit_market: bool = True) -> dict:
+def fit_bass(t: npt.ArrayLike, fraction: npt.ArrayLike, *, fit_market: bool = True) -> dict:
     """Least-squares fit of the Bass curve ``m F(t; p, q)`` to an adoption curve.
 
     Parameters
@@ -880,8 +890,9 @@ def fit_bass(t, fraction, *, fit_market: bool = True) -> dict:
 
 
 def bass_q_by_structure(
-    graphs: dict, p: float, q: float, *, n_runs: int = 20, t_max=30.0, dt=0.1, rng=None
-) -> pd.DataFrame:
+    graphs: dict, p: float, q: float, *, n_runs: int = 20, t_max: float = 30.0, dt: float = 0.1,
+    rng: RngLike = None,
+) -> pd.DataFrame:  # fmt: skip
     """How a network's structure maps onto the Bass ``q`` one would estimate.
 
     Runs :func:`smmsim.classic.bass_network` with the same person-level
@@ -938,7 +949,7 @@ def bass_q_by_structure(
     return pd.DataFrame(rows)
 
 
-def claim_summary(cfg, shapes) -> dict:
+def claim_summary(cfg: ScenarioConfig, shapes: pd.DataFrame) -> dict:
     """What a calibrated claim means in plain numbers (for a marketer).
 
     Parameters

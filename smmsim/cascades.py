@@ -13,13 +13,21 @@ intervals, size-matched comparisons, two-sample KS tables) are here too.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ._validation import check_int
 from .metrics import _tree_kernel
+
+if TYPE_CHECKING:
+    from ._rng import RngLike, SeedLike
+    from .engine import Run
+    from .scenario import ScenarioConfig
 
 __all__ = [
     "SHAPE_COLUMNS",
@@ -54,7 +62,7 @@ SHAPE_STATS = ("size", "depth", "max_breadth", "structural_virality")
 """The four shape statistics calibration and the KS tables compare."""
 
 
-def forest_shapes(lp, seconds=None) -> pd.DataFrame:
+def forest_shapes(lp: npt.ArrayLike, seconds: npt.ArrayLike | None = None) -> pd.DataFrame:
     """One row per tree of a parents-first forest: size, depth, breadth, virality, duration.
 
     Parameters
@@ -185,7 +193,9 @@ def _tree_sources(path: Path, labels):
     return out
 
 
-def read_reply_trees(path=None, *, labels=None) -> list:
+def read_reply_trees(
+    path: str | Path | None = None, *, labels: str | Sequence[str] | None = None
+) -> list:
     """Read reply-tree files as parent arrays: ``[(cascade_id, label, lp, seconds)]``.
 
     ``path`` and ``labels`` as in :func:`cascade_shapes`. ``lp`` is the tree
@@ -199,7 +209,7 @@ def read_reply_trees(path=None, *, labels=None) -> list:
     path = find_data("twitter-cascades-chile", path)
     sources = _tree_sources(path, None if labels is None else set(labels))
     out = []
-    archives = {}
+    archives: dict[Any, zipfile.ZipFile] = {}
     try:
         for label, where, (kind, file, member) in sources:
             if kind == "zip":
@@ -218,7 +228,12 @@ def read_reply_trees(path=None, *, labels=None) -> list:
     return out
 
 
-def cascade_shapes(path=None, *, labels=None, reply_counts=()) -> pd.DataFrame:
+def cascade_shapes(
+    path: str | Path | None = None,
+    *,
+    labels: str | Sequence[str] | None = None,
+    reply_counts: int | Sequence[int] = (),
+) -> pd.DataFrame:
     """One row per real reply cascade: label, size, depth, breadth, virality, duration.
 
     Parameters
@@ -278,7 +293,12 @@ def cascade_shapes(path=None, *, labels=None, reply_counts=()) -> pd.DataFrame:
     return out
 
 
-def growth_curves(path=None, *, labels=None, times=None) -> pd.DataFrame:
+def growth_curves(
+    path: str | Path | None = None,
+    *,
+    labels: str | Sequence[str] | None = None,
+    times: npt.ArrayLike | None = None,
+) -> pd.DataFrame:
     """Cumulative tweets of every real cascade at given times after its root.
 
     Parameters
@@ -323,14 +343,18 @@ def growth_curves(path=None, *, labels=None, times=None) -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 
 
-def _thread_inputs(name, value, lp, times):
+def _thread_inputs(
+    name: str, value: float, lp: npt.ArrayLike, times: npt.ArrayLike
+) -> tuple[np.ndarray, np.ndarray]:
     """The checks of both thread mechanisms: ``value`` in [0, 1), the forest as arrays."""
     if not 0.0 <= value < 1.0:
         raise ValueError(f"`{name}` must be in [0, 1); got {value!r}.")
     return np.asarray(lp, dtype=np.int64), np.asarray(times, dtype=np.float64)
 
 
-def add_reply_chains(lp, times, reply_back_prob, *, rng=None):
+def add_reply_chains(
+    lp: npt.ArrayLike, times: npt.ArrayLike, reply_back_prob: float, *, rng: RngLike = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Add back-and-forth replies to a cascade forest (repeated participation).
 
     Each reply to a reply (a node whose parent is not a root) opens a thread
@@ -385,7 +409,15 @@ def add_reply_chains(lp, times, reply_back_prob, *, rng=None):
     )
 
 
-def add_threads(lp, times, heat, concentration=2.0, *, rng=None, max_tweets=2_000_000):
+def add_threads(
+    lp: npt.ArrayLike,
+    times: npt.ArrayLike,
+    heat: float,
+    concentration: float = 2.0,
+    *,
+    rng: RngLike = None,
+    max_tweets: int = 2_000_000,
+) -> tuple[np.ndarray, np.ndarray]:
     """Add conversation threads of unequal heat under every reply of a cascade forest.
 
     Every reply (a node with a parent) opens a thread whose heat ``h`` is
@@ -456,7 +488,9 @@ def add_threads(lp, times, heat, concentration=2.0, *, rng=None, max_tweets=2_00
     return np.concatenate(parents), np.concatenate(stamps)
 
 
-def claim_cascade_shapes(run, *, step_seconds: float = 3600.0, rng=None) -> pd.DataFrame:
+def claim_cascade_shapes(
+    run: Run, *, step_seconds: float = 3600.0, rng: RngLike = None
+) -> pd.DataFrame:
     """Shapes of the claim's cascades in one run: one row per seed post.
 
     The claim's cascade forest (who shared it, and whose share they saw) goes
@@ -499,7 +533,9 @@ def claim_cascade_shapes(run, *, step_seconds: float = 3600.0, rng=None) -> pd.D
     return out
 
 
-def simulated_cascade_shapes(cfg, n: int, *, rng=None, step_seconds: float = 3600.0):
+def simulated_cascade_shapes(
+    cfg: ScenarioConfig, n: int, *, rng: SeedLike = None, step_seconds: float = 3600.0
+) -> pd.DataFrame:
     """Shapes of ``n`` simulated cascades of a scenario's claim (one per seed post).
 
     Runs ``cfg`` (its crisis enabled, with ``claim_only`` on so no brand
@@ -566,7 +602,14 @@ def simulated_cascade_shapes(cfg, n: int, *, rng=None, step_seconds: float = 360
 # ---------------------------------------------------------------------------
 
 
-def rank_test(x, y, *, n_boot: int = 2000, confidence: float = 0.95, rng=None) -> dict:
+def rank_test(
+    x: npt.ArrayLike,
+    y: npt.ArrayLike,
+    *,
+    n_boot: int = 2000,
+    confidence: float = 0.95,
+    rng: RngLike = None,
+) -> dict:
     """Mann-Whitney rank test of ``x`` against ``y``, with bootstrap CIs.
 
     Parameters
@@ -601,26 +644,26 @@ def rank_test(x, y, *, n_boot: int = 2000, confidence: float = 0.95, rng=None) -
     check_int("n_boot", n_boot, minimum=1)
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"`confidence` must be in (0, 1); got {confidence!r}.")
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    x, y = x[~np.isnan(x)], y[~np.isnan(y)]
-    if len(x) < 1 or len(y) < 1:
-        raise ValueError(f"`x` and `y` need a value each; got {len(x)} and {len(y)}.")
-    test = mannwhitneyu(x, y, alternative="two-sided")
-    bx = rng.choice(x, size=(n_boot, len(x)))
-    by = rng.choice(y, size=(n_boot, len(y)))
+    xs = np.asarray(x, dtype=np.float64)
+    ys = np.asarray(y, dtype=np.float64)
+    xs, ys = xs[~np.isnan(xs)], ys[~np.isnan(ys)]
+    if len(xs) < 1 or len(ys) < 1:
+        raise ValueError(f"`x` and `y` need a value each; got {len(xs)} and {len(ys)}.")
+    test = mannwhitneyu(xs, ys, alternative="two-sided")
+    bx = rng.choice(xs, size=(n_boot, len(xs)))
+    by = rng.choice(ys, size=(n_boot, len(ys)))
     diffs = np.median(bx, axis=1) - np.median(by, axis=1)
     aucs = np.array([_auc(a, b) for a, b in zip(bx, by)])
     q = [(1 - confidence) / 2, (1 + confidence) / 2]
     return {
-        "n_x": len(x),
-        "n_y": len(y),
-        "median_x": float(np.median(x)),
-        "median_y": float(np.median(y)),
-        "median_diff": float(np.median(x) - np.median(y)),
+        "n_x": len(xs),
+        "n_y": len(ys),
+        "median_x": float(np.median(xs)),
+        "median_y": float(np.median(ys)),
+        "median_diff": float(np.median(xs) - np.median(ys)),
         "diff_ci_low": float(np.quantile(diffs, q[0])),
         "diff_ci_high": float(np.quantile(diffs, q[1])),
-        "auc": float(test.statistic) / (len(x) * len(y)),
+        "auc": float(test.statistic) / (len(xs) * len(ys)),
         "auc_ci_low": float(np.quantile(aucs, q[0])),
         "auc_ci_high": float(np.quantile(aucs, q[1])),
         "u": float(test.statistic),
@@ -638,7 +681,14 @@ def _auc(a, b) -> float:
 
 
 def rank_tests(
-    shapes, *, a="False", b="True", stats=SHAPE_STATS, label_column="label", n_boot=2000, rng=None
+    shapes: pd.DataFrame,
+    *,
+    a: str = "False",
+    b: str = "True",
+    stats: Sequence[str] = SHAPE_STATS,
+    label_column: str = "label",
+    n_boot: int = 2000,
+    rng: RngLike = None,
 ) -> pd.DataFrame:
     """Rank tests of label ``a`` against label ``b`` for each shape statistic.
 
@@ -684,7 +734,14 @@ def rank_tests(
     return pd.DataFrame(rows)
 
 
-def size_matched(shapes, *, a="False", b="True", max_ratio=1.25, label_column="label"):
+def size_matched(
+    shapes: pd.DataFrame,
+    *,
+    a: str = "False",
+    b: str = "True",
+    max_ratio: float = 1.25,
+    label_column: str = "label",
+) -> pd.DataFrame:
     """Pairs of ``a`` and ``b`` cascades of nearly the same size (Juul and Ugander 2021).
 
     Greedy one-to-one matching on size: the cascades of both labels are
@@ -744,15 +801,15 @@ def size_matched(shapes, *, a="False", b="True", max_ratio=1.25, label_column="l
 
 
 def size_matched_tests(
-    shapes,
+    shapes: pd.DataFrame,
     *,
-    a="False",
-    b="True",
-    stats=("depth", "max_breadth", "structural_virality"),
-    max_ratio=1.25,
-    label_column="label",
-    n_boot=2000,
-    rng=None,
+    a: str = "False",
+    b: str = "True",
+    stats: Sequence[str] = ("depth", "max_breadth", "structural_virality"),
+    max_ratio: float = 1.25,
+    label_column: str = "label",
+    n_boot: int = 2000,
+    rng: RngLike = None,
 ) -> pd.DataFrame:
     """:func:`rank_tests` before and after size matching, one table.
 
@@ -771,7 +828,9 @@ def size_matched_tests(
     matched = size_matched(shapes, a=a, b=b, max_ratio=max_ratio, label_column=label_column)
     if matched.empty:
         raise ValueError(f"no {a!r}/{b!r} cascades match in size within `max_ratio` {max_ratio}.")
-    kw = dict(a=a, b=b, stats=stats, label_column=label_column, n_boot=n_boot, rng=rng)
+    kw: dict[str, Any] = dict(
+        a=a, b=b, stats=stats, label_column=label_column, n_boot=n_boot, rng=rng
+    )
     before = rank_tests(shapes, **kw).assign(matched=False)
     after = rank_tests(matched, **kw).assign(matched=True)
     out = pd.concat([before, after], ignore_index=True)
@@ -779,7 +838,9 @@ def size_matched_tests(
     return out
 
 
-def ks_table(observed, simulated, *, stats=SHAPE_STATS) -> pd.DataFrame:
+def ks_table(
+    observed: pd.DataFrame, simulated: pd.DataFrame, *, stats: Sequence[str] = SHAPE_STATS
+) -> pd.DataFrame:
     """Two-sample Kolmogorov-Smirnov distance and p of each shape statistic.
 
     Parameters

@@ -13,7 +13,9 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -46,7 +48,7 @@ _CASCADES_URL = (
     "b6f3460e230b52ecbdba4e9a703a0272be27b164/"
 )
 
-DATASETS = {
+DATASETS: dict[str, dict[str, Any]] = {
     "ego-facebook/facebook_combined.txt": {
         "url": _SNAP_URL + "facebook_combined.txt.gz",
         "sha256": "f41c026ed8af3cc3359f1ca5573d0605fb09ae0eefa34544b820fd8c6e2ef296",
@@ -107,7 +109,7 @@ def _search_roots() -> list:
     import os
 
     env = os.environ.get("SMMSIM_DATA")
-    roots = []
+    roots: list[tuple[str, Path | None]] = []
     if env:
         if not Path(env).is_dir():
             raise FileNotFoundError(f"$SMMSIM_DATA names {env!r}, which is not a folder.")
@@ -130,7 +132,7 @@ def _looked(roots, name: str) -> str:
     return "; ".join(parts)
 
 
-def find_data(name: str = "", path=None) -> Path:
+def find_data(name: str = "", path: str | Path | None = None) -> Path:
     """Locate real data: ``path`` if given, else ``name`` under the data folders.
 
     Lookup order: the explicit ``path``; then ``$SMMSIM_DATA``; then a
@@ -191,7 +193,13 @@ def shared_data_dir() -> Path:
     return find_data("")
 
 
-def fetch_data(names=None, *, cache_dir=None, base_url=None, progress=False) -> dict:
+def fetch_data(
+    names: str | Sequence[str] | None = None,
+    *,
+    cache_dir: str | Path | None = None,
+    base_url: str | None = None,
+    progress: bool = False,
+) -> dict[str, Path]:
     """Download the real data sets into the user cache, checking their sha256.
 
     Files already present with the right sha256 are not downloaded again.
@@ -273,7 +281,7 @@ def _dataset_names(names) -> list:
         return list(DATASETS)
     if isinstance(names, str):
         names = (names,)
-    wanted = []
+    wanted: list[str] = []
     for name in names:
         hits = [rel for rel in DATASETS if rel == name or rel.split("/", 1)[0] == name]
         if not hits:
@@ -301,7 +309,9 @@ def _copy_file(url: str, output_file, pooch_obj=None) -> None:
         shutil.copyfile(source, output_file)
 
 
-def load_snap_edgelist(path, *, directed: bool = False, return_arrays: bool = False):
+def load_snap_edgelist(
+    path: str | Path, *, directed: bool = False, return_arrays: bool = False
+) -> nx.Graph | tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Load a SNAP-format edge list: one ``u v`` pair per line, ``#`` comments.
 
     Node ids are integers that fit in 64 bits. A gzip-compressed file (as SNAP
@@ -380,7 +390,9 @@ _LINE_FORMAT = "expected \"reply: ['<tweet id>','<seconds>']->['<parent id>','<s
 _REPLY_COLUMNS = ("cascade_id", "label", "tweet_id", "parent_id", "seconds")
 
 
-def load_twitter_cascades(folder=None, *, labels=TWITTER_LABELS) -> pd.DataFrame:
+def load_twitter_cascades(
+    folder: str | Path | None = None, *, labels: str | Sequence[str] = TWITTER_LABELS
+) -> pd.DataFrame:
     """Load Twitter reply cascades from ``<label>.zip`` files into a tidy table.
 
     Each zip holds one text file per cascade (``treefile_<root id>_minf.txt``)
@@ -439,7 +451,7 @@ def load_twitter_cascades(folder=None, *, labels=TWITTER_LABELS) -> pd.DataFrame
     """
     folder = find_data("twitter-cascades-chile", folder)
     labels = _check_labels(labels)
-    columns = {name: [] for name in _REPLY_COLUMNS}
+    columns: dict[str, list] = {name: [] for name in _REPLY_COLUMNS}
     for label in labels:
         path = folder / f"{label}.zip"
         if not path.is_file():
@@ -544,7 +556,11 @@ def _utf8_text(data: bytes, where: str) -> str:
 
 
 def twitter_cascade_summary(
-    replies=None, *, folder=None, labels=TWITTER_LABELS, reply_counts=(10, 100)
+    replies: pd.DataFrame | None = None,
+    *,
+    folder: str | Path | None = None,
+    labels: str | Sequence[str] = TWITTER_LABELS,
+    reply_counts: int | Sequence[int] = (10, 100),
 ) -> pd.DataFrame:
     """One row per Twitter cascade: label, size, depth, breadth, virality, speed.
 
@@ -701,7 +717,7 @@ def _parse_cascade(text: str, where: str):
     """
     root = None
     tweets, parents, seconds, linenos = [], [], [], []
-    seen = {}
+    seen: dict[int, int] = {}
     for lineno, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if not stripped:

@@ -34,6 +34,11 @@ ANNOTATED = [
     "smmsim/experiments.py",
     "smmsim/reports",
     "smmsim/cli",
+    "smmsim/realdata.py",
+    "smmsim/cascades.py",
+    "smmsim/calibration.py",
+    "smmsim/_abc.py",
+    "smmsim/apps.py",
 ]
 _KERNEL = re.compile(r"_(\w+_)?kernels?\.py$")
 
