@@ -620,8 +620,23 @@ def _draw_live(draw, result, values):
     """
     import matplotlib as mpl
 
-    with mpl.rc_context({"axes.titley": 1.0}):
-        return draw(result, values)
+    _LIVE_DRAWS.append(True)
+    try:
+        with mpl.rc_context({"axes.titley": 1.0}):
+            return draw(result, values)
+    finally:
+        _LIVE_DRAWS.pop()
+
+
+_LIVE_DRAWS: list = []  # not empty while a live figure is drawn (see drawing_live)
+
+
+def drawing_live() -> bool:
+    """True while :func:`_draw_live` draws a live update's figure: a draw helper
+    may then update the figure it drew for the previous update in place (its
+    axes, ticks and texts kept) instead of making a new one. The static figure
+    is always drawn afresh."""
+    return bool(_LIVE_DRAWS)
 
 
 def _png(fig, *, live: bool = False, keep_texts: bool = False) -> bytes:

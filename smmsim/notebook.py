@@ -1062,17 +1062,41 @@ def plot_funnel_by_source(table, *, title=None) -> Figure:
         ("conversion_rate", "Bought after a website visit", "purchases per visit", True),
         ("conversions_per_1000", "Sales per 1,000 exposures", "purchases", False),
     ]
-    fig, axes = _figure(3, ncols=3, panel=(4.2, 3.6), title=title)
     order = list(pd.unique(table["source"]))
     trust = table.groupby("source")["trust"].first().reindex(order)
+    n_rep = table.groupby("source").size().min()
+    g = table.groupby("source", dropna=False, sort=True)[[metric for metric, *_ in panels]]
+    n, mean, sd = g.count(), g.mean(), g.std()  # _mean_ci's columns, one groupby
+    half = half_width(sd.fillna(0.0), n.clip(lower=1))
+    stats = [pd.DataFrame({"mean": mean[m], "ci_low": mean[m] - half[m],
+                           "ci_high": mean[m] + half[m]}).reindex(order)
+             for m, *_ in panels]  # fmt: skip
+    key = (tuple(order), tuple(trust), int(n_rep), title is None)
+    from . import _widgets
+
+    live = _widgets.drawing_live()
+    kept = _LIVE_FUNNEL.get(key) if live else None
+    if kept is not None:  # a live update: new bars on the axes of the previous update
+        fig, parts = kept
+        if title:
+            fig.suptitle(title, fontsize=13, fontweight="bold")
+        for i, ((ax, bars), st) in enumerate(zip(parts, stats)):
+            bars.errorbar.remove()
+            bars.remove()
+            parts[i] = (ax, _funnel_bars(ax, st, bars.colors))
+            ax.relim()
+            ax.set_autoscaley_on(True)
+            ax.autoscale_view(scalex=False)
+            ax.set_ylim(bottom=0)
+        return fig
+    fig, axes = _figure(3, ncols=3, panel=(4.2, 3.6), title=title)
     cmap = mpl.colormaps["Greens"]
     colors = [cmap(0.35 + 0.6 * (w - trust.min()) / max(1e-9, trust.max() - trust.min()))
               for w in trust]  # fmt: skip
-    for ax, (metric, head, ylabel, pct) in zip(axes, panels):
-        st = _mean_ci(table, ["source"], metric).set_index("source").reindex(order)
-        ax.bar(range(len(order)), st["mean"], color=colors,
-               yerr=[st["mean"] - st["ci_low"], st["ci_high"] - st["mean"]],
-               capsize=3, ecolor="#444444")  # fmt: skip
+    parts = []
+    for ax, (_metric, head, ylabel, pct), st in zip(axes, panels, stats):
+        bars = _funnel_bars(ax, st, colors)
+        parts.append((ax, bars))
         ax.set_xticks(range(len(order)))
         ax.set_xticklabels([f"{o}\n(trust {w:.2f})" for o, w in zip(order, trust)],
                            rotation=45, ha="right", fontsize=8.5)  # fmt: skip
@@ -1081,10 +1105,23 @@ def plot_funnel_by_source(table, *, title=None) -> Figure:
         ax.set_ylim(bottom=0)
         if pct:
             ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
-    n_rep = table.groupby("source").size().min()
     _caption(fig, f"The same post, the same people; only the receiver's trust in the sender "
                   f"differs. Means over {n_rep} replicates, 95% CIs.")  # fmt: skip
+    if live:  # the next live update redraws only the bars (a third of the time)
+        _LIVE_FUNNEL.clear()
+        _LIVE_FUNNEL[key] = (fig, parts)
     return fig
+
+
+_LIVE_FUNNEL: dict = {}  # the live figure of plot_funnel_by_source: key -> (fig, [(ax, bars)])
+
+
+def _funnel_bars(ax, st, colors):
+    bars = ax.bar(range(len(st)), st["mean"], color=colors,
+                  yerr=[st["mean"] - st["ci_low"], st["ci_high"] - st["mean"]],
+                  capsize=3, ecolor="#444444")  # fmt: skip
+    bars.colors = colors
+    return bars
 
 
 @_styled

@@ -205,6 +205,46 @@ def test_plot_mean_ci_on_compare_output():
     assert len([a for a in fig.axes if a.get_visible()]) == 2
 
 
+def _funnel_table(scale: float) -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    sources = {"family": 0.9, "friends": 0.8, "brand page": 0.7, "paid ad": 0.5}
+    rows = [
+        {"source": s, "trust": w, "replicate": r,
+         "engagement_rate": scale * w * rng.uniform(0.08, 0.1),
+         "conversion_rate": scale * w * rng.uniform(0.04, 0.05),
+         "conversions_per_1000": scale * w * rng.uniform(4.0, 5.0)}
+        for s, w in sources.items() for r in range(4)
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_plot_funnel_by_source_live_updates_match_a_new_figure():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from smmsim import _widgets
+
+    def pixels(fig):
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).copy()
+
+    def draw(table, values):
+        return nbh.plot_funnel_by_source(table, title=f"scale {values['scale']}")
+
+    first = _widgets._draw_live(draw, _funnel_table(1.0), {"scale": 1.0})
+    again = _widgets._draw_live(draw, _funnel_table(2.5), {"scale": 2.5})
+    assert again is first  # the live figure is updated in place
+    assert [len(ax.patches) for ax in again.axes] == [4, 4, 4]
+    kept = pixels(again)
+    nbh._LIVE_FUNNEL.clear()
+    fresh = _widgets._draw_live(draw, _funnel_table(2.5), {"scale": 2.5})
+    assert fresh is not first
+    assert [ax.get_ylim() for ax in fresh.axes] == [ax.get_ylim() for ax in again.axes]
+    assert np.array_equal(pixels(fresh), kept)
+    static = nbh.plot_funnel_by_source(_funnel_table(2.5), title="scale 2.5")
+    assert static is not fresh  # outside a live update: always a new figure
+
+
 def test_plot_mean_ci_rejects_missing_columns():
     with pytest.raises(ValueError, match=r"`table` lacks column\(s\) \['reach'\]"):
         nbh.plot_mean_ci(pd.DataFrame({"k": [1]}), "k", "reach")
