@@ -25,14 +25,18 @@ Examples
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from ._validation import check_nonnegative
 from .experiments import compare
+from .graphs import GraphLike, SocialGraph
 from .notebook import (
     ORIGIN_COLORS,
     _caption,
@@ -47,6 +51,9 @@ from .notebook import (
 )
 from .scenario import ScenarioConfig
 from .scenario.levers import LEVER_NAMES
+
+if TYPE_CHECKING:
+    from ._rng import RngLike, SeedLike
 
 __all__ = [
     "LEVER_LABELS",
@@ -84,7 +91,9 @@ LEVER_LABELS = {
 """Plain names of the campaign levers."""
 
 
-def with_spends(cfg: ScenarioConfig, spends: dict, *, budget: float | None = None):
+def with_spends(
+    cfg: ScenarioConfig, spends: dict, *, budget: float | None = None
+) -> ScenarioConfig:
     """``cfg`` with the lever spends set to ``spends`` and every other lever off.
 
     Parameters
@@ -119,7 +128,12 @@ def with_spends(cfg: ScenarioConfig, spends: dict, *, budget: float | None = Non
 
 
 def compare_factors(
-    cfg: ScenarioConfig, factors: dict, *, n_replicates: int = 20, rng=None, progress=False
+    cfg: ScenarioConfig,
+    factors: dict,
+    *,
+    n_replicates: int = 20,
+    rng: SeedLike = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Paired replicates of every combination of several factors.
 
@@ -170,7 +184,13 @@ def compare_factors(
 
 
 def paired_difference(
-    table: pd.DataFrame, metric: str, by: str, arm, reference, *, confidence: float = 0.95
+    table: pd.DataFrame,
+    metric: str,
+    by: str,
+    arm: object,
+    reference: object,
+    *,
+    confidence: float = 0.95,
 ) -> dict:
     """Mean and confidence interval of ``metric`` in ``arm`` minus ``reference``.
 
@@ -229,7 +249,14 @@ def paired_difference(
 
 
 @_styled
-def plot_lever_bars(table, metrics, *, by="lever", ncols=2, title=None) -> Figure:
+def plot_lever_bars(
+    table: pd.DataFrame,
+    metrics: Sequence[str],
+    *,
+    by: str = "lever",
+    ncols: int = 2,
+    title: str | None = None,
+) -> Figure:
     """Horizontal bars of metrics per arm (mean and 95% CI), one panel each.
 
     Parameters
@@ -268,7 +295,9 @@ def plot_lever_bars(table, metrics, *, by="lever", ncols=2, title=None) -> Figur
 
 
 @_styled
-def plot_dashboard(summary, steps, *, title=None) -> Figure:
+def plot_dashboard(
+    summary: pd.DataFrame, steps: pd.DataFrame, *, title: str | None = None
+) -> Figure:
     """An analytics dashboard: the four metric families of SMM in four panels.
 
     Website traffic (sessions per step by origin), return on investment
@@ -347,7 +376,9 @@ def plot_dashboard(summary, steps, *, title=None) -> Figure:
     return fig
 
 
-def matched_synthetic_graph(graph, *, model: str = "holme_kim", triad_prob: float = 0.5) -> dict:
+def matched_synthetic_graph(
+    graph: GraphLike, *, model: str = "holme_kim", triad_prob: float = 0.5
+) -> dict:
     """A synthetic ``graph`` config section with the size and mean degree of a real graph.
 
     Parameters
@@ -378,10 +409,10 @@ def matched_synthetic_graph(graph, *, model: str = "holme_kim", triad_prob: floa
     """
     if model not in ("holme_kim", "erdos_renyi"):
         raise ValueError(f"`model` must be 'holme_kim' or 'erdos_renyi'; got {model!r}.")
-    if hasattr(graph, "number_of_edges"):
-        n, m = graph.number_of_nodes(), graph.number_of_edges()
-    else:
+    if isinstance(graph, SocialGraph):
         n, m = graph.n_nodes, graph.n_arcs // 2
+    else:
+        n, m = graph.number_of_nodes(), graph.number_of_edges()
     mean_degree = 2.0 * m / n
     out = {"graph.model": model, "graph.n_nodes": int(n)}
     if model == "holme_kim":
@@ -401,7 +432,9 @@ SHAPE_LABELS = {
 
 
 @_styled
-def plot_rank_tests(tests, *, a="False", b="True", title=None) -> Figure:
+def plot_rank_tests(
+    tests: pd.DataFrame, *, a: str = "False", b: str = "True", title: str | None = None
+) -> Figure:
     """AUC with its confidence interval per statistic, all cascades vs size-matched.
 
     The AUC is the chance that a random cascade of label ``a`` has a larger
@@ -456,12 +489,12 @@ def plot_rank_tests(tests, *, a="False", b="True", title=None) -> Figure:
 
 @_styled
 def plot_shape_vs_size(
-    shapes,
-    stats=("depth", "max_breadth", "structural_virality"),
+    shapes: pd.DataFrame,
+    stats: Sequence[str] = ("depth", "max_breadth", "structural_virality"),
     *,
-    hue="label",
-    colors=None,
-    title=None,
+    hue: str = "label",
+    colors: dict | None = None,
+    title: str | None = None,
 ) -> Figure:
     """Each shape statistic against cascade size (log scale), one dot per cascade.
 
@@ -536,7 +569,9 @@ def graph_facts(graphs: dict) -> pd.DataFrame:
 
 
 @_styled
-def plot_degree_ccdf(graphs: dict, *, colors=None, title=None) -> Figure:
+def plot_degree_ccdf(
+    graphs: dict, *, colors: dict | None = None, title: str | None = None
+) -> Figure:
     """Share of people with an audience of at least *k*, per graph (log-log).
 
     Parameters
@@ -565,7 +600,9 @@ def plot_degree_ccdf(graphs: dict, *, colors=None, title=None) -> Figure:
 
 
 @_styled
-def plot_sensitivity(sensitivity, metrics, *, title=None) -> Figure:
+def plot_sensitivity(
+    sensitivity: pd.DataFrame, metrics: str | Sequence[str], *, title: str | None = None
+) -> Figure:
     """Morris elementary effects per parameter: mean effect and its size, one panel per metric.
 
     Bars show ``mu`` (the mean elementary effect over the full range of the
@@ -631,7 +668,7 @@ def plot_sensitivity(sensitivity, metrics, *, title=None) -> Figure:
     return fig
 
 
-def sweep_effect_table(results, parameter: str, metric: str) -> pd.DataFrame:
+def sweep_effect_table(results: pd.DataFrame, parameter: str, metric: str) -> pd.DataFrame:
     """Per-cell mean of ``metric`` against one swept ``parameter`` (one row per cell).
 
     Parameters
@@ -666,7 +703,13 @@ def sweep_effect_table(results, parameter: str, metric: str) -> pd.DataFrame:
 
 
 @_styled
-def plot_sweep_effect(results, parameter: str, metrics, *, title=None) -> Figure:
+def plot_sweep_effect(
+    results: pd.DataFrame,
+    parameter: str,
+    metrics: str | Sequence[str],
+    *,
+    title: str | None = None,
+) -> Figure:
     """One swept parameter against metrics: every run, each cell's mean and a trend line.
 
     What a Morris index summarises, drawn: the other parameters vary too,
@@ -710,15 +753,15 @@ def plot_sweep_effect(results, parameter: str, metrics, *, title=None) -> Figure
 
 
 def matched_rank_tests(
-    shapes,
+    shapes: pd.DataFrame,
     max_ratio: float,
     *,
-    a="False",
-    b="True",
-    stats=("depth", "max_breadth", "structural_virality"),
+    a: str = "False",
+    b: str = "True",
+    stats: Sequence[str] = ("depth", "max_breadth", "structural_virality"),
     n_boot: int = 200,
-    rng=None,
-    unmatched=None,
+    rng: SeedLike = None,
+    unmatched: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """:func:`smmsim.cascades.size_matched_tests`, reusing the tests of all cascades.
 
@@ -745,7 +788,7 @@ def matched_rank_tests(
     """
     from .cascades import rank_tests, size_matched
 
-    kw = dict(a=a, b=b, stats=stats, n_boot=n_boot)
+    kw: dict[str, Any] = dict(a=a, b=b, stats=stats, n_boot=n_boot)
     if unmatched is None:
         unmatched = rank_tests(shapes, rng=rng, **kw).assign(matched=False)
     pairs = size_matched(shapes, a=a, b=b, max_ratio=max_ratio)
@@ -757,7 +800,7 @@ def matched_rank_tests(
     return out
 
 
-def auc_table(tests) -> pd.DataFrame:
+def auc_table(tests: pd.DataFrame) -> pd.DataFrame:
     """The AUCs of a rank-test table with a ``sample`` column, for a chart.
 
     Parameters
@@ -777,7 +820,7 @@ def auc_table(tests) -> pd.DataFrame:
     return out[["stat", "sample", "auc", "auc_ci_low", "auc_ci_high"]].reset_index(drop=True)
 
 
-def sweep_trend(cells, parameter: str, metric: str) -> float:
+def sweep_trend(cells: pd.DataFrame, parameter: str, metric: str) -> float:
     """Change of ``metric`` over the range of ``parameter`` along the least-squares line.
 
     Parameters
@@ -798,7 +841,7 @@ def sweep_trend(cells, parameter: str, metric: str) -> float:
     return float(np.polyfit(x, y, 1)[0] * np.ptp(x))
 
 
-def ecdf_table(table, column: str, *, hue: str) -> pd.DataFrame:
+def ecdf_table(table: pd.DataFrame, column: str, *, hue: str) -> pd.DataFrame:
     """Empirical distribution of an integer column per group, one row per value.
 
     Parameters
@@ -824,7 +867,9 @@ def ecdf_table(table, column: str, *, hue: str) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-def percolation_giant_fraction(mean_degree, p, *, n_iter: int = 500):
+def percolation_giant_fraction(
+    mean_degree: float, p: npt.ArrayLike, *, n_iter: int = 500
+) -> float | np.ndarray:
     """Share of people a large outbreak reaches on a sparse random graph (bond percolation).
 
     On an Erdos-Renyi graph with mean degree ``c``, an independent cascade (or
@@ -861,7 +906,7 @@ def percolation_giant_fraction(mean_degree, p, *, n_iter: int = 500):
     return float(s) if s.ndim == 0 else s
 
 
-def sir_transmissibility(beta, gamma):
+def sir_transmissibility(beta: npt.ArrayLike, gamma: npt.ArrayLike) -> float | np.ndarray:
     """Chance that an infected person infects a given contact before recovering.
 
     In smmsim's discrete-time SIR (:func:`smmsim.classic.sir`) an infection
@@ -889,7 +934,14 @@ def sir_transmissibility(beta, gamma):
 
 
 def outbreak_curve(
-    graph, probabilities, *, model="ic", gamma=1.0, n_runs=20, threshold=0.05, rng=None
+    graph: GraphLike,
+    probabilities: Sequence[float],
+    *,
+    model: str = "ic",
+    gamma: float = 1.0,
+    n_runs: int = 20,
+    threshold: float = 0.05,
+    rng: RngLike = None,
 ) -> pd.DataFrame:
     """Final sizes of IC cascades or SIR epidemics from one random seed, per probability.
 

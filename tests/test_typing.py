@@ -39,6 +39,7 @@ ANNOTATED = [
     "smmsim/calibration.py",
     "smmsim/_abc.py",
     "smmsim/apps.py",
+    "smmsim/lessons.py",
 ]
 _KERNEL = re.compile(r"_(\w+_)?kernels?\.py$")
 
