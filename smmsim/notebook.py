@@ -26,6 +26,8 @@ Examples
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -35,6 +37,12 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from .metrics.intervals import half_width
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .engine import Run
+    from .graphs import SocialGraph
 
 __all__ = [
     "METRIC_LABELS",
@@ -271,7 +279,14 @@ def _mean_ci(table: pd.DataFrame, by: list, metric: str) -> pd.DataFrame:
 # Per-step tables (analytics-report style)
 
 
-def step_totals(steps, metrics=None, *, by=None, kinds=None, cumulative=False) -> pd.DataFrame:
+def step_totals(
+    steps: pd.DataFrame,
+    metrics: str | Sequence[str] | None = None,
+    *,
+    by: str | None = None,
+    kinds: str | Sequence[str] | None = None,
+    cumulative: bool = False,
+) -> pd.DataFrame:
     """Per-replicate, per-step totals over content items, with every step present.
 
     A run stops early once nothing moves, so replicates can have different
@@ -345,14 +360,14 @@ def step_totals(steps, metrics=None, *, by=None, kinds=None, cumulative=False) -
 
 @_styled
 def plot_steps(
-    steps,
-    metrics=("website_sessions", "conversions"),
+    steps: pd.DataFrame,
+    metrics: str | Sequence[str] = ("website_sessions", "conversions"),
     *,
-    by=None,
-    kinds=None,
-    cumulative=False,
-    ncols=2,
-    title=None,
+    by: str | None = None,
+    kinds: str | Sequence[str] | None = None,
+    cumulative: bool = False,
+    ncols: int = 2,
+    title: str | None = None,
 ) -> Figure:
     """Metrics per step, averaged over replicates, with a 95% band.
 
@@ -431,7 +446,9 @@ def plot_steps(
 
 
 @_styled
-def plot_impressions_by_origin(steps, *, kinds=None, title=None) -> Figure:
+def plot_impressions_by_origin(
+    steps: pd.DataFrame, *, kinds: str | Sequence[str] | None = None, title: str | None = None
+) -> Figure:
     """Impressions per step split into paid, owned and earned media.
 
     Left: mean impressions per step, stacked by origin. Right: mean total per
@@ -498,7 +515,7 @@ def plot_impressions_by_origin(steps, *, kinds=None, title=None) -> Figure:
 # The four metric families
 
 
-def metric_families_table(summary, *, formatted=True) -> pd.DataFrame:
+def metric_families_table(summary: pd.DataFrame | dict, *, formatted: bool = True) -> pd.DataFrame:
     """The run summary grouped into the four metric families of SMM.
 
     Parameters
@@ -574,7 +591,7 @@ def metric_families_table(summary, *, formatted=True) -> pd.DataFrame:
 
 
 @_styled
-def plot_money(summary, *, title=None) -> Figure:
+def plot_money(summary: pd.DataFrame | dict, *, title: str | None = None) -> Figure:
     """Where the money went and what came back: cost by lever vs gross profit.
 
     Parameters
@@ -653,7 +670,15 @@ def plot_money(summary, *, title=None) -> Figure:
 
 @_styled
 def plot_mean_ci(
-    table, x, metrics, *, hue=None, ncols=2, logx=False, title=None, xlabel=None
+    table: pd.DataFrame,
+    x: str,
+    metrics: str | Sequence[str],
+    *,
+    hue: str | None = None,
+    ncols: int = 2,
+    logx: bool = False,
+    title: str | None = None,
+    xlabel: str | None = None,
 ) -> Figure:
     """Mean and 95% confidence interval of metrics against ``x``, one panel each.
 
@@ -718,7 +743,9 @@ def plot_mean_ci(
 
 
 @_styled
-def plot_seed_choices(graph, seed_nodes: dict, *, layout_seed: int = 0, title=None) -> Figure:
+def plot_seed_choices(
+    graph: nx.Graph, seed_nodes: dict, *, layout_seed: int = 0, title: str | None = None
+) -> Figure:
     """Draw a (small) graph once per strategy, its seed nodes highlighted.
 
     Parameters
@@ -784,7 +811,12 @@ def plot_seed_choices(graph, seed_nodes: dict, *, layout_seed: int = 0, title=No
 
 
 @_styled
-def plot_delay_curve(curve, metrics=("lost_sales", "intent_loss"), *, title=None) -> Figure:
+def plot_delay_curve(
+    curve: pd.DataFrame,
+    metrics: str | Sequence[str] = ("lost_sales", "intent_loss"),
+    *,
+    title: str | None = None,
+) -> Figure:
     """Crisis damage against the correction delay, and without any correction.
 
     Parameters
@@ -845,7 +877,13 @@ def plot_delay_curve(curve, metrics=("lost_sales", "intent_loss"), *, title=None
 
 
 @_styled
-def plot_adoption_curves(curves, theory=None, *, hue="graph", title=None) -> Figure:
+def plot_adoption_curves(
+    curves: pd.DataFrame,
+    theory: pd.DataFrame | None = None,
+    *,
+    hue: str = "graph",
+    title: str | None = None,
+) -> Figure:
     """Adoption over time on several networks against a theoretical curve.
 
     Parameters
@@ -911,7 +949,16 @@ def plot_adoption_curves(curves, theory=None, *, hue="graph", title=None) -> Fig
 
 
 @_styled
-def plot_ecdfs(table, metrics, *, hue="label", logx=(), colors=None, ncols=2, title=None) -> Figure:
+def plot_ecdfs(
+    table: pd.DataFrame,
+    metrics: str | Sequence[str],
+    *,
+    hue: str = "label",
+    logx: str | Iterable[str] = (),
+    colors: dict | None = None,
+    ncols: int = 2,
+    title: str | None = None,
+) -> Figure:
     """Empirical distribution functions of metrics, one line per group.
 
     Parameters
@@ -972,7 +1019,7 @@ SOURCE_LABELS = {
 }
 
 
-def reach_sources_table(steps) -> pd.DataFrame:
+def reach_sources_table(steps: pd.DataFrame) -> pd.DataFrame:
     """Per step: mean reach of the brand item split by who brought it (with 95% CIs).
 
     ``source`` is ``"brand's own audience"`` (people with at least one paid
@@ -1005,7 +1052,7 @@ def reach_sources_table(steps) -> pd.DataFrame:
 
 
 @_styled
-def plot_reach_sources(steps, *, title=None) -> Figure:
+def plot_reach_sources(steps: pd.DataFrame, *, title: str | None = None) -> Figure:
     """Who the brand's post reached, step by step: its own audience vs word of mouth only.
 
     Left: mean running reach, stacked (own audience below, word of mouth only
@@ -1049,7 +1096,7 @@ def plot_reach_sources(steps, *, title=None) -> Figure:
 
 
 @_styled
-def plot_funnel_by_source(table, *, title=None) -> Figure:
+def plot_funnel_by_source(table: pd.DataFrame, *, title: str | None = None) -> Figure:
     """The same post from each source: engagement, conversion per visit, sales per 1,000.
 
     ``table`` is :func:`smmsim.experiments.endorsement_funnel`'s output.
@@ -1125,7 +1172,7 @@ def _funnel_bars(ax, st, colors):
 
 
 @_styled
-def plot_takeoff(curve, *, title=None) -> Figure:
+def plot_takeoff(curve: pd.DataFrame, *, title: str | None = None) -> Figure:
     """The tipping point: how often the post takes off, against the branching number R.
 
     ``curve`` is :func:`smmsim.experiments.takeoff_curve`'s output. Left:
@@ -1164,8 +1211,16 @@ def plot_takeoff(curve, *, title=None) -> Figure:
 
 
 @_styled
-def plot_steps_by(steps, metric, hue, *, kinds="brand", cumulative=False, title=None,
-                  hue_label=None) -> Figure:  # fmt: skip
+def plot_steps_by(
+    steps: pd.DataFrame,
+    metric: str,
+    hue: str,
+    *,
+    kinds: str | Sequence[str] | None = "brand",
+    cumulative: bool = False,
+    title: str | None = None,
+    hue_label: str | None = None,
+) -> Figure:
     """One line per value of ``hue`` (e.g. the novelty half-life): ``metric`` per step.
 
     ``steps`` is a per-step table with a ``hue`` column (concatenated runs).
@@ -1196,7 +1251,7 @@ def plot_steps_by(steps, metric, hue, *, kinds="brand", cumulative=False, title=
     return fig
 
 
-def cascade_size_table(summary, *, threshold=None) -> pd.DataFrame:
+def cascade_size_table(summary: pd.DataFrame, *, threshold: float | None = None) -> pd.DataFrame:
     """Runs per cascade-size class (1, 2-9, 10-99, ... sharers), in order.
 
     With ``threshold``, a last row ``took off`` counts the runs above it.
@@ -1223,7 +1278,9 @@ def cascade_size_table(summary, *, threshold=None) -> pd.DataFrame:
 
 
 @_styled
-def plot_cascade_sizes(summary, *, threshold=None, title=None) -> Figure:
+def plot_cascade_sizes(
+    summary: pd.DataFrame, *, threshold: float | None = None, title: str | None = None
+) -> Figure:
     """How big the post's cascade got in each run: a histogram of sharers (log bins).
 
     ``threshold`` (people) draws the take-off line; the title of the panel
@@ -1248,7 +1305,9 @@ def plot_cascade_sizes(summary, *, threshold=None, title=None) -> Figure:
     return fig
 
 
-def graph_layout(graph, *, layout_seed: int = 0, cache=None) -> np.ndarray:
+def graph_layout(
+    graph: SocialGraph, *, layout_seed: int = 0, cache: dict | None = None
+) -> np.ndarray:
     """Spring-layout positions (n x 2) of a small :class:`~smmsim.graphs.SocialGraph`.
 
     The same seed gives the same picture; ``cache`` (a dict, e.g. a world's
@@ -1271,7 +1330,7 @@ def graph_layout(graph, *, layout_seed: int = 0, cache=None) -> np.ndarray:
     return xy
 
 
-def cascade_frames(run, *, item=0, layout_seed: int = 0) -> pd.DataFrame:
+def cascade_frames(run: Run, *, item: int | str = 0, layout_seed: int = 0) -> pd.DataFrame:
     """Everyone's state at every step of one item's cascade, with graph positions to draw.
 
     One row per (step, person): ``x``, ``y`` (spring layout), ``segment``,
@@ -1318,7 +1377,7 @@ def cascade_frames(run, *, item=0, layout_seed: int = 0) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-def tie_type_table(runs, *, item=0) -> pd.DataFrame:
+def tie_type_table(runs: Run | Sequence[Run], *, item: int | str = 0) -> pd.DataFrame:
     """Which tie types carried the shares: share of all ties vs share of the shares.
 
     ``runs`` is one :class:`~smmsim.engine.Run` or a list of them (replicates
@@ -1354,7 +1413,9 @@ def tie_type_table(runs, *, item=0) -> pd.DataFrame:
 
 
 @_styled
-def plot_social_graph(graph, *, layout_seed: int = 0, title=None) -> Figure:
+def plot_social_graph(
+    graph: SocialGraph, *, layout_seed: int = 0, title: str | None = None
+) -> Figure:
     """A small social graph: people by segment, ties by type, influencers by size.
 
     Left: the graph (colour: segment; dot size: number of ties; ring:
@@ -1411,8 +1472,15 @@ TIE_COLORS = {"family": "#C44E52", "friends": "#4C72B0", "colleagues": "#55A868"
 
 
 @_styled
-def plot_cascade_on_graph(run, steps, *, item=0, layout_seed: int = 0, frames=None,
-                          title=None) -> Figure:  # fmt: skip
+def plot_cascade_on_graph(
+    run: Run,
+    steps: Iterable[int],
+    *,
+    item: int | str = 0,
+    layout_seed: int = 0,
+    frames: pd.DataFrame | None = None,
+    title: str | None = None,
+) -> Figure:
     """Snapshots of one cascade spreading over the graph, one panel per step in ``steps``.
 
     Grey: not reached yet; orange: saw the post; red: shared it. The lines
@@ -1460,7 +1528,7 @@ def plot_cascade_on_graph(run, steps, *, item=0, layout_seed: int = 0, frames=No
 
 
 @_styled
-def plot_cascade_tree(run, *, item=0, title=None) -> Figure:
+def plot_cascade_tree(run: Run, *, item: int | str = 0, title: str | None = None) -> Figure:
     """One item's cascade tree: who passed it to whom, by generation, edges by tie type.
 
     Seeds (the brand's own posts) are at the top; each row down is one more
