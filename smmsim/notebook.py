@@ -985,21 +985,36 @@ def plot_ecdfs(
     metrics = _as_list(metrics)
     logx = set(_as_list(logx))
     _check_columns(table, [hue, *metrics])
+    panels = []  # per metric: [(group, sorted values)] of the groups with values
+    for metric in metrics:
+        groups = [(name, np.sort(table.loc[table[hue] == name, metric].dropna().to_numpy(float)))
+                  for name in pd.unique(table[hue])]  # fmt: skip
+        panels.append([(name, values) for name, values in groups if len(values)])
+    key = (tuple(metrics), tuple(sorted(logx)), hue, ncols, title is None,
+           repr(sorted((colors or {}).items(), key=repr)),
+           tuple(tuple(name for name, _ in groups) for groups in panels))  # fmt: skip
+    from . import _widgets
+
+    live = _widgets.drawing_live()
+    kept = _LIVE_ECDFS.get(key) if live else None
+    if kept is not None:  # a live update: new lines on the axes of the previous update
+        fig = kept
+        if title:
+            fig.suptitle(title, fontsize=13, fontweight="bold")
+        for ax, groups in zip(fig.axes, panels):
+            texts = ax.get_legend().get_texts() if groups else []
+            for line, text, (name, values) in zip(ax.get_lines(), texts, groups):
+                line.set_data(values, np.arange(1, len(values) + 1) / len(values))
+                text.set_text(_ecdf_label(name, values))
+            ax.relim()
+            ax.autoscale_view()
+        return fig
     fig, axes = _figure(len(metrics), ncols=ncols, title=title)
-    for ax, metric in zip(axes, metrics):
-        for name in pd.unique(table[hue]):
-            values = np.sort(table.loc[table[hue] == name, metric].dropna().to_numpy(float))
-            if len(values) == 0:
-                continue
+    for ax, metric, groups in zip(axes, metrics, panels):
+        for name, values in groups:
             frac = np.arange(1, len(values) + 1) / len(values)
-            ax.step(
-                values,
-                frac,
-                where="post",
-                lw=2,
-                color=(colors or {}).get(name),
-                label=f"{name} (n={len(values)}, median {np.median(values):,.3g})",
-            )
+            ax.step(values, frac, where="post", lw=2, color=(colors or {}).get(name),
+                    label=_ecdf_label(name, values))  # fmt: skip
         ax.set_title(_label(metric))
         ax.set_xlabel("value (log scale)" if metric in logx else "value")
         ax.set_ylabel("share at or below the value")
@@ -1007,7 +1022,17 @@ def plot_ecdfs(
         if metric in logx:
             ax.set_xscale("log")
         ax.legend(title=hue, loc="lower right", fontsize=9)
+    if live:  # the next live update only moves the lines (and relabels the legend)
+        _LIVE_ECDFS.clear()
+        _LIVE_ECDFS[key] = fig
     return fig
+
+
+_LIVE_ECDFS: dict = {}  # the live figure of plot_ecdfs: key -> figure
+
+
+def _ecdf_label(name, values) -> str:
+    return f"{name} (n={len(values)}, median {np.median(values):,.3g})"
 
 
 # ---------------------------------------------------------------------------

@@ -245,6 +245,42 @@ def test_plot_funnel_by_source_live_updates_match_a_new_figure():
     assert static is not fresh  # outside a live update: always a new figure
 
 
+def test_plot_ecdfs_live_updates_match_a_new_figure():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from smmsim import _widgets
+
+    def table(scale):
+        rng = np.random.default_rng(int(10 * scale))
+        return pd.DataFrame({"source": np.repeat(["real", "smmsim"], 40),
+                             "depth": 1 + rng.geometric(1 / (1 + scale), 80),
+                             "size": rng.pareto(1.5, 80) * scale})  # fmt: skip
+
+    def pixels(fig):
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).copy()
+
+    def draw(t, values):
+        return nbh.plot_ecdfs(t, ["depth", "size"], hue="source", logx=["depth"],
+                              colors={"real": "k", "smmsim": "C1"},
+                              title=f"scale {values['scale']}")  # fmt: skip
+
+    first = _widgets._draw_live(draw, table(1.0), {"scale": 1.0})
+    again = _widgets._draw_live(draw, table(4.0), {"scale": 4.0})
+    assert again is first  # the live figure is updated in place
+    kept = pixels(again)
+    nbh._LIVE_ECDFS.clear()
+    fresh = _widgets._draw_live(draw, table(4.0), {"scale": 4.0})
+    assert fresh is not first
+    assert [ax.get_xlim() for ax in fresh.axes] == [ax.get_xlim() for ax in again.axes]
+    assert [t.get_text() for t in fresh.axes[0].get_legend().get_texts()] == [
+        t.get_text() for t in again.axes[0].get_legend().get_texts()
+    ]
+    assert np.array_equal(pixels(fresh), kept)
+    assert draw(table(4.0), {"scale": 4.0}) is not fresh  # not live: a new figure
+
+
 def test_plot_mean_ci_rejects_missing_columns():
     with pytest.raises(ValueError, match=r"`table` lacks column\(s\) \['reach'\]"):
         nbh.plot_mean_ci(pd.DataFrame({"k": [1]}), "k", "reach")
