@@ -183,7 +183,7 @@ _STYLE = {
     "axes.labelsize": 10.5,
     "font.size": 10.5,
     "legend.frameon": False,
-    "axes.prop_cycle": mpl.cycler(
+    "axes.prop_cycle": mpl.cycler(  # type: ignore[attr-defined]
         color=["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3"]
     ),
 }
@@ -394,7 +394,7 @@ def plot_steps(
     totals = step_totals(steps, metrics, by=by, kinds=kinds, cumulative=cumulative)
     n_rep = totals["replicate"].nunique()
     fig, axes = _figure(len(metrics), ncols=ncols, title=title)
-    groups = [None] if by is None else list(pd.unique(totals[by]))
+    groups: list = [None] if by is None else list(pd.unique(totals[by]))
     # step_totals has every replicate x step (x group), in that order: the
     # means and CIs over replicates are array reductions (a groupby per line
     # and metric was a third of drawing the figure)
@@ -414,8 +414,8 @@ def plot_steps(
             if n_rep > 1:
                 ax.fill_between(
                     steps_axis,
-                    np.clip(mean[:, j] - half[:, j], 0, None),
-                    mean[:, j] + half[:, j],
+                    np.clip(mean[:, j] - half[:, j], 0, None),  # type: ignore[index]
+                    mean[:, j] + half[:, j],  # type: ignore[index]
                     color=line.get_color(),
                     alpha=0.2,
                     lw=0,
@@ -778,7 +778,7 @@ def plot_seed_choices(
     from matplotlib.collections import LineCollection
 
     for ax, (name, seeds) in zip(axes, seed_nodes.items()):
-        ax.add_collection(LineCollection(segments, colors="#CCCCCC", linewidths=0.5, zorder=1))
+        ax.add_collection(LineCollection(segments, colors="#CCCCCC", linewidths=0.5, zorder=1))  # type: ignore[arg-type]
         ax.scatter(
             xy[:, 0],
             xy[:, 1],
@@ -1140,8 +1140,8 @@ def plot_funnel_by_source(table: pd.DataFrame, *, title: str | None = None) -> F
     g = table.groupby("source", dropna=False, sort=True)[[metric for metric, *_ in panels]]
     n, mean, sd = g.count(), g.mean(), g.std()  # _mean_ci's columns, one groupby
     half = half_width(sd.fillna(0.0), n.clip(lower=1))
-    stats = [pd.DataFrame({"mean": mean[m], "ci_low": mean[m] - half[m],
-                           "ci_high": mean[m] + half[m]}).reindex(order)
+    stats = [pd.DataFrame({"mean": mean[m], "ci_low": mean[m] - half[m],  # type: ignore[index]
+                           "ci_high": mean[m] + half[m]}).reindex(order)  # type: ignore[index]
              for m, *_ in panels]  # fmt: skip
     key = (tuple(order), tuple(trust), int(n_rep), title is None)
     from . import _widgets
@@ -1373,7 +1373,7 @@ def cascade_frames(run: Run, *, item: int | str = 0, layout_seed: int = 0) -> pd
     k = run.items.index(item) if isinstance(item, str) else item
     sharers, parents = run.sharers[k], run.tree_parent[k]
     # each share takes one step: depth d of a chain started at step s posts at s + d
-    post = run.sharer_steps[k] + run.tree_depth[k]
+    post = run.sharer_steps[k] + run.tree_depth[k]  # type: ignore[index]
     xy = graph_layout(g, layout_seed=layout_seed, cache=run.world.cache.layouts)
     shared_at = np.full(n, np.iinfo(np.int64).max)
     shared_at[sharers] = post
@@ -1402,7 +1402,9 @@ def cascade_frames(run: Run, *, item: int | str = 0, layout_seed: int = 0) -> pd
     return pd.concat(rows, ignore_index=True)
 
 
-def tie_type_table(runs: Run | Sequence[Run], *, item: int | str = 0) -> pd.DataFrame:
+def tie_type_table(
+    runs: Run | list[Run] | tuple[Run, ...], *, item: int | str = 0
+) -> pd.DataFrame:
     """Which tie types carried the shares: share of all ties vs share of the shares.
 
     ``runs`` is one :class:`~smmsim.engine.Run` or a list of them (replicates
@@ -1457,7 +1459,7 @@ def plot_social_graph(
     xy = graph_layout(graph, layout_seed=layout_seed)
     fig, (ax, bx) = _figure(2, panel=(5.2, 4.6), title=title)
     cols = [TIE_COLORS[TIE_TYPES[int(t)]] for t in graph.tie_type]
-    ax.add_collection(LineCollection(np.stack([xy[src], xy[graph.indices]], axis=1),
+    ax.add_collection(LineCollection(np.stack([xy[src], xy[graph.indices]], axis=1),  # type: ignore[arg-type]
                                      colors=cols, linewidths=0.5, alpha=0.45))  # fmt: skip
     deg = graph.out_degree.astype(float)
     seg_colors = mpl.colormaps["tab10"]
@@ -1527,7 +1529,7 @@ def plot_cascade_on_graph(
     for ax, t in zip(axes, steps):
         t = min(int(t), max_step)
         now = frames[frames["step"] == t].set_index("person")
-        ax.add_collection(LineCollection(all_edges, colors="#EEEEEE", linewidths=0.4, zorder=1))
+        ax.add_collection(LineCollection(all_edges, colors="#EEEEEE", linewidths=0.4, zorder=1))  # type: ignore[arg-type]
         segs, cols = [], []
         for v, p in zip(sharers.tolist(), parents.tolist()):
             if p >= 0 and now.at[v, "state"] == "shared":
@@ -1571,7 +1573,7 @@ def plot_cascade_tree(run: Run, *, item: int | str = 0, title: str | None = None
     sharers = run.sharers[k]
     n = len(parents)
     # leaves in depth-first order get consecutive x; a parent sits above its children
-    children = [[] for _ in range(n)]
+    children: list[list[int]] = [[] for _ in range(n)]
     for i, p in enumerate(parents.tolist()):
         if p >= 0:
             children[p].append(i)

@@ -40,6 +40,7 @@ ANNOTATED = [
     "smmsim/_abc.py",
     "smmsim/apps.py",
     "smmsim/lessons.py",
+    "smmsim/notebook.py",
 ]
 _KERNEL = re.compile(r"_(\w+_)?kernels?\.py$")
 
