@@ -6,11 +6,13 @@ import dataclasses
 import math
 import numbers
 import os
+from collections.abc import Collection
+from typing import Any
 
 import numpy as np
 
 
-def check_probability(name: str, value) -> float:
+def check_probability(name: str, value: Any) -> float:
     """Return ``value`` as float, raising if it is not a number in [0, 1]."""
     value = check_number(name, value)
     if not 0.0 <= value <= 1.0:
@@ -18,7 +20,7 @@ def check_probability(name: str, value) -> float:
     return value
 
 
-def check_number(name: str, value) -> float:
+def check_number(name: str, value: Any) -> float:
     """Return ``value`` as a finite float, raising TypeError/ValueError otherwise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"`{name}` must be a number; got {type(value).__name__} {value!r}.")
@@ -28,7 +30,7 @@ def check_number(name: str, value) -> float:
     return value
 
 
-def check_nonnegative(name: str, value) -> float:
+def check_nonnegative(name: str, value: Any) -> float:
     """Return ``value`` as float, raising if it is negative."""
     value = check_number(name, value)
     if value < 0:
@@ -36,7 +38,7 @@ def check_nonnegative(name: str, value) -> float:
     return value
 
 
-def check_positive(name: str, value) -> float:
+def check_positive(name: str, value: Any) -> float:
     """Return ``value`` as float, raising if it is not > 0."""
     value = check_number(name, value)
     if value <= 0:
@@ -44,7 +46,7 @@ def check_positive(name: str, value) -> float:
     return value
 
 
-def check_int(name: str, value, *, minimum: int | None = None) -> int:
+def check_int(name: str, value: Any, *, minimum: int | None = None) -> int:
     """Return ``value`` as int, raising if it is not an integer >= ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"`{name}` must be an int; got {type(value).__name__} {value!r}.")
@@ -67,14 +69,14 @@ def check_probability_array(name: str, values: np.ndarray) -> np.ndarray:
     return values
 
 
-def check_choice(name: str, value, choices) -> str:
+def check_choice(name: str, value: Any, choices: Collection[str]) -> str:
     """Raise if ``value`` is not one of ``choices``."""
     if value not in choices:
         raise ValueError(f"`{name}` must be one of {sorted(choices)}; got {value!r}.")
     return value
 
 
-def check_keys(where: str, data: dict, allowed) -> None:
+def check_keys(where: str, data: dict, allowed: Collection[str]) -> None:
     """Raise if ``data`` holds keys outside ``allowed`` (catches config typos)."""
     if not isinstance(data, dict):
         raise TypeError(f"`{where}` must be a mapping; got {type(data).__name__} {data!r}.")
@@ -86,7 +88,7 @@ def check_keys(where: str, data: dict, allowed) -> None:
         )
 
 
-def check_field_types(obj, where: str) -> None:
+def check_field_types(obj: Any, where: str) -> None:
     """Raise ``TypeError`` if a field of config dataclass ``obj`` has the wrong kind of value.
 
     Fields annotated ``bool`` take a bool only (YAML ``true`` / ``false``; the

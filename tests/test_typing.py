@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # the annotated modules (files, or folders for every module in them); mypy checks them in CI
 ANNOTATED = [
     "smmsim/_rng.py",
+    "smmsim/_validation.py",
     "smmsim/io.py",
     "smmsim/_memory.py",
     "smmsim/_edgelist.py",
