@@ -1,7 +1,8 @@
 """Time one slider update of every interactive notebook, as a student sees it.
 
 For each notebook the script runs its code cells (parameters at the
-``quick`` preset: the notebooks' class-sized defaults, 10 replicates) up to
+``quick`` preset: the notebooks' class-sized defaults, with the preset's
+replicates: 10 for most, 5 for notebook 02, whose own default is 10) up to
 and including the cell of its interactive experiment, without displaying
 anything; the kernel-free chart's grid is precomputed as in the notebook (its
 results are cached, as they are for a student). Then it moves each control,
