@@ -15,8 +15,6 @@ from ..graphs import SocialGraph
 from ._common import SeedSelection, _affordable_count, _check_k, _check_social_graph, _resolve_p
 
 CELF_N_RUNS = 100
-
-
 """Default number of live-arc snapshots for CELF."""
 
 

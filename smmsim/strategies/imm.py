@@ -24,8 +24,6 @@ from ._common import (
 )
 
 IMM_EPS = 0.3
-
-
 """Default IMM accuracy: the guarantee is ``1 - 1/e - eps``."""
 
 

@@ -16,8 +16,6 @@ from .._validation import check_int, check_keys
 from .parameters import Parameter, _set
 
 DESIGN_KINDS = ("grid", "random", "lhs", "sobol", "morris")
-
-
 """Supported designs."""
 
 

@@ -17,8 +17,6 @@ from .._dotted import plain, split_path
 from .._validation import check_int, check_keys, check_number
 
 RESERVED_COLUMNS = ("cell", "replicate", "seed", "error")
-
-
 """Result columns the sweep machinery owns."""
 
 
