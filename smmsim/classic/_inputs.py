@@ -121,21 +121,31 @@ def _ic_probabilities(p: ArcValues, arrays: SocialGraph, G: nx.Graph | None) -> 
     if isinstance(p, np.ndarray) and p.ndim == 0:
         p = p.item()
     if isinstance(p, (np.ndarray, list, tuple)):
-        if G is not None:
-            raise TypeError(
-                "`p` as an array needs a SocialGraph (one entry per arc); for a networkx "
-                f"graph pass a number or an edge attribute name; got {type(p).__name__}."
-            )
-        try:
-            probs = np.array(p, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(f"`p` must hold numbers; got {p!r}.") from None
-        if probs.shape != (arrays.n_arcs,):
-            raise ValueError(
-                f"`p` must have one entry per arc ({arrays.n_arcs}); got shape {probs.shape}."
-            )
-        return check_probability_array("p", probs)
+        return _per_arc_array("p", p, arrays, G)
     return check_probability("p", p)
+
+
+def _per_arc_array(
+    name: str, value: ArcValues, arrays: SocialGraph, G: nx.Graph | None
+) -> np.ndarray:
+    """``value`` (an array or list, one entry per arc in CSR order) checked, as a float copy.
+
+    Needs a SocialGraph: a networkx graph has no arc order a user could follow.
+    """
+    if G is not None:
+        raise TypeError(
+            f"`{name}` as an array needs a SocialGraph (one entry per arc); for a networkx "
+            f"graph pass a number or an edge attribute name; got {type(value).__name__}."
+        )
+    try:
+        values = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"`{name}` must hold numbers; got {value!r}.") from None
+    if values.shape != (arrays.n_arcs,):
+        raise ValueError(
+            f"`{name}` must have one entry per arc ({arrays.n_arcs}); got shape {values.shape}."
+        )
+    return check_probability_array(name, values)
 
 
 def _arc_values(name: str, value: ArcValues, arrays: SocialGraph, G: nx.Graph | None) -> np.ndarray:
@@ -159,20 +169,7 @@ def _arc_values(name: str, value: ArcValues, arrays: SocialGraph, G: nx.Graph | 
         values = _as_floats(name, value, _edge_attribute(G, arrays, value, missing))
         return check_probability_array(f"{name} (edge attribute {value!r})", values)
     if isinstance(value, (np.ndarray, list, tuple)):
-        if G is not None:
-            raise TypeError(
-                f"`{name}` as an array needs a SocialGraph (one entry per arc); for a networkx "
-                f"graph pass a number or an edge attribute name; got {type(value).__name__}."
-            )
-        try:
-            values = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(f"`{name}` must hold numbers; got {value!r}.") from None
-        if values.shape != (arrays.n_arcs,):
-            raise ValueError(
-                f"`{name}` must have one entry per arc ({arrays.n_arcs}); got shape {values.shape}."
-            )
-        return check_probability_array(name, values)
+        return _per_arc_array(name, value, arrays, G)
     return np.full(arrays.n_arcs, check_probability(name, value))
 
 
