@@ -1,8 +1,8 @@
 """Time one slider update of every interactive notebook, as a student sees it.
 
 For each notebook the script runs its code cells (parameters at the
-``quick`` preset: the notebooks' class-sized defaults, with the preset's
-replicates: 10 for most, 5 for notebook 02, whose own default is 10) up to
+``quick`` preset: class size, 5,000 people and 10 replicates, in every
+notebook whose experiment has those parameters) up to
 and including the cell of its interactive experiment, without displaying
 anything; the kernel-free chart's grid is precomputed as in the notebook (its
 results are cached, as they are for a student). Then it moves each control,
@@ -141,7 +141,10 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="number prefixes (default: all)")
     parser.add_argument("--moves", type=int, default=3, help="values per control")
-    parser.add_argument("--preset", default="quick")
+    parser.add_argument(
+        "--preset", default="quick",
+        help="a preset of data/presets.yaml, or 'none' for the notebooks' own defaults",
+    )  # fmt: skip
     parser.add_argument(
         "--rounds", type=int, default=1,
         help="time each update this many times (each a first visit) and keep the fastest",
@@ -156,7 +159,7 @@ def main(argv=None) -> None:
     sys.path.insert(0, str(ROOT))
     from smmsim.reports import load_presets
 
-    presets = load_presets(folder=NOTEBOOKS)[args.preset]["notebooks"]
+    presets = {} if args.preset == "none" else load_presets(folder=NOTEBOOKS)[args.preset]["notebooks"]
     paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     if args.notebooks:
         paths = [p for p in paths if any(p.name.startswith(n) for n in args.notebooks)]
