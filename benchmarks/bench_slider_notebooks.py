@@ -159,7 +159,9 @@ def main(argv=None) -> None:
     sys.path.insert(0, str(ROOT))
     from smmsim.reports import load_presets
 
-    presets = {} if args.preset == "none" else load_presets(folder=NOTEBOOKS)[args.preset]["notebooks"]
+    presets = {}
+    if args.preset != "none":
+        presets = load_presets(folder=NOTEBOOKS)[args.preset]["notebooks"]
     paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     if args.notebooks:
         paths = [p for p in paths if any(p.name.startswith(n) for n in args.notebooks)]
