@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from . import _thread_kernel
 from ._validation import check_int
 from .metrics import _tree_kernel
 
@@ -457,11 +458,11 @@ def add_threads(
     --------
     A root with two replies: each reply opens a thread, whose answers branch.
 
-    >>> lp, t = add_threads(np.array([-1, 0, 0]), np.array([0.0, 1, 1]), 0.5, rng=1)
+    >>> lp, t = add_threads(np.array([-1, 0, 0]), np.array([0.0, 1, 1]), 0.5, rng=0)
     >>> lp.tolist()
-    [-1, 0, 0, 1, 2, 4, 4, 5, 6, 8]
+    [-1, 0, 0, 1, 1, 3, 5, 6, 7]
     >>> t.max()  # answers come one unit after the tweet they answer
-    np.float64(5.0)
+    np.float64(6.0)
     """
     rng = np.random.default_rng(rng)
     if not concentration > 0.0:
@@ -471,21 +472,11 @@ def add_threads(
     if heat == 0.0 or len(frontier) == 0:
         return lp, times
     h = rng.beta(heat * concentration, (1.0 - heat) * concentration, size=len(frontier))
-    parents, stamps = [lp], [times]
-    total, t = len(lp), times[frontier]
-    while len(frontier) and total < max_tweets:
-        answers = rng.binomial(2, h / 2.0)
-        answers[np.cumsum(answers) > max_tweets - total] = 0
-        n_new = int(answers.sum())
-        if n_new == 0:
-            break
-        parents.append(np.repeat(frontier, answers))
-        t = np.repeat(t, answers) + 1.0
-        stamps.append(t)
-        h = np.repeat(h, answers)
-        frontier = np.arange(total, total + n_new)
-        total += n_new
-    return np.concatenate(parents), np.concatenate(stamps)
+    key = np.uint64(rng.integers(0, 2**63, dtype=np.int64))
+    parent, stamp = _thread_kernel.grow_threads(
+        frontier, h, times, key, max(0, max_tweets - len(lp))
+    )
+    return np.concatenate([lp, parent]), np.concatenate([times, stamp])
 
 
 def claim_cascade_shapes(

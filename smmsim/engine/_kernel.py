@@ -7,9 +7,8 @@ which gives exact common random numbers for paired comparisons (a run with
 and without a crisis differ only where the crisis changes what happens). The
 key itself is drawn from the run's numpy Generator.
 
-The mixing function is the SplitMix64 output function (Steele, Lea & Flood
-2014) applied to ``key + counter * golden_gamma``: consecutive counters give
-exactly the SplitMix64 sequence, which passes BigCrush.
+The uniforms are :func:`smmsim._streams.uniform` (SplitMix64 of ``key +
+counter * golden_gamma``), as in the IC kernel.
 
 Work arrays live in a :class:`Workspace` reused from run to run. Per-node
 flags hold the number of the run that last set them (a *stamp*), so nothing
@@ -24,14 +23,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-_GAMMA = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_S30 = np.uint64(30)
-_S27 = np.uint64(27)
-_S31 = np.uint64(31)
-_S11 = np.uint64(11)
-_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+from .._streams import uniform
 
 # item kinds
 BRAND, REVIEW_POS, REVIEW_NEG, CLAIM, CORRECTION = 0, 1, 2, 3, 4
@@ -289,16 +281,6 @@ def event_capacity(n_nodes, ev_type, n_steps) -> int:
     one exposure per person (plus one re-arm per step) for each RESPOND event."""
     n_respond = int((np.asarray(ev_type) == RESPOND).sum())
     return len(ev_type) + n_nodes * (2 + n_respond) + n_respond * (n_steps + 1) + 1
-
-
-@njit(inline="always")
-def uniform(key, counter):
-    """U[0, 1) determined by ``key`` and ``counter`` (both uint64)."""
-    z = key + counter * _GAMMA
-    z = (z ^ (z >> _S30)) * _M1
-    z = (z ^ (z >> _S27)) * _M2
-    z = z ^ (z >> _S31)
-    return float(z >> _S11) * _TO_UNIT
 
 
 @njit(inline="always")
