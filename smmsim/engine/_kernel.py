@@ -400,6 +400,56 @@ def _respond(kc, seen_k, o, w_trust, t, n, slot0, key, run, respond_reach, seen,
         _schedule(t + 1, kc, seen_k, 0, RESPOND, o, w_trust, ev, head, tail_ev, n_steps, evc)
 
 
+@njit(cache=True, _nrt=False)
+def _add_sharer(cold, order, tparent, tdepth, born, origin, counts, acc, urun, k, v, iu, b, o):
+    """v shares item k: appended to its sharers, under the sharer at position iu (-1: a root)."""
+    cold[k, v, _STAMP] = urun
+    c = counts[k]
+    order[k, c] = v
+    tparent[k, c] = iu
+    tdepth[k, c] = tdepth[k, iu] + 1 if iu >= 0 else 0
+    born[k, c] = b
+    origin[k, c] = o
+    counts[k] = c + 1
+    acc[k, F_SHARES] += 1
+
+
+@njit(cache=True, _nrt=False)
+def _count_reach(indptr, indices, order, origin, seen, acc, n_items, k, lo, hi):
+    """Impressions and reach of the out-ties of item k's sharers ``lo .. hi - 1``."""
+    new = 0
+    new_earned = 0
+    for ii in range(lo, hi):
+        u = order[k, ii]
+        a0 = indptr[u]
+        a1 = indptr[u + 1]
+        og = origin[k, ii]
+        acc[k, F_IMPRESSIONS + og] += a1 - a0
+        if og == EARNED:
+            for j in range(a0, a1):
+                if _mark(seen, k, indices[j]):
+                    new += 1
+                    new_earned += 1
+        else:
+            for j in range(a0, a1):
+                _expose(seen, k, n_items, indices[j], og, acc)
+    acc[k, F_NEW_REACH] += new
+    acc[k, F_NEW_REACH_EARNED] += new_earned
+
+
+@njit(cache=True, _nrt=False)
+def _share_chance(coldf, base_customer, flags, kd, k, v, run, share_boost, prebunk_protection):
+    """v's chance of sharing item k (of kind kd) after engaging with it."""
+    s = coldf[k, v, _PROB]
+    if share_boost > 0.0 and kd != CLAIM:
+        if base_customer[v] or flags[_BOUGHT, v] == run:
+            s = min(1.0, s * (1.0 + share_boost))
+    if kd == CLAIM and (flags[_PREBUNKED, v] == run or flags[_CORRECTED, v] == run):
+        # someone who has seen the correction passes the claim on less
+        s *= 1.0 - prebunk_protection
+    return s
+
+
 @njit(cache=True)
 def run_marketing(
     indptr, indices, trust, base_interest, base_customer,
@@ -417,11 +467,14 @@ def run_marketing(
     and its stamp. (The arrays are separate arguments, not tuples: the loop ran
     3-5x slower when it read them out of tuple arguments.)
 
-    The hot path (posts, reach, candidate ties, engagement, sharing) is written
-    out in this loop; what happens less often (the effect of a review, claim or
-    correction, a website session, the brand's answers) is in compiled helpers it
-    calls. With the hot path split into inlined helpers, the batch of runs ran
-    1.3-2.7x slower at p = 0.05 (``benchmarks/bench_engine_ab.py``).
+    Each step: the posts of the step join their item's sharers (:func:`_add_sharer`),
+    the sharers' out-ties are counted as impressions and reach (:func:`_count_reach`),
+    then one loop walks the direct exposures and the sharers' candidate ties (geometric
+    skips), and an engaged person may buy (:func:`_session`), be moved by a review,
+    claim or correction (:func:`_kind_effect`) and share (:func:`_share_chance`). The
+    helpers are compiled without reference counting (see above); with numba's
+    ``inline="always"`` instead, the batch of runs ran 1.3-2.7x slower at p = 0.05
+    (``benchmarks/bench_engine_ab.py``).
 
     Returns ``(stats, n_steps_run)``: ``stats[step, item, field]`` (fields
     ``F_*``). Item k's sharers are ``order[k, :counts[k]]`` in activation
@@ -491,15 +544,8 @@ def run_marketing(
                 elif k == review_items[1]:
                     n_rev_neg += 1
                 if cold[k, v, _STAMP] != urun:
-                    cold[k, v, _STAMP] = urun
-                    c = counts[k]
-                    order[k, c] = v
-                    tparent[k, c] = -1
-                    tdepth[k, c] = 0
-                    born[k, c] = t
-                    origin[k, c] = e_origin[e]
-                    counts[k] = c + 1
-                    acc[k, F_SHARES] += 1
+                    _add_sharer(cold, order, tparent, tdepth, born, origin, counts, acc, urun, k,
+                                v, -1, t, e_origin[e])  # fmt: skip
                     _expose(seen, k, n_items, v, e_origin[e], acc)
             e = nxt[e]
         if page_effect > 0.0 and n_rev_pos + n_rev_neg > 0:
@@ -509,24 +555,7 @@ def run_marketing(
             hi[k] = counts[k]
         # this step's sharers: every out-tie is an impression and reaches its target
         for k in range(n_items):
-            new = 0
-            new_earned = 0
-            for ii in range(lo[k], hi[k]):
-                uu = order[k, ii]
-                a0 = indptr[uu]
-                a1 = indptr[uu + 1]
-                og = origin[k, ii]
-                acc[k, F_IMPRESSIONS + og] += a1 - a0
-                if og == EARNED:
-                    for j in range(a0, a1):
-                        if _mark(seen, k, indices[j]):
-                            new += 1
-                            new_earned += 1
-                else:
-                    for j in range(a0, a1):
-                        _expose(seen, k, n_items, indices[j], og, acc)
-            acc[k, F_NEW_REACH] += new
-            acc[k, F_NEW_REACH_EARNED] += new_earned
+            _count_reach(indptr, indices, order, origin, seen, acc, n_items, k, lo[k], hi[k])
         # 2. direct exposures (ads, owned channels), then 3. this step's sharers
         # expose their out-ties. One loop body handles both sources.
         e = head[t]
@@ -632,23 +661,11 @@ def run_marketing(
                          log_delay, prm, base_interest, base_customer, review_items, flags, icur,
                          lists, counts, ev, head, tail_ev, evc, acc)  # fmt: skip
             if cold[k, v, _STAMP] != urun:
-                s = coldf[k, v, _PROB]
-                if share_boost > 0.0 and kd != CLAIM:
-                    if base_customer[v] or flags[_BOUGHT, v] == run:
-                        s = min(1.0, s * (1.0 + share_boost))
-                if kd == CLAIM and (flags[_PREBUNKED, v] == run or flags[_CORRECTED, v] == run):
-                    # someone who has seen the correction passes the claim on less
-                    s *= 1.0 - prebunk_protection
+                s = _share_chance(coldf, base_customer, flags, kd, k, v, run, share_boost,
+                                  prebunk_protection)  # fmt: skip
                 if s > 0.0 and uniform(key, _counter(slot, k, _SHARE)) < s:
-                    cold[k, v, _STAMP] = urun
-                    c = counts[k]
-                    order[k, c] = v
-                    tparent[k, c] = iu
-                    tdepth[k, c] = tdepth[k, iu] + 1 if iu >= 0 else 0
-                    born[k, c] = b
-                    origin[k, c] = EARNED
-                    counts[k] = c + 1
-                    acc[k, F_SHARES] += 1
+                    _add_sharer(cold, order, tparent, tdepth, born, origin, counts, acc, urun, k,
+                                v, iu, b, EARNED)  # fmt: skip
         if t >= cap_t:
             grown = np.zeros((min(2 * cap_t, n_steps), n_items, N_FIELDS), np.int64)
             grown[:cap_t] = stats
