@@ -1372,8 +1372,13 @@ def cascade_frames(run: Run, *, item: int | str = 0, layout_seed: int = 0) -> pd
     n = g.n_nodes
     k = run.items.index(item) if isinstance(item, str) else item
     sharers, parents = run.sharers[k], run.tree_parent[k]
+    if run.sharer_steps is None:
+        raise ValueError(
+            "`run.sharer_steps` is None: cascade_frames needs the steps of a Run made by "
+            "smmsim.engine.simulate."
+        )
     # each share takes one step: depth d of a chain started at step s posts at s + d
-    post = run.sharer_steps[k] + run.tree_depth[k]  # type: ignore[index]
+    post = run.sharer_steps[k] + run.tree_depth[k]
     xy = graph_layout(g, layout_seed=layout_seed, cache=run.world.cache.layouts)
     shared_at = np.full(n, np.iinfo(np.int64).max)
     shared_at[sharers] = post

@@ -595,3 +595,24 @@ def test_making_a_view_collects_garbage_and_freezes_what_lives():
     assert ref() is None  # collected, not frozen
     assert gc.get_freeze_count() > 0
     gc.unfreeze()
+
+
+def test_cascade_frames_follow_the_run_step_by_step():
+    import dataclasses
+
+    from smmsim.graphs import TIE_TYPES
+
+    run = simulate(ScenarioConfig.from_dict({"graph": {"n_nodes": 150}}), rng=3)
+    frames = nbh.cascade_frames(run)
+    n = run.world.graph.n_nodes
+    assert len(frames) == n * (frames["step"].max() + 1)
+    last = frames[frames["step"] == frames["step"].max()]
+    # by the last step every sharer has shared, and nobody else has
+    assert set(last.loc[last["state"] == "shared", "person"]) == set(run.sharers[0].tolist())
+    # a state once reached is never left: the shared and reached counts never fall
+    counts = frames.groupby("step")["state"].value_counts().unstack(fill_value=0)
+    assert counts["shared"].is_monotonic_increasing
+    assert counts["not reached"].is_monotonic_decreasing
+    assert set(frames.loc[frames["state"] == "shared", "tie"]) <= {"seed", *TIE_TYPES}
+    with pytest.raises(ValueError, match="`run.sharer_steps` is None"):
+        nbh.cascade_frames(dataclasses.replace(run, sharer_steps=None))
