@@ -24,6 +24,7 @@ LAYERS = {
     "smmsim._validation": 0,
     "smmsim._dotted": 0,
     "smmsim._streams": 0,
+    "smmsim._jit": 0,
     "smmsim._memory": 0,
     "smmsim.io": 0,
     # 1 data: social graphs, people, real data

@@ -43,6 +43,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from .._jit import helper
 from .._streams import run_key, uniform
 
 # Largest skip ever returned by `_skip`: far more arcs than any graph holds, and
@@ -80,7 +81,11 @@ def _skip(x, log_q):
     return int(g)
 
 
-@njit(cache=True)
+# Helpers that take arrays are `@helper`s (smmsim._jit): no reference counting, a
+# cost per cascade that small cascades feel.
+
+
+@helper
 def _check_seeds(seeds, n):
     """Index of the first seed outside ``0 .. n - 1``, or -1."""
     for i in range(len(seeds)):
@@ -89,7 +94,7 @@ def _check_seeds(seeds, n):
     return -1
 
 
-@njit(cache=True)
+@helper
 def _start_run(seeds, work, mark):
     """Activate the seeds (repeats once) for epoch ``mark``; return their number."""
     stamp = work[0]
@@ -105,7 +110,7 @@ def _start_run(seeds, work, mark):
     return tail
 
 
-@njit(cache=True)
+@helper
 def _next_epoch(work, mark):
     mark += 1
     if mark >= _MAX_EPOCH:
@@ -114,7 +119,7 @@ def _next_epoch(work, mark):
     return mark
 
 
-@njit(cache=True)
+@helper
 def _end_run(work, tail, r, sizes, hits):
     sizes[r] = tail
     if len(hits):
@@ -308,7 +313,7 @@ def ic_per_arc(indptr, indices, probs, seeds, u, work, state, sizes, hits, start
 # One cascade per call, for ICModel
 
 
-@njit(cache=True)
+@helper
 def _pause_model_run(state, head, tail, k, hi, checks, u, cursor):
     state[HEAD] = head
     state[TAIL] = tail
@@ -320,7 +325,7 @@ def _pause_model_run(state, head, tail, k, hi, checks, u, cursor):
     return NEED_UNIFORMS
 
 
-@njit(cache=True)
+@helper
 def _end_model_run(state, tail, checks, pos, cursor):
     state[PAUSED] = 0
     state[SIZE] = tail
@@ -447,7 +452,7 @@ def ic_run_per_arc(indptr, indices, probs, u, cursor, work, state):
 # A batch on every core: one counter-based stream per run
 
 
-@njit(cache=True)
+@helper
 def _grow_uniform(indptr, indices, p, log_q, w, mark, tail, rkey):
     """Grow one cascade with one ``p`` (geometric skips); return (size, edge checks)."""
     stamp = w[0]
@@ -487,7 +492,7 @@ def _grow_uniform(indptr, indices, p, log_q, w, mark, tail, rkey):
     return tail, checks
 
 
-@njit(cache=True)
+@helper
 def _grow_per_arc(indptr, indices, probs, w, mark, tail, rkey):
     """Grow one cascade with a probability per arc: arc k is live iff ``uniform(rkey, k) < p_k``."""
     stamp = w[0]

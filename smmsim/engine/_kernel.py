@@ -23,6 +23,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from .._jit import helper
 from .._streams import uniform
 
 # item kinds
@@ -288,7 +289,10 @@ def _counter(slot, k, purpose):
     return np.uint64((slot * MAX_ITEMS + k) * _N_PURPOSES + purpose)
 
 
-@njit(cache=True, _nrt=False)
+# Helpers that take arrays are `@helper`s (smmsim._jit): no reference counting.
+
+
+@helper
 def _mark(bits, k, x):
     """Set bit x of row k; True if it was clear (a first exposure)."""
     word = x >> 6
@@ -300,7 +304,7 @@ def _mark(bits, k, x):
     return True
 
 
-@njit(cache=True, _nrt=False)
+@helper
 def _expose(bits, k, n_items, x, o, acc):
     """Mark x as exposed to item k by origin o; count new reach and earned-only reach."""
     first = _mark(bits, k, x)
@@ -315,19 +319,12 @@ def _expose(bits, k, n_items, x, o, acc):
     return first
 
 
-@njit(cache=True, _nrt=False)
+@helper
 def _is_set(bits, k, x):
     return (bits[k, x >> 6] >> np.uint64(x & 63)) & np.uint64(1) == np.uint64(1)
 
 
-# Helpers that take arrays are compiled without reference counting (`_nrt=False`:
-# they never allocate) and left to LLVM to inline. With numba's own inlining, or
-# reference counting, every call increfs and decrefs each array argument: about
-# 100 ns per scheduled event, which made a run of 20,000 ad exposures 3x slower
-# (2.9 ms against 0.9 ms, notebook 02's experiment).
-
-
-@njit(cache=True, _nrt=False)
+@helper
 def _interest(flags, icur, base, run, v):
     """Person v's purchase interest now (changed this run, or the base value)."""
     if flags[_CHANGED, v] == run:
@@ -335,14 +332,14 @@ def _interest(flags, icur, base, run, v):
     return base[v]
 
 
-@njit(cache=True, _nrt=False)
+@helper
 def _append(lists, counts, n_items, li, v):
     """Append v to the list ``li`` (``L_*``) of this run."""
     lists[li, counts[n_items + li]] = v
     counts[n_items + li] += 1
 
 
-@njit(cache=True, _nrt=False)
+@helper
 def _set_interest(flags, icur, lists, counts, n_items, run, v, value):
     if flags[_CHANGED, v] != run:
         flags[_CHANGED, v] = run
@@ -359,7 +356,7 @@ def _skip(key, counter, log_miss):
     return int(x) if x < 1e15 else 1_000_000_000_000_000
 
 
-@njit(cache=True, _nrt=False)
+@helper
 def _schedule(step, k, v, slot, etype, origin, etrust, ev, head, tail_ev, n_steps, evc):
     """Add an event at ``step`` (dropped past the horizon or when the buffer is full).
 
@@ -383,7 +380,7 @@ def _schedule(step, k, v, slot, etype, origin, etrust, ev, head, tail_ev, n_step
     tail_ev[step] = n_ev
 
 
-@njit(cache=True, _nrt=False)
+@helper
 def _respond(kc, seen_k, o, w_trust, t, n, slot0, key, run, respond_reach, seen, flags, lo, hi, ev,
              head, tail_ev, n_steps, evc):  # fmt: skip
     """A RESPOND event: the brand answers, with item kc, the people who have seen item
@@ -400,7 +397,7 @@ def _respond(kc, seen_k, o, w_trust, t, n, slot0, key, run, respond_reach, seen,
         _schedule(t + 1, kc, seen_k, 0, RESPOND, o, w_trust, ev, head, tail_ev, n_steps, evc)
 
 
-@njit(cache=True, _nrt=False)
+@helper
 def _add_sharer(cold, order, tparent, tdepth, born, origin, counts, acc, urun, k, v, iu, b, o):
     """v shares item k: appended to its sharers, under the sharer at position iu (-1: a root)."""
     cold[k, v, _STAMP] = urun
@@ -414,7 +411,7 @@ def _add_sharer(cold, order, tparent, tdepth, born, origin, counts, acc, urun, k
     acc[k, F_SHARES] += 1
 
 
-@njit(cache=True, _nrt=False)
+@helper
 def _count_reach(indptr, indices, order, origin, seen, acc, n_items, k, lo, hi):
     """Impressions and reach of the out-ties of item k's sharers ``lo .. hi - 1``."""
     new = 0
@@ -437,7 +434,7 @@ def _count_reach(indptr, indices, order, origin, seen, acc, n_items, k, lo, hi):
     acc[k, F_NEW_REACH_EARNED] += new_earned
 
 
-@njit(cache=True, _nrt=False)
+@helper
 def _share_chance(coldf, base_customer, flags, kd, k, v, run, share_boost, prebunk_protection):
     """v's chance of sharing item k (of kind kd) after engaging with it."""
     s = coldf[k, v, _PROB]
@@ -472,7 +469,7 @@ def run_marketing(
     then one loop walks the direct exposures and the sharers' candidate ties (geometric
     skips), and an engaged person may buy (:func:`_session`), be moved by a review,
     claim or correction (:func:`_kind_effect`) and share (:func:`_share_chance`). The
-    helpers are compiled without reference counting (see above); with numba's
+    helpers are ``@helper`` (:mod:`smmsim._jit`, no reference counting); with numba's
     ``inline="always"`` instead, the batch of runs ran 1.3-2.7x slower at p = 0.05
     (``benchmarks/bench_engine_ab.py``).
 
@@ -682,7 +679,7 @@ def run_marketing(
     return stats[:t_last], t_last
 
 
-@njit(cache=True, _nrt=False)
+@helper
 def _kind_effect(kd, k, v, slot, t, key, run, n_items, n_steps, prm, base_interest, base_customer,
                  review_items, flags, icur, damage, ibefore, lists, counts, ev, head, tail_ev, evc,
                  acc):  # fmt: skip
@@ -726,7 +723,7 @@ def _kind_effect(kd, k, v, slot, t, key, run, n_items, n_steps, prm, base_intere
             flags[_PREBUNKED, v] = run
 
 
-@njit(cache=True, _nrt=False)
+@helper
 def _session(kd, k, v, u, o, w_trust, slot, t, key, run, n_items, n_steps, page, log_delay, prm,
              base_interest, base_customer, review_items, flags, icur, lists, counts, ev, head,
              tail_ev, evc, acc):  # fmt: skip
