@@ -453,3 +453,25 @@ def test_growth_curves_count_tweets_over_time(tmp_path):
     assert set(curves["label"]) == {"False"}
     with pytest.raises(ValueError, match="`times` must be"):
         growth_curves(folder, times=[-1.0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 12), min_size=1, max_size=40),
+    st.lists(st.integers(0, 12), min_size=1, max_size=40),
+    st.integers(0, 2**32 - 1),
+)
+def test_bootstrap_aucs_are_exactly_each_resamples_rank_sum_auc(x, y, seed):
+    """All resamples at once give bit for bit the U / (n_x n_y) of scipy's ranks."""
+    from scipy.stats import rankdata
+
+    from smmsim.cascades import _bootstrap_aucs
+
+    rng = np.random.default_rng(seed)
+    bx = rng.choice(np.array(x, float), size=(5, len(x)))
+    by = rng.choice(np.array(y, float) / 2, size=(5, len(y)))  # halves: ties across samples
+    want = []
+    for a, b in zip(bx, by):
+        ranks = rankdata(np.concatenate([a, b]))
+        want.append((ranks[: len(a)].sum() - len(a) * (len(a) + 1) / 2) / (len(a) * len(b)))
+    assert np.array_equal(_bootstrap_aucs(bx, by), np.array(want))
