@@ -447,6 +447,28 @@ def _share_chance(coldf, base_customer, flags, kd, k, v, run, share_boost, prebu
     return s
 
 
+@njit(inline="always")
+def _tie_rate(decay, p_max, log_miss_item, t, b):
+    """``(fade, q, log(1 - q))`` of a sharer's ties at step t, its chain started at step b.
+
+    Engagement: candidate ties come at rate q = p_max * fade (geometric skips),
+    each kept with its own chance / q (thinning), so every tie engages
+    independently with exactly its own chance (novelty decay fades it)."""
+    if decay > 0.0 and t > b:
+        fade = np.exp(-decay * (t - b))
+        q = p_max * fade
+        return fade, q, (np.log1p(-q) if q < 1.0 else 0.0)
+    return 1.0, p_max, log_miss_item  # no decay: the item's own rate
+
+
+@njit(inline="always")
+def _engage_chance(p, trust_effect, w):
+    """Chance of engaging, ``p`` scaled by the trust ``w`` in the one who showed it."""
+    if trust_effect > 0.0:
+        p *= 1.0 - trust_effect + trust_effect * w
+    return p
+
+
 @njit(cache=True)
 def run_marketing(
     indptr, indices, trust, base_interest, base_customer,
@@ -598,9 +620,7 @@ def run_marketing(
                 # a direct exposure: impression, reach, engagement draw
                 acc[k, F_IMPRESSIONS + o] += 1
                 _expose(seen, k, n_items, v, o, acc)
-                p = p_engage[k, v]
-                if trust_effect > 0.0:
-                    p *= 1.0 - trust_effect + trust_effect * w
+                p = _engage_chance(p_engage[k, v], trust_effect, w)
                 if uniform(key, _counter(slot, k, _ENGAGE)) >= p:
                     continue
             else:
@@ -614,17 +634,7 @@ def run_marketing(
                         a_end = indptr[u + 1]
                         o = origin[k, iu]
                         b = born[k, iu]
-                        # Engagement: candidates at rate q = p_max * fade (geometric
-                        # skips), each kept with its own chance / q (thinning): every
-                        # tie engages independently with exactly its own chance.
-                        if decay[k] > 0.0 and t > b:
-                            fade = np.exp(-decay[k] * (t - b))
-                            q = p_max[k] * fade
-                            log_miss = np.log1p(-q) if q < 1.0 else 0.0
-                        else:  # no decay: the item's own rate
-                            fade = 1.0
-                            q = p_max[k]
-                            log_miss = log_miss_item[k]
+                        fade, q, log_miss = _tie_rate(decay[k], p_max[k], log_miss_item[k], t, b)
                         if q <= 0.0:
                             a = a_end
                         else:
@@ -641,9 +651,7 @@ def run_marketing(
                 v = indices[a]
                 w = trust[a]
                 a += 1 + _skip(key, _counter(slot, k, _SKIP), log_miss)
-                p = p_engage[k, v] * fade
-                if trust_effect > 0.0:
-                    p *= 1.0 - trust_effect + trust_effect * w
+                p = _engage_chance(p_engage[k, v] * fade, trust_effect, w)
                 if uniform(key, _counter(slot, k, _ENGAGE)) * q >= p:
                     continue
             # ---- v engaged with item k (exposed by u, or by the brand if u < 0)
