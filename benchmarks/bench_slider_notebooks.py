@@ -16,6 +16,7 @@ on one core.
     python benchmarks/bench_slider_notebooks.py                 # every notebook
     python benchmarks/bench_slider_notebooks.py 07 10 --moves 3 # some, 3 values per control
     python benchmarks/bench_slider_notebooks.py --rounds 3      # fastest of 3 per update
+    python benchmarks/bench_slider_notebooks.py 05 --set n_nodes=5000  # another size
 
 On a shared machine ``--rounds`` times each update several times and keeps
 the fastest; every round is a first visit of that value (its result is
@@ -137,6 +138,19 @@ def bench_notebook(path: Path, params: dict, moves: int, rounds: int = 1) -> lis
     return out
 
 
+def _overrides(path: Path, settings: list[str]) -> dict:
+    """The ``--set`` values whose parameter the notebook's first cell defines."""
+    import ast
+
+    first = _cells(path)[0]
+    out = {}
+    for item in settings:
+        name, _, value = item.partition("=")
+        if f"\n{name}:" in "\n" + first:
+            out[name] = ast.literal_eval(value)
+    return out
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="number prefixes (default: all)")
@@ -148,6 +162,10 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--rounds", type=int, default=1,
         help="time each update this many times (each a first visit) and keep the fastest",
+    )  # fmt: skip
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="PARAM=VALUE",
+        help="override a parameter in every notebook that has it (e.g. n_nodes=5000)",
     )  # fmt: skip
     parser.add_argument("--all-cores", action="store_true", help="do not pin to one core")
     args = parser.parse_args(argv)
@@ -185,7 +203,8 @@ def main(argv=None) -> None:
             print(f"{path.stem:<36} no interactive experiment")
             continue
         try:
-            results = bench_notebook(path, presets.get(path.stem, {}), args.moves, args.rounds)
+            params = {**presets.get(path.stem, {}), **_overrides(path, args.set)}
+            results = bench_notebook(path, params, args.moves, args.rounds)
         except Exception as exc:  # report and go on
             print(f"{path.stem:<36} failed: {type(exc).__name__}: {exc}")
             continue
