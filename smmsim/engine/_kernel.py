@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from .._jit import helper
+from .._jit import helper, prefetch
 from .._streams import uniform
 
 # item kinds
@@ -411,22 +411,54 @@ def _add_sharer(cold, order, tparent, tdepth, born, origin, counts, acc, urun, k
     acc[k, F_SHARES] += 1
 
 
+_AHEAD = 8  # sharers between a prefetch of ties and their use (4-16 ran alike)
+
+
+@helper
+def _mark_all(seen, k, indices, a0, a1, mixed):
+    """Mark ``indices[a0:a1]`` in row k of ``seen``; return how many were clear.
+
+    Two loops with the same result. ``mixed`` (about as many ties seen as not):
+    write every word, no branch to mispredict. Otherwise: test, and write only the
+    clear ones, which keeps a dense graph's writes from waiting on each other (the
+    always-write loop ran 1.6x slower on ego-Facebook, the branching one 2.5x slower
+    on a BA graph of 100,000)."""
+    new = 0
+    if mixed:
+        for j in range(a0, a1):
+            x = indices[j]
+            word = x >> 6
+            sh = np.uint64(x & 63)
+            old = seen[k, word]
+            seen[k, word] = old | (np.uint64(1) << sh)
+            new += np.int64(((old >> sh) & np.uint64(1)) ^ np.uint64(1))
+    else:
+        for j in range(a0, a1):
+            if _mark(seen, k, indices[j]):
+                new += 1
+    return new
+
+
 @helper
 def _count_reach(indptr, indices, order, origin, seen, acc, n_items, k, lo, hi):
     """Impressions and reach of the out-ties of item k's sharers ``lo .. hi - 1``."""
     new = 0
     new_earned = 0
+    mixed = True
     for ii in range(lo, hi):
+        if ii + _AHEAD < hi:  # the ties of a sharer a few places on
+            prefetch(indices, indptr[order[k, ii + _AHEAD]])
         u = order[k, ii]
         a0 = indptr[u]
         a1 = indptr[u + 1]
         og = origin[k, ii]
         acc[k, F_IMPRESSIONS + og] += a1 - a0
         if og == EARNED:
-            for j in range(a0, a1):
-                if _mark(seen, k, indices[j]):
-                    new += 1
-                    new_earned += 1
+            c = _mark_all(seen, k, indices, a0, a1, mixed)
+            new += c
+            new_earned += c
+            if a1 - a0 >= 8:  # the next sharer's ties are likely as new as these
+                mixed = 0.2 * (a1 - a0) < c < 0.8 * (a1 - a0)
         else:
             for j in range(a0, a1):
                 _expose(seen, k, n_items, indices[j], og, acc)
