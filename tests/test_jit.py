@@ -36,7 +36,8 @@ def test_a_helper_writes_through_its_array_arguments_from_a_kernel_loop():
 def test_the_kernels_array_helpers_are_compiled_without_reference_counting():
     helpers = [
         _kernel._mark, _kernel._expose, _kernel._schedule, _kernel._add_sharer,
-        _kernel._count_reach, _kernel._mark_all, _kernel._share_chance, _kernel._session, _kernel._kind_effect,
+        _kernel._count_reach, _kernel._mark_all, _kernel._share_chance, _kernel._session,
+        _kernel._kind_effect,
         _kernel._respond, _ic_kernel._start_run, _ic_kernel._grow_uniform,
         _ic_kernel._grow_per_arc,
     ]  # fmt: skip
