@@ -681,7 +681,9 @@ def run_marketing(
                 # a candidate tie
                 slot = a
                 v = indices[a]
-                w = trust[a]
+                # the tie's trust, read only when it matters (a large array, read at
+                # random): here with a trust effect, on a website visit below
+                w = trust[a] if trust_effect > 0.0 else 1.0
                 a += 1 + _skip(key, _counter(slot, k, _SKIP), log_miss)
                 p = _engage_chance(p_engage[k, v] * fade, trust_effect, w)
                 if uniform(key, _counter(slot, k, _ENGAGE)) * q >= p:
@@ -694,6 +696,8 @@ def run_marketing(
                              base_customer, review_items, flags, icur, damage, ibefore, lists,
                              counts, ev, head, tail_ev, evc, acc)  # fmt: skip
             if ctr[k] > 0.0 and uniform(key, _counter(slot, k, _CLICK)) < ctr[k]:
+                if u >= 0:
+                    w = trust[slot]
                 _session(kd, k, v, u, o, w, slot, t, key, run, n_items, n_steps, page,
                          log_delay, prm, base_interest, base_customer, review_items, flags, icur,
                          lists, counts, ev, head, tail_ev, evc, acc)  # fmt: skip
