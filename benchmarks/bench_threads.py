@@ -5,13 +5,17 @@ interleaved rounds (minimum over ``--rounds``; the machine is shared, and
 the minimum is the least disturbed run), with the result checked identical:
 
 - ``IC batch``: ``run_independent_cascade(graph, seeds, p, n_runs, parallel=True)``
-  on BA n=100,000 m=5, p = 0.01 and 0.05, 10 seeds;
+  on BA n=100,000 m=5, p = 0.01 (1,000,000 runs) and 0.05 (5,000 runs), 10 seeds;
 - ``activation_frequency``: the same with the per-node counts (``count_hits``);
-- ``engine replicates``: ``smmsim.engine.simulate_replicates(cfg, n_replicates,
-  parallel=True)``, when that exists, on the default scenario at 5,000 people
-  (100 replicates: the tables built in Python are a large part of the time) and
-  50,000 people (40 replicates: the compiled runs are most of it); identical =
+- ``engine runs``: ``smmsim.engine.run_replicates(cfg, seeds, parallel=True)``
+  (the compiled batches and the Run objects), and ``engine replicates``:
+  ``simulate_replicates(cfg, n_replicates, parallel=True)`` (those runs and the
+  summary and per-step tables, built in Python on one thread), on the default
+  scenario at 5,000 people (500 replicates) and 50,000 people (200); identical =
   every summary value and the per-step reach of every replicate.
+
+Each case runs for a tenth of a second or more (shorter ones moved by 20% from
+run to run here).
 
 Speed-up = time with 1 thread / time with 2. Also printed: how busy the
 machine was (load average), and the cores the process actually got with 2
@@ -48,7 +52,7 @@ def cases(quick: bool):
     n = 20_000 if quick else 100_000
     g = from_networkx(nx.barabasi_albert_graph(n, 5, seed=1), attributes=False)
     seeds = np.random.default_rng(0).choice(n, 10, replace=False)
-    for p, runs in ((0.01, 200_000), (0.05, 2_000)):
+    for p, runs in ((0.01, 1_000_000), (0.05, 5_000)):
         if quick:
             runs //= 10
 
@@ -65,15 +69,23 @@ def cases(quick: bool):
         yield f"IC batch, BA n={n:,}, p={p}, {runs:,} runs", ic, runs
         yield f"activation_frequency, BA n={n:,}, p={p}, {runs:,} runs", freq, runs
     try:
-        from smmsim.engine import simulate_replicates
+        from smmsim._rng import as_seed_sequence, replicate_seeds
+        from smmsim.engine import run_replicates, simulate_replicates
         from smmsim.scenario import ScenarioConfig
     except ImportError:
         return
     if "parallel" not in inspect.signature(simulate_replicates).parameters:
         return
-    for people, reps in ((5_000, 100), (50_000, 40)):
+    for people, reps in ((5_000, 500), (50_000, 200)):
         cfg = ScenarioConfig.from_dict({"graph": {"n_nodes": people}})
         reps = reps // 5 if quick else reps
+
+        def runs(cfg=cfg, reps=reps):
+            out = run_replicates(cfg, replicate_seeds(as_seed_sequence(1), reps), parallel=True)
+            return np.concatenate([r.stats.ravel() for r in out])
+
+        name = f"engine runs, default scenario, {people:,} people, {reps} replicates"
+        yield name, runs, reps
 
         def engine(cfg=cfg, reps=reps):
             summary, steps = simulate_replicates(cfg, n_replicates=reps, rng=1, parallel=True)
