@@ -13,7 +13,8 @@ goes to a folder of its own (``$NUMBA_CACHE_DIR``, default a new temporary one p
 run, so both versions are compiled afresh): code cached by the base checkout run as
 ``smmsim`` would clash with this tree's in one process.
 
-Run: python benchmarks/bench_engine_ab.py --base /tmp/kbase [--rounds 9]
+Run: python benchmarks/bench_engine_ab.py --base /tmp/kbase [--rounds 9] [--n-nodes N]
+[--cases ba,hk,ego] [--ps 0,0.01,0.05]
 """
 
 from __future__ import annotations
@@ -35,11 +36,14 @@ from _common import machine_summary  # noqa: E402
 from smmsim.realdata import load_snap_edgelist, shared_data_dir  # noqa: E402
 
 
-def graphs():
-    yield "BA n=20,000 m=5", lambda: nx.barabasi_albert_graph(20_000, 5, seed=1)
-    yield "Holme-Kim n=20,000 m=5", lambda: nx.powerlaw_cluster_graph(20_000, 5, 0.1, seed=1)
-    path = shared_data_dir() / "ego-facebook" / "facebook_combined.txt"
-    yield "ego-Facebook", lambda: load_snap_edgelist(path)
+def graphs(n: int, cases: str):
+    if "ba" in cases:
+        yield f"BA n={n:,} m=5", lambda: nx.barabasi_albert_graph(n, 5, seed=1)
+    if "hk" in cases:
+        yield f"Holme-Kim n={n:,} m=5", lambda: nx.powerlaw_cluster_graph(n, 5, 0.1, seed=1)
+    if "ego" in cases:
+        path = shared_data_dir() / "ego-facebook" / "facebook_combined.txt"
+        yield "ego-Facebook", lambda: load_snap_edgelist(path)
 
 
 def _package(name):
@@ -68,6 +72,9 @@ def main(argv=None):
     ap.add_argument("--sims", type=int, default=300, help="simulate calls per round")
     ap.add_argument("--runs", type=int, default=1000, help="replicates per run_replicates call")
     ap.add_argument("--wall", action="store_true", help="wall time instead of CPU time")
+    ap.add_argument("--n-nodes", type=int, default=20_000, help="nodes of the BA and HK graphs")
+    ap.add_argument("--cases", default="ba,hk,ego", help="graphs, comma-separated")
+    ap.add_argument("--ps", default="0,0.01,0.05", help="values of p, comma-separated")
     args = ap.parse_args(argv)
     link = Path(tempfile.mkdtemp()) / "smmsim_base"
     link.symlink_to(Path(args.base).resolve() / "smmsim")
@@ -81,7 +88,7 @@ def main(argv=None):
         "| batch us base | this | this / base |"
     )
     print("|---|--:|--:|--:|--:|--:|--:|--:|")
-    for name, make in graphs():
+    for name, make in graphs(args.n_nodes, args.cases):
         G = make()
         sides = {}
         for tag, v in versions.items():
@@ -91,7 +98,7 @@ def main(argv=None):
             )
             seeds = np.random.default_rng(7).choice(sg.n_nodes, size=10, replace=False)
             sides[tag] = (v, world, [sg.node_ids[i].item() for i in seeds])
-        for p in (0.0, 0.01, 0.05):
+        for p in (float(x) for x in args.ps.split(",")):
             fns = {}
             for tag, (v, world, labels) in sides.items():
                 E, cfg = v["engine"], _scenario(v["scenario"], p, labels)
