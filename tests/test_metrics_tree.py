@@ -309,3 +309,17 @@ def test_array_errors():
         TypeError, match=r"`parent` must be a 1-D integer array; got shape \(2, 2\)"
     ):
         structural_virality_from_parents(np.zeros((2, 2), dtype=int), [0])
+
+
+def test_the_engines_unchecked_forest_metrics_equal_the_checked_ones():
+    from smmsim.engine import run_replicates
+    from smmsim.metrics.trees import forest_metrics_unchecked
+    from smmsim.scenario import ScenarioConfig
+
+    cfg = ScenarioConfig.from_dict({"graph": {"n_nodes": 2000}})
+    runs = run_replicates(cfg, list(range(40)))
+    assert sum(len(r.sharers[0]) > 20 for r in runs) > 10  # real cascades, not just seeds
+    for r in runs:
+        for parent in r.tree_parent:
+            expected = tree_metrics_from_parents(parent, np.arange(len(parent)))
+            assert forest_metrics_unchecked(parent) == expected

@@ -137,7 +137,7 @@ def summary_columns(runs: Sequence[Any]) -> dict:
     values per metric: what one call costs is mostly per metric, not per run.
 
     The values are Python ints and floats, exactly those :func:`summarize_run` gives."""
-    from .trees import tree_metrics_from_parents
+    from .trees import forest_metrics_unchecked
 
     first = runs[0]
     cfg = first.config
@@ -162,8 +162,7 @@ def summary_columns(runs: Sequence[Any]) -> dict:
     cost = np.array([float(sum(r.costs.values())) for r in runs])
     shares = over(brand, K.F_SHARES)
     seeds = over(brand, K.F_POSTS)
-    trees = [tree_metrics_from_parents(r.tree_parent[0], np.arange(len(r.sharers[0])))
-             for r in runs]  # fmt: skip
+    trees = [forest_metrics_unchecked(r.tree_parent[0]) for r in runs]
     earned = imp[:, campaign, 2].sum(axis=1)
     n_pos = imp[:, _items(first, "review_positive")].sum(axis=(1, 2))
     n_neg = imp[:, _items(first, "review_negative", "claim")].sum(axis=(1, 2))

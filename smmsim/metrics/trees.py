@@ -247,7 +247,19 @@ def tree_metrics_from_parents(parent: npt.ArrayLike, order: npt.ArrayLike) -> di
     >>> tree_metrics_from_parents(np.array([-1, 0, 0, 1]), np.arange(4))
     {'size': 4, 'depth': 2, 'breadth': 2, 'structural_virality': 1.6666666666666667}
     """
-    roots, sizes, depths, _, wiener, forest_breadth = _forest_stats(parent, order)
+    return _metrics_of(_forest_stats(parent, order))
+
+
+def forest_metrics_unchecked(parent: np.ndarray) -> dict:
+    """:func:`tree_metrics_from_parents` ``(parent, np.arange(len(parent)))`` for a forest
+    already parents-first (``parent[i] < i``, -1 for a root), as the engine's
+    ``Run.tree_parent`` is by construction: the same numbers, without the checks and the
+    relabelling (a third of the time)."""
+    return _metrics_of(_tree_kernel.tree_stats(parent))
+
+
+def _metrics_of(stats) -> dict:
+    roots, sizes, depths, _, wiener, forest_breadth = stats
     pairs = float(np.sum(sizes * (sizes - 1))) / 2.0
     return {
         "size": int(sizes.sum()),
