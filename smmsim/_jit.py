@@ -29,8 +29,9 @@ def prefetch(typingctx, array, index):
 
     LLVM's ``llvm.prefetch`` (read, keep in all cache levels). A kernel that walks
     the ties of many people at scattered places in memory asks for the next few
-    people's ties while it works on one: the reach pass of the engine ran 1.7x
-    faster so (``benchmarks/bench_engine.py``). A hint: results never depend on it.
+    people's ties while it works on one: the engine's reach pass over 500 BA cascades
+    ran 1.7x faster so (benchmarks/README.md, "Issue 12, latest"). A hint: results
+    never depend on it.
     """
     if not isinstance(array, types.Array) or array.ndim != 1:
         return None

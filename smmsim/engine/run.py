@@ -584,8 +584,8 @@ def _runs_of(cfg, world, plan, out, seeds) -> list[Run]:
     stats, steps_run, seg, nodes, values = out
     rows = _batch.ITEM_ROWS
     j = rows * len(plan.items)  # the item lists, then the changed, misinformed, bought
-    # Tuples, the names' shared by the runs: Python's garbage collector leaves a tuple
-    # of arrays or strings alone after one look, and tracks a list for good. With
+    # Tuples (the two of names shared by every run): Python's garbage collector leaves a
+    # tuple of arrays or strings alone after one look, and tracks a list for good. With
     # lists (7 tracked objects a run), every fifth batch of 2,000 runs set off a full
     # collection of 0.2-0.3 s: 100-150 us a run, ten times the batch's own cost.
     names = tuple(it.name for it in plan.items)

@@ -212,10 +212,7 @@ def structural_virality_from_parents(parent: npt.ArrayLike, order: npt.ArrayLike
     >>> structural_virality_from_parents(parent, np.array([0, 1, 2, 3, 4]))
     2.0
     """
-    stats = _forest_stats(parent, order)
-    wiener, sizes = stats[4], stats[1]
-    pairs = float(np.sum(sizes * (sizes - 1))) / 2.0
-    return float(wiener.sum()) / pairs if pairs > 0 else 0.0
+    return _metrics_of(_forest_stats(parent, order))["structural_virality"]
 
 
 def tree_metrics_from_parents(parent: npt.ArrayLike, order: npt.ArrayLike) -> dict:
@@ -259,6 +256,7 @@ def forest_metrics_unchecked(parent: np.ndarray) -> dict:
 
 
 def _metrics_of(stats) -> dict:
+    """Size, depth, breadth and pair-weighted structural virality of ``tree_stats``'s output."""
     roots, sizes, depths, _, wiener, forest_breadth = stats
     pairs = float(np.sum(sizes * (sizes - 1))) / 2.0
     return {
