@@ -81,6 +81,8 @@ KEY_CAL_BASELINE = 3
 """Spawn key of a calibration's branching baseline."""
 KEY_CAL_FOLD = 4
 """Spawn-key prefix of the fits of a cross-validation: ``(4, fold)``."""
+KEY_CAL_REFERENCE = 5
+"""Spawn key of a calibration's KS reference (:func:`smmsim.cascades.ks_reference`)."""
 KEY_CHECK_REFINE = 0
 """Below ``KEY_CAL_CHECK``: ``(0, i)`` the re-scoring of candidate ``i``."""
 KEY_CHECK_RUN = 1
@@ -173,9 +175,10 @@ def run_seed(seed: int, cell: int, replicate: int, *, common_random_numbers: boo
 
 
 def calibration_seeds(root: np.random.SeedSequence) -> dict[str, np.random.SeedSequence]:
-    """The named seeds of one calibration below ``root``: split, fit, check, baseline."""
+    """The named seeds of one calibration below ``root``: split, fit, check, baseline,
+    reference."""
     keys = {"split": KEY_CAL_SPLIT, "fit": KEY_CAL_FIT, "check": KEY_CAL_CHECK,
-            "baseline": KEY_CAL_BASELINE}  # fmt: skip
+            "baseline": KEY_CAL_BASELINE, "reference": KEY_CAL_REFERENCE}  # fmt: skip
     return {name: child(root, key) for name, key in keys.items()}
 
 

@@ -33,7 +33,7 @@ import pandas as pd
 
 from ._rng import as_seed_sequence, calibration_seeds, check_seed, fold_root, refine_seeds
 from ._validation import check_choice, check_int
-from .cascades import SHAPE_STATS, forest_shapes, ks_table, read_reply_trees
+from .cascades import SHAPE_STATS, forest_shapes, ks_reference, ks_table, read_reply_trees
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -475,6 +475,7 @@ class CalibrationResult:
     seconds: float
     generations: int
     out: Path | None
+    reference: pd.DataFrame | None = None
 
     def report(self) -> str:
         """A plain-text summary: fitted values and the held-out KS table."""
@@ -496,6 +497,20 @@ class CalibrationResult:
                 for m in ("smmsim", "branching", "real_training")
             )
             lines.append(f"  {stat:<20} {cells}")
+        if self.reference is not None:
+            ref = self.reference.set_index("stat")
+            lines.append(
+                f"a model exactly right, against {self.n_test} held-out cascades "
+                "(parametric bootstrap; KS median, 95th percentile, bootstrap p of the fit):"
+            )
+            for stat in SHAPE_STATS:
+                r = ref.loc[stat]
+                lines.append(
+                    f"  {stat:<20} {r.ks_median:.3f}, {r.ks_q95:.3f}  (fit {r.ks:.3f}, p {r.p:.2g})"
+                )
+            lines.append(
+                f"  meets KS <= 0.15 on all four in {ref.loc['all', 'share_within']:.0%} of draws"
+            )
         if self.out is not None:
             lines.append(f"written to {self.out}/ (fitted.yaml, fit.csv, params.csv, ...)")
         return "\n".join(lines)
@@ -594,9 +609,14 @@ def _fit_split(trees, shapes, train_idx, test_idx, label, b, seeds, pool, progre
     )
     fit.insert(0, "label", label)
     fit = fit[["label", "model", "stat", "ks", "p", "n_observed", "n_simulated"]]
+    reference = ks_reference(
+        sim, len(test_idx), observed=fit[fit["model"] == "smmsim"], rng=seeds["reference"]
+    )
+    reference.insert(0, "label", label)
     return {"theta": theta, "weights": weights, "dist": dist, "eps": eps, "history": history,
             "generations": generations, "config": cfg, "params": params, "fit": fit,
-            "baseline": gw, "simulated": sim, "baseline_simulated": gw_sim}  # fmt: skip
+            "reference": reference, "baseline": gw, "simulated": sim,
+            "baseline_simulated": gw_sim}  # fmt: skip
 
 
 def calibrate(
@@ -626,8 +646,10 @@ def calibrate(
         the fitted one: ``smmsim cascades --simulate out/fitted.yaml``),
         ``fit.csv`` (held-out KS table of the fitted model, the
         baseline and, as the noise floor, the training cascades themselves),
-        ``split.csv`` (which cascade was held out), ``params.csv`` (fitted
-        values and uncertainty),
+        ``ks_reference.csv`` (the KS distances a model exactly right shows
+        against as many cascades, and the fit's bootstrap p:
+        :func:`smmsim.cascades.ks_reference`), ``split.csv`` (which cascade
+        was held out), ``params.csv`` (fitted values and uncertainty),
         ``posterior.csv`` (the final ABC population) and ``history.csv``
         (every particle evaluated).
     budget : {"tiny", "quick", "full"}, default "quick"
@@ -700,6 +722,7 @@ def calibrate(
         seconds=time.perf_counter() - start,
         generations=generations,
         out=Path(out) if out is not None else None,
+        reference=f["reference"],
     )
     if result.out is not None:
         _write(result, result.out, budget, eps)
@@ -817,6 +840,8 @@ def _write(result: CalibrationResult, out: Path, budget: str, eps: float) -> Non
         out / "fitted.yaml", header + yaml.safe_dump(result.config.to_dict(), sort_keys=False)
     )
     write_text_atomic(out / "fit.csv", result.fit.to_csv(index=False))
+    if result.reference is not None:
+        write_text_atomic(out / "ks_reference.csv", result.reference.to_csv(index=False))
     write_text_atomic(out / "params.csv", result.params.to_csv(index=False))
     write_text_atomic(out / "split.csv", result.split.to_csv(index=False))
     write_text_atomic(out / "posterior.csv", result.posterior.to_csv(index=False))

@@ -18,6 +18,7 @@ from smmsim.calibration import (
 )
 from smmsim.cascades import (
     SHAPE_COLUMNS,
+    SHAPE_STATS,
     add_reply_chains,
     add_threads,
     cascade_shapes,
@@ -181,6 +182,12 @@ def test_calibrate_tiny_writes_a_runnable_scenario(shared_data, tmp_path):
     table = ks_table(held, pd.read_csv(again)).set_index("stat")
     for stat in test.index:
         assert table.loc[stat, "ks"] == pytest.approx(test.loc[stat, "ks"])
+    ref = pd.read_csv(out / "ks_reference.csv", dtype={"label": str})
+    assert ref["stat"].tolist() == [*SHAPE_STATS, "all"]
+    assert (ref["n_observed"] == 34).all() and (ref["n_reference"] == n_check - 34).all()
+    per_stat = ref.set_index("stat").loc[list(SHAPE_STATS)]
+    assert per_stat["ks"].tolist() == pytest.approx(test.loc[list(SHAPE_STATS), "ks"].tolist())
+    assert ref.set_index("stat").loc["all", "share_within"] <= per_stat["share_within"].min()
 
 
 def test_cross_validation_holds_every_cascade_out_once(shared_data):

@@ -475,3 +475,80 @@ def test_bootstrap_aucs_are_exactly_each_resamples_rank_sum_auc(x, y, seed):
         ranks = rankdata(np.concatenate([a, b]))
         want.append((ranks[: len(a)].sum() - len(a) * (len(a) + 1) / 2) / (len(a) * len(b)))
     assert np.array_equal(_bootstrap_aucs(bx, by), np.array(want))
+
+
+# ---------------------------------------------------------------------------
+# ks_reference: the KS distances of a model exactly right
+# ---------------------------------------------------------------------------
+
+
+def test_ks_reference_draws_are_the_two_sample_ks_distances():
+    from scipy.stats import ks_2samp
+
+    from smmsim.cascades import ks_reference
+
+    gen = np.random.default_rng(4)
+    sim = pd.DataFrame({"size": gen.integers(1, 40, 300), "depth": gen.normal(size=300)})
+    ref = ks_reference(sim, 25, n_draws=1, stats=("size", "depth"), rng=np.random.default_rng(9))
+    held = np.random.default_rng(9).permutation(300)[:25]  # the one draw's held-out rows
+    rest = np.setdiff1d(np.arange(300), held)
+    for stat in ("size", "depth"):
+        want = ks_2samp(sim[stat].to_numpy()[held], sim[stat].to_numpy()[rest]).statistic
+        assert ref.set_index("stat").loc[stat, "ks_median"] == pytest.approx(want, abs=1e-12)
+
+
+def test_ks_reference_matches_the_kolmogorov_distribution():
+    """Continuous data, 30 held out of 5,000: the 95th percentile of the distance is
+    Kolmogorov's (about 0.24 at n = 30; 1.36 / sqrt(30) = 0.248 asymptotically).
+    Tolerance 0.02 on 2,000 draws (the percentile's sampling sd is about 0.005); an
+    observed distance at that percentile has a bootstrap p near 0.05."""
+    from smmsim.cascades import ks_reference
+
+    sim = pd.DataFrame({"x": np.random.default_rng(1).random(5000)})
+    ref = ks_reference(sim, 30, n_draws=2000, stats=("x",), rng=2).set_index("stat")
+    assert ref.loc["x", "ks_q95"] == pytest.approx(0.242, abs=0.02)
+    assert 0.45 < ref.loc["x", "share_within"] < 0.60  # P(D_30 <= 0.15) = 0.52
+    observed = pd.DataFrame({"stat": ["x"], "ks": [ref.loc["x", "ks_q95"]]})
+    again = ks_reference(sim, 30, n_draws=2000, stats=("x",), observed=observed, rng=2)
+    assert again.set_index("stat").loc["x", "p"] == pytest.approx(0.05, abs=0.02)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    values=st.lists(st.integers(0, 6), min_size=3, max_size=60),
+    n_observed=st.integers(1, 10),
+    threshold=st.floats(0.01, 0.99),
+)
+def test_ks_reference_invariants(values, n_observed, threshold):
+    from smmsim.cascades import ks_reference
+
+    sim = pd.DataFrame({"a": values, "b": values[::-1]})
+    if len(values) <= n_observed:
+        with pytest.raises(ValueError, match="n_observed"):
+            ks_reference(sim, n_observed, stats=("a", "b"), rng=0)
+        return
+    ref = ks_reference(sim, n_observed, n_draws=20, threshold=threshold, stats=("a", "b"), rng=0)
+    per = ref.iloc[:2]
+    assert per["ks_median"].between(0, 1).all() and (per["ks_median"] <= per["ks_q95"]).all()
+    assert ref["share_within"].between(0, 1).all()
+    assert ref["share_within"].iloc[2] <= per["share_within"].min()
+    assert ref.equals(
+        ks_reference(sim, n_observed, n_draws=20, threshold=threshold, stats=("a", "b"), rng=0)
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"n_observed": 0}, "n_observed"),
+        ({"n_draws": 0}, "n_draws"),
+        ({"threshold": 1.5}, "threshold"),
+    ],
+)
+def test_ks_reference_rejects_bad_arguments(kwargs, field):
+    from smmsim.cascades import ks_reference
+
+    sim = pd.DataFrame({"size": np.arange(50)})
+    args = {"n_observed": 10, **kwargs}
+    with pytest.raises(ValueError, match=field):
+        ks_reference(sim, args.pop("n_observed"), stats=("size",), rng=0, **args)
