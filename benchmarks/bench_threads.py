@@ -100,6 +100,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", default="", help="run only the cases whose name contains this")
     args = ap.parse_args(argv)
     max_threads = numba.config.NUMBA_NUM_THREADS
     print(f"# bench_threads: {machine_summary()}; numba threads available {max_threads}")
@@ -107,6 +108,8 @@ def main(argv=None):
     print("| case | 1 thread s | 2 threads s | speed-up | cores used (2 threads) | identical |")
     print("|---|--:|--:|--:|--:|---|")
     for name, fn, _ in cases(args.quick):
+        if args.only not in name:
+            continue
         numba.set_num_threads(1)
         fn()  # compile and warm up
         times = {1: [], 2: []}

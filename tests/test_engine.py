@@ -296,12 +296,30 @@ def test_parallel_runs_equal_runs_one_by_one_on_any_number_of_threads():
     assert len(world_for(cfg).cache.workspaces[len(by_threads[0][0].items)]) == len(pool)
 
 
-def test_batched_tables_equal_the_tables_of_each_run():
+@pytest.mark.parametrize(
+    "cfg",
+    [
+        small(reviews={"enabled": True, "post_prob": 0.5}, content={"click_through": 0.3}),
+        # a claim and nothing else: no campaign item, so nobody counts for responsiveness
+        small(crisis={"enabled": True, "claim_only": True}),
+        small(crisis={"enabled": True, "step": 2, "correction": {"enabled": True}}, steps=12),
+        small(content={"stickiness": 0.0}),  # the seeds post, nothing spreads
+    ],
+    ids=["reviews", "claim-only", "crisis", "no-spread"],
+)
+def test_batched_tables_equal_the_tables_of_each_run(cfg):
     from smmsim.metrics.campaign import steps_table, summary_columns
+    from smmsim.metrics.trees import tree_metrics_from_parents
 
-    cfg = small(reviews={"enabled": True, "post_prob": 0.5}, content={"click_through": 0.3})
     runs = [simulate(cfg, rng=s) for s in range(5)]
     cols = summary_columns(runs)
+    for i, run in enumerate(runs):  # the batched tree metrics against the checked path
+        parent = run.tree_parent[0]
+        want = tree_metrics_from_parents(parent, np.arange(len(parent)))
+        assert cols["cascade_size"][i] == want["size"]
+        assert cols["cascade_depth"][i] == want["depth"]
+        assert cols["cascade_breadth"][i] == want["breadth"]
+        assert cols["structural_virality"][i] == want["structural_virality"]
     for i, run in enumerate(runs):
         want = run.summary()
         got = {name: col[i] for name, col in cols.items()}

@@ -187,3 +187,38 @@ def tree_stats(lp):
         for k in range(offset[t], offset[t + 1]):
             level[depth[bucket[k]]] = 0
     return roots, sizes, depths, breadths, wiener, forest_breadth
+
+
+@njit(cache=True)
+def summary_of_stats(sizes, depths, wiener, forest_breadth):
+    """Size, depth, breadth and pair-weighted structural virality of a forest, from
+    :func:`tree_stats`'s per-tree ``sizes``, ``depths``, ``wiener`` and its
+    ``forest_breadth``: the virality is the sum of the trees' Wiener indices over their
+    pairs (0.0 without a pair)."""
+    size = 0
+    depth = 0
+    pairs = 0
+    total = 0.0
+    for t in range(len(sizes)):
+        size += sizes[t]
+        pairs += sizes[t] * (sizes[t] - 1)
+        total += wiener[t]
+        if depths[t] > depth:
+            depth = depths[t]
+    virality = total / (pairs / 2.0) if pairs > 0 else 0.0
+    return size, depth, forest_breadth, virality
+
+
+@njit(cache=True, nogil=True)
+def forests_summaries(lp, bounds):
+    """:func:`summary_of_stats` of each parents-first forest ``lp[bounds[i]:bounds[i + 1]]``
+    (parent indices within the forest): arrays of sizes, depths, breadths, viralities."""
+    n = len(bounds) - 1
+    sizes = np.empty(n, np.int64)
+    depths = np.empty(n, np.int64)
+    breadths = np.empty(n, np.int64)
+    virality = np.empty(n, np.float64)
+    for i in range(n):
+        _, sz, dp, _, wiener, fb = tree_stats(lp[bounds[i] : bounds[i + 1]])
+        sizes[i], depths[i], breadths[i], virality[i] = summary_of_stats(sz, dp, wiener, fb)
+    return sizes, depths, breadths, virality

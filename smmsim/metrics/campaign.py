@@ -137,13 +137,13 @@ def summary_columns(runs: Sequence[Any]) -> dict:
     values per metric: what one call costs is mostly per metric, not per run.
 
     The values are Python ints and floats, exactly those :func:`summarize_run` gives."""
-    from .trees import forest_metrics_unchecked
+    from ._tree_kernel import forests_summaries
 
     first = runs[0]
     cfg = first.config
     if any(r.config is not cfg or r.kinds != first.kinds for r in runs):
         raise ValueError("`runs` must be runs of one scenario (the same config and items).")
-    tot = np.stack([r.stats.sum(axis=0) for r in runs])  # (runs, items, fields)
+    tot = _totals([r.stats for r in runs])  # (runs, items, fields)
     brand = _items(first, "brand")
     reviews = _items(first, "review_positive", "review_negative")
     campaign = brand | reviews
@@ -162,7 +162,10 @@ def summary_columns(runs: Sequence[Any]) -> dict:
     cost = np.array([float(sum(r.costs.values())) for r in runs])
     shares = over(brand, K.F_SHARES)
     seeds = over(brand, K.F_POSTS)
-    trees = [forest_metrics_unchecked(r.tree_parent[0]) for r in runs]
+    # the engine's trees are parents-first by construction: no checks, no relabelling
+    tree_size, tree_depth, tree_breadth, virality = forests_summaries(
+        *_joined([r.tree_parent[0] for r in runs])
+    )
     earned = imp[:, campaign, 2].sum(axis=1)
     n_pos = imp[:, _items(first, "review_positive")].sum(axis=(1, 2))
     n_neg = imp[:, _items(first, "review_negative", "claim")].sum(axis=(1, 2))
@@ -182,10 +185,10 @@ def summary_columns(runs: Sequence[Any]) -> dict:
         "seed_posts": seeds,
         "virality_rate": _ratio(shares, reach, 0.0),
         "amplification": _ratio(shares - seeds, seeds, nan),
-        "cascade_size": [int(t["size"]) for t in trees],
-        "cascade_depth": [int(t["depth"]) for t in trees],
-        "cascade_breadth": [int(t["breadth"]) for t in trees],
-        "structural_virality": [float(t["structural_virality"]) for t in trees],
+        "cascade_size": tree_size,
+        "cascade_depth": tree_depth,
+        "cascade_breadth": tree_breadth,
+        "structural_virality": virality,
         "website_sessions": clicks.sum(axis=1),
         "sessions_paid": clicks[:, 0],
         "sessions_owned": clicks[:, 1],
@@ -202,7 +205,7 @@ def summary_columns(runs: Sequence[Any]) -> dict:
         "roi": _ratio(gross - cost, cost, nan, cost > 0),
         "cost_per_acquisition": _ratio(cost, conversions, nan, (conversions != 0) & (cost > 0)),
         "earned_media_value": earned * cfg.campaign.levers.broadcast_ads.cpm / 1000,
-        "responsiveness": [_responsiveness(r, campaign) for r in runs],
+        "responsiveness": _responsiveness(runs, campaign),
         "reviews_positive": over(_items(first, "review_positive"), K.F_POSTS),
         "reviews_negative": over(_items(first, "review_negative"), K.F_POSTS) - complaints,
         "complaints": complaints,
@@ -223,18 +226,36 @@ def _ratio(num, den, default, where=None) -> np.ndarray:
     return out
 
 
-def _earned_only(stats) -> np.ndarray:
-    """Per step and item: net change of the people reached by earned media only."""
-    return stats[..., K.F_NEW_REACH_EARNED] - stats[..., K.F_EARNED_LOST]
+def _responsiveness(runs, mask) -> np.ndarray:
+    """Per run: how many people who shared an item in ``mask`` are customers at the end."""
+    from ._campaign_kernel import count_customers_each
+
+    ks = np.flatnonzero(mask).tolist()
+    if not ks:
+        return np.zeros(len(runs), dtype=np.int64)
+    people, people_bounds = _joined([r.sharers[k] for r in runs for k in ks], group=len(ks))
+    buyers, buyer_bounds = _joined([r.buyers for r in runs])
+    is_customer = runs[0].world.population.is_customer
+    return count_customers_each(people, people_bounds, buyers, buyer_bounds, is_customer)
 
 
-def _responsiveness(run, mask) -> int:
-    """How many people who shared an item in ``mask`` are customers at the end."""
-    from ._campaign_kernel import count_customers
+def _joined(arrays, group: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """``arrays`` end to end, and the bounds of each run's part: run ``i`` holds arrays
+    ``[group * i, group * (i + 1))``, ``joined[bounds[i]:bounds[i + 1]]``."""
+    lengths = np.array([len(a) for a in arrays], dtype=np.int64)
+    if group == 0:
+        raise ValueError("`group` must be at least 1.")
+    bounds = np.zeros(len(arrays) // group + 1, dtype=np.int64)
+    np.cumsum(lengths.reshape(-1, group).sum(axis=1), out=bounds[1:])
+    return (np.concatenate(arrays) if arrays else _NOBODY), bounds
 
-    parts = [run.sharers[k] for k in np.flatnonzero(mask)]
-    people = np.concatenate(parts) if len(parts) > 1 else parts[0] if parts else _NOBODY
-    return int(count_customers(people, run.world.population.is_customer, run.buyers))
+
+def _totals(stats) -> np.ndarray:
+    """Each run's per-step counts summed over its steps: shape (runs, items, fields)."""
+    if all(len(s) for s in stats):
+        starts = np.cumsum([0] + [len(s) for s in stats[:-1]])
+        return np.add.reduceat(np.concatenate(stats), starts, axis=0)
+    return np.stack([s.sum(axis=0) for s in stats])  # reduceat cannot sum no steps
 
 
 _NOBODY = np.empty(0, np.int32)
@@ -310,6 +331,14 @@ def steps_table(runs: Sequence[Any]) -> pd.DataFrame:
     return pd.DataFrame({"replicate": np.repeat(np.arange(len(runs)), n_rows), **cols})
 
 
+def _repeated_names(names: Sequence[str], times: int) -> pd.Series:
+    """``names`` repeated ``times`` times, as pandas' default string column: taken from
+    the few names at once (built from one Python string per row, the two name
+    columns took 8 of a replicate's 10 us of table)."""
+    codes = np.tile(np.arange(len(names)), times)
+    return pd.Series(list(names)).take(codes).reset_index(drop=True)
+
+
 def _steps_columns(runs) -> dict:
     """The columns of :func:`steps_table` but ``replicate``: each run's steps, each
     step's items."""
@@ -319,29 +348,35 @@ def _steps_columns(runs) -> dict:
         raise ValueError("`runs` must be runs of one scenario (the same config and items).")
     T = max(cfg.steps, *(r.stats.shape[0] for r in runs))
     R, n_items = len(runs), first.stats.shape[1]
-    s = np.zeros((R, T, n_items, K.N_FIELDS), np.int64)
-    for i, r in enumerate(runs):
-        s[i, : r.stats.shape[0]] = r.stats
+    # fields first, (field, run, step, item): each field's column is a contiguous row of
+    # f, filled from the steps the runs took (the rest, after a cascade stopped, is 0)
+    lengths = np.array([r.stats.shape[0] for r in runs])
+    steps = np.concatenate([r.stats for r in runs])  # (steps of all runs, item, field)
+    run_of = np.repeat(np.arange(R), lengths)
+    step_of = np.arange(len(steps)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    s = np.zeros((K.N_FIELDS, R, T, n_items), np.int64)
+    s[:, run_of, step_of] = steps.transpose(2, 0, 1)
+    f = s.reshape(K.N_FIELDS, -1)
     cols = {
         "step": np.tile(np.repeat(np.arange(T), n_items), R),
-        "item": np.tile(np.array(first.items, dtype=object), R * T),
-        "kind": np.tile(np.array(first.kinds, dtype=object), R * T),
+        "item": _repeated_names(first.items, R * T),
+        "kind": _repeated_names(first.kinds, R * T),
     }
     for i, origin in enumerate(("paid", "owned", "earned")):
-        cols[f"impressions_{origin}"] = s[..., K.F_IMPRESSIONS + i].ravel()
-    cols["new_reach"] = s[..., K.F_NEW_REACH].ravel()
-    cols["new_reach_earned_only"] = _earned_only(s).ravel()
-    cols["engagements"] = s[..., K.F_ENGAGEMENTS].ravel()
-    cols["shares"] = s[..., K.F_SHARES].ravel()
-    cols["website_sessions"] = s[..., K.F_CLICKS : K.F_CLICKS + 3].sum(axis=-1).ravel()
-    cols["conversions"] = s[..., K.F_CONVERSIONS : K.F_CONVERSIONS + 3].sum(axis=-1).ravel()
+        cols[f"impressions_{origin}"] = f[K.F_IMPRESSIONS + i]
+    cols["new_reach"] = f[K.F_NEW_REACH]
+    cols["new_reach_earned_only"] = f[K.F_NEW_REACH_EARNED] - f[K.F_EARNED_LOST]
+    cols["engagements"] = f[K.F_ENGAGEMENTS]
+    cols["shares"] = f[K.F_SHARES]
+    cols["website_sessions"] = f[K.F_CLICKS] + f[K.F_CLICKS + 1] + f[K.F_CLICKS + 2]
+    cols["conversions"] = f[K.F_CONVERSIONS] + f[K.F_CONVERSIONS + 1] + f[K.F_CONVERSIONS + 2]
     for i, origin in enumerate(("paid", "owned", "earned")):
-        cols[f"website_sessions_{origin}"] = s[..., K.F_CLICKS + i].ravel()
-        cols[f"conversions_{origin}"] = s[..., K.F_CONVERSIONS + i].ravel()
-    cols["referrals"] = s[..., K.F_REFERRALS].ravel()
+        cols[f"website_sessions_{origin}"] = f[K.F_CLICKS + i]
+        cols[f"conversions_{origin}"] = f[K.F_CONVERSIONS + i]
+    cols["referrals"] = f[K.F_REFERRALS]
     # running totals per run and item over steps (rows: run, step, item)
-    reach = np.cumsum(s[..., K.F_NEW_REACH], axis=1)
-    earned_only = np.cumsum(_earned_only(s), axis=1)
+    reach = np.cumsum(s[K.F_NEW_REACH], axis=1)
+    earned_only = np.cumsum(s[K.F_NEW_REACH_EARNED] - s[K.F_EARNED_LOST], axis=1)
     cols["reach"] = reach.ravel()
     cols["reach_earned_only"] = earned_only.ravel()
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -257,13 +257,15 @@ def forest_metrics_unchecked(parent: np.ndarray) -> dict:
 
 def _metrics_of(stats) -> dict:
     """Size, depth, breadth and pair-weighted structural virality of ``tree_stats``'s output."""
-    roots, sizes, depths, _, wiener, forest_breadth = stats
-    pairs = float(np.sum(sizes * (sizes - 1))) / 2.0
+    _, sizes, depths, _, wiener, forest_breadth = stats
+    size, depth, breadth, virality = _tree_kernel.summary_of_stats(
+        sizes, depths, wiener, forest_breadth
+    )
     return {
-        "size": int(sizes.sum()),
-        "depth": int(depths.max()) if len(depths) else 0,
-        "breadth": int(forest_breadth),
-        "structural_virality": float(wiener.sum()) / pairs if pairs > 0 else 0.0,
+        "size": int(size),
+        "depth": int(depth),
+        "breadth": int(breadth),
+        "structural_virality": float(virality),
     }
 
 
