@@ -121,8 +121,21 @@ def replicate_seeds(root: np.random.SeedSequence, n_replicates: int) -> list[int
     The children are built from ``root``'s entropy and spawn key (not by
     ``root.spawn``, which would advance ``root``), so the result never depends
     on what was spawned before, and adding replicates leaves the first ones as
-    they were.
+    they were. Many seeds are computed by compiled code (:mod:`smmsim._seedseq`:
+    numpy's hashing, checked against numpy on the first seed of every call).
     """
+    if n_replicates < 8:
+        return [seed_int(child(root, i)) for i in range(n_replicates)]
+    from ._seedseq import assembled_words, child_seed_ints
+
+    entropy = root.entropy
+    plain = isinstance(entropy, int) or (
+        isinstance(entropy, (list, tuple)) and all(isinstance(v, int) for v in entropy)
+    )
+    if plain and all(isinstance(v, int) for v in root.spawn_key):
+        seeds = child_seed_ints(assembled_words(entropy, root.spawn_key), 0, n_replicates)
+        if int(seeds[0]) == seed_int(child(root, 0)):  # numpy changed its hashing: never
+            return seeds.tolist()  # run on wrong seeds
     return [seed_int(child(root, i)) for i in range(n_replicates)]
 
 

@@ -26,6 +26,7 @@ LAYERS = {
     "smmsim._streams": 0,
     "smmsim._jit": 0,
     "smmsim._memory": 0,
+    "smmsim._seedseq": 0,
     "smmsim.io": 0,
     # 1 data: social graphs, people, real data
     "smmsim.graphs": 1,

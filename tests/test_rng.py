@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from smmsim import _rng
 
@@ -54,3 +56,36 @@ def test_world_and_selection_streams_are_fixed_by_the_graph_seed():
 
 def test_fresh_seed_is_in_range():
     assert 0 <= _rng.fresh_seed(32) < 2**32
+
+
+def _numpy_child_seed(entropy, key, i):
+    ss = np.random.SeedSequence(entropy, spawn_key=(*key, i))
+    return int(ss.generate_state(1, np.uint64)[0] >> np.uint64(1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    entropy=st.one_of(
+        st.integers(0, 2**160), st.lists(st.integers(0, 2**70), min_size=1, max_size=6)
+    ),
+    key=st.lists(st.integers(0, 2**64), max_size=4),
+    first=st.one_of(st.integers(0, 50), st.integers(2**32 - 3, 2**33)),
+)
+def test_compiled_child_seeds_equal_numpy(entropy, key, first):
+    from smmsim._seedseq import assembled_words, child_seed_ints
+
+    got = child_seed_ints(assembled_words(entropy, key), first, 4).tolist()
+    assert got == [_numpy_child_seed(entropy, key, first + j) for j in range(4)]
+
+
+@pytest.mark.parametrize("master", [0, 1, 2**90 + 3, None])
+def test_replicate_seeds_are_the_children_of_the_root(master):
+    root = np.random.SeedSequence(master) if master is not None else np.random.SeedSequence()
+    for n in (1, 7, 8, 300):
+        want = [_rng.seed_int(_rng.child(root, i)) for i in range(n)]
+        got = _rng.replicate_seeds(root, n)
+        assert got == want and all(type(s) is int for s in got)
+    below = _rng.child(root, 5, 2)  # a root with a spawn key of its own
+    assert _rng.replicate_seeds(below, 20) == [
+        _rng.seed_int(_rng.child(below, i)) for i in range(20)
+    ]

@@ -15,15 +15,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-_MASK32 = np.uint64(0xFFFFFFFF)
-_INIT_A = np.uint64(0x43B0D7E5)
-_MULT_A = np.uint64(0x931E8875)
-_INIT_B = np.uint64(0x8B51F9DD)
-_MULT_B = np.uint64(0x58F38DED)
-_MIX_L = np.uint64(0xCA01F9DD)
-_MIX_R = np.uint64(0x4973F715)
-_S16 = np.uint64(16)
-_S32 = np.uint64(32)
+from .._seedseq import MASK32 as _MASK32
+from .._seedseq import S32 as _S32
+from .._seedseq import draw_words, mix_pool
+
 # PCG64's 128-bit multiplier, high and low words
 _PCG_HI = np.uint64(0x2360ED051FC65DA4)
 _PCG_LO = np.uint64(0x4385DF649FCCF645)
@@ -51,46 +46,19 @@ def _step(s_hi, s_lo, i_hi, i_lo):
     return hi + i_hi + carry, lo2
 
 
-@njit(inline="always")
-def _hashmix(value, h):
-    value = (value ^ h) & _MASK32
-    h = (h * _MULT_A) & _MASK32
-    value = (value * h) & _MASK32
-    return value ^ (value >> _S16), h
-
-
-@njit(inline="always")
-def _mix(x, y):
-    r = (_MIX_L * x - _MIX_R * y) & _MASK32
-    return r ^ (r >> _S16)
-
-
 @njit(cache=True)
 def kernel_keys(seeds):
     """``default_rng(s).integers(0, 2**63, dtype=np.int64)`` for each seed ``0 <= s < 2**64``."""
     out = np.empty(len(seeds), np.uint64)
     pool = np.empty(4, np.uint64)
     words = np.empty(8, np.uint64)
+    entropy = np.empty(2, np.uint64)
     for j in range(len(seeds)):
         s = seeds[j]
-        n_words = 1 if s <= _MASK32 else 2
-        entropy0 = s & _MASK32
-        entropy1 = s >> _S32
-        h = _INIT_A
-        for i in range(4):
-            e = entropy0 if i == 0 else (entropy1 if i == 1 and n_words == 2 else np.uint64(0))
-            pool[i], h = _hashmix(e, h)
-        for i_src in range(4):
-            for i_dst in range(4):
-                if i_src != i_dst:
-                    v, h = _hashmix(pool[i_src], h)
-                    pool[i_dst] = _mix(pool[i_dst], v)
-        h = _INIT_B
-        for i in range(8):
-            v = (pool[i % 4] ^ h) & _MASK32
-            h = (h * _MULT_B) & _MASK32
-            v = (v * h) & _MASK32
-            words[i] = v ^ (v >> _S16)
+        entropy[0] = s & _MASK32
+        entropy[1] = s >> _S32
+        mix_pool(entropy, 1 if s <= _MASK32 else 2, pool)  # the seed's 32-bit words
+        draw_words(pool, words)
         seed_hi = words[0] | (words[1] << _S32)
         seed_lo = words[2] | (words[3] << _S32)
         inc_hi = words[4] | (words[5] << _S32)

@@ -405,9 +405,9 @@ def simulate_replicates(
     progress : bool
         Show a progress bar.
     parallel : bool, default False
-        Spread the replicates over numba's threads (``numba.set_num_threads``),
-        one batch per thread; the results are the same for any number of
-        threads.
+        Spread the replicates over numba's threads (``numba.set_num_threads``)
+        in chunks, the tables of each chunk built while the other threads
+        compute; the results are the same for any number of threads.
 
     Returns
     -------
@@ -436,16 +436,31 @@ def simulate_replicates(
         raise TypeError("`rng` for replicates must be None, an int or a SeedSequence.")
     root = as_seed_sequence(master)
     seeds = replicate_seeds(root, n_replicates)
-    if progress or plan_draws(cfg):
-        runs = _replicates_one_by_one(cfg, seeds, progress)
-    else:
-        runs = run_replicates(cfg, seeds, parallel=parallel)
-    from ..metrics.campaign import steps_table, summary_columns
-
-    summary = pd.DataFrame(
-        {"replicate": list(range(len(runs))), "seed": list(seeds), **summary_columns(runs)}
+    from ..metrics.campaign import (
+        _steps_columns,
+        joined_columns,
+        steps_table_of_parts,
+        summary_arrays,
     )
-    return summary, steps_table(runs)
+
+    def tables(runs):
+        return summary_arrays(runs), _steps_columns(runs), len(runs)
+
+    if progress or plan_draws(cfg):
+        parts = [tables(_replicates_one_by_one(cfg, seeds, progress))]
+    elif cfg.crisis.enabled and not cfg.crisis.claim_only:  # runs with their twins
+        parts = [tables(run_replicates(cfg, seeds, parallel=parallel))]
+    else:
+        # the tables of each chunk of runs are built while the other threads compute
+        parts = _replicate_chunks(cfg, seeds, parallel=parallel, consume=tables)
+    summary = pd.DataFrame(
+        {
+            "replicate": np.arange(len(seeds)),
+            "seed": list(seeds),
+            **joined_columns([p[0] for p in parts]),
+        }
+    )
+    return summary, steps_table_of_parts([p[1] for p in parts], [p[2] for p in parts])
 
 
 def _replicates_one_by_one(cfg, seeds, progress):
@@ -467,11 +482,25 @@ def run_replicates(
     """``[simulate(cfg, rng=s, world=world) for s in seeds]`` in compiled batches.
 
     For a scenario whose planning draws nothing (``plan_draws(cfg)`` false):
-    one plan, and one compiled call per batch (per thread with ``parallel``),
-    the runs differing only in their kernel key.
+    one plan, and one compiled call for all the runs (with ``parallel``, chunks
+    of them on numba's number of threads), the runs differing only in their
+    kernel key. The runs are the same for any number of threads.
     """
     if plan_draws(cfg):
         raise ValueError("`cfg` draws random numbers when planned: run it with simulate().")
+    if cfg.crisis.enabled and not cfg.crisis.claim_only:
+        world, plan, keys, n_pieces = _batch_setup(cfg, seeds, world, parallel)
+        runs = _run_batch(cfg, world, plan, keys, seeds, n_events=None, n_pieces=n_pieces)
+        base = _run_batch(
+            cfg, world, plan, keys, seeds, n_events=plan.n_campaign_events, n_pieces=n_pieces
+        )
+        return [dataclasses.replace(r, baseline=b) for r, b in zip(runs, base, strict=True)]
+    parts = _replicate_chunks(cfg, seeds, world=world, parallel=parallel)
+    return [run for part in parts for run in part]
+
+
+def _batch_setup(cfg, seeds, world, parallel):
+    """The world, plan (drawing nothing), kernel keys and thread count of a batch."""
     world = world if world is not None else world_for(cfg)
     keys = _kernel_keys(seeds)
     last = world.cache.last_plan
@@ -480,18 +509,20 @@ def run_replicates(
     else:
         plan = plan_run(cfg, world, np.random.default_rng(0))  # draws nothing
         world.cache.last_plan = (cfg, plan)
-    n_pieces = 1
+    n_threads = 1
     if parallel:
         import numba
 
-        n_pieces = max(1, min(len(seeds), numba.get_num_threads()))
-    runs = _run_batch(cfg, world, plan, keys, seeds, n_events=None, n_pieces=n_pieces)
-    if cfg.crisis.enabled and not cfg.crisis.claim_only:
-        base = _run_batch(
-            cfg, world, plan, keys, seeds, n_events=plan.n_campaign_events, n_pieces=n_pieces
-        )
-        runs = [dataclasses.replace(r, baseline=b) for r, b in zip(runs, base, strict=True)]
-    return runs
+        n_threads = max(1, min(len(seeds), numba.get_num_threads()))
+    return world, plan, keys, n_threads
+
+
+def _replicate_chunks(cfg, seeds, *, world=None, parallel=False, consume=None) -> list:
+    """:func:`_run_chunks` of the replicates ``seeds`` of a scenario without a twin run."""
+    world, plan, keys, n_threads = _batch_setup(cfg, seeds, world, parallel)
+    return _run_chunks(
+        cfg, world, plan, keys, seeds, n_events=None, n_threads=n_threads, consume=consume
+    )
 
 
 def _int_seed(s) -> bool:
@@ -519,12 +550,25 @@ def _kernel_keys(seeds) -> np.ndarray:
 
 
 def _run_batch(cfg, world, plan, keys, seeds, *, n_events, n_pieces=1) -> list[Run]:
-    """The runs of ``plan`` with kernel ``keys``, in ``n_pieces`` compiled calls at once.
+    """The runs of ``plan`` with kernel ``keys`` on ``n_pieces`` threads at once (see
+    :func:`_run_chunks`)."""
+    parts = _run_chunks(cfg, world, plan, keys, seeds, n_events=n_events, n_threads=n_pieces)
+    return [run for part in parts for run in part]
 
-    Piece c runs keys ``[n * c // n_pieces, n * (c + 1) // n_pieces)`` on a work space
-    of its own, piece 0 on this thread and the others on threads started for the call
-    (the kernel releases the GIL). A run depends only on its key and the plan, never on
-    its piece or work space: the runs are the same for any ``n_pieces``."""
+
+def _run_chunks(cfg, world, plan, keys, seeds, *, n_events, n_threads=1, consume=None) -> list:
+    """``consume(runs)`` of each chunk of the runs of ``plan`` with kernel ``keys``, in
+    the chunks' order (``consume`` None: the chunks' lists of :class:`Run`).
+
+    With ``n_threads`` > 1 the runs are dealt into chunks (two per thread) that
+    ``n_threads - 1`` threads started for the call and this one compute, each on a work
+    space of its own (the compiled batch releases the GIL). This thread turns each
+    finished chunk into Run objects and ``consume``'s result while the others compute,
+    and computes a chunk itself when none is waiting. A run depends only on its key and
+    the plan, never on its chunk, thread or work space: the runs are the same for any
+    ``n_threads``."""
+    import queue
+
     from . import _batch
 
     T = cfg.steps
@@ -532,49 +576,65 @@ def _run_batch(cfg, world, plan, keys, seeds, *, n_events, n_pieces=1) -> list[R
     ev, capacity = plan.kernel_events(n_events, g.n_nodes, T)
     net = K.Network(g.indptr, g.indices, g.trust, pop.purchase_interest, pop.is_customer)
     n_runs = len(keys)
-    n_pieces = max(1, min(n_pieces, n_runs))
-    bounds = [n_runs * c // n_pieces for c in range(n_pieces + 1)]
-    spaces = world.take_workspaces(len(plan.items), n_pieces)
+    n_threads = max(1, min(n_threads, n_runs))
+    # Two chunks a thread keep both cores busy while one of them builds Python objects;
+    # at least 64 runs a chunk keep the per-chunk costs (0.6 ms of tables) small.
+    n_chunks = 1 if n_threads == 1 else max(n_threads, min(2 * n_threads, n_runs // 64))
+    bounds = [n_runs * c // n_chunks for c in range(n_chunks + 1)]
+    spaces = world.take_workspaces(len(plan.items), n_threads)
+    finish = consume if consume is not None else (lambda runs: runs)
+    lock = threading.Lock()
+    todo = iter(range(n_chunks))
+    done: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    threads: list[threading.Thread] = []
+
+    def take():
+        with lock:
+            return None if stop.is_set() else next(todo, None)
+
     try:
-        calls = []
-        for c, ws in enumerate(spaces):
+        work = []
+        for ws in spaces:
             _fill(ws, world, plan)
+            work.append(K.kernel_args(net, plan.kernel_items, plan.kernel_params, ev,
+                                      ws.arrays(capacity)))  # fmt: skip
+
+        def compute(t, c):
             lo, hi = bounds[c], bounds[c + 1]
-            work = ws.arrays(capacity)
-            args = K.kernel_args(net, plan.kernel_items, plan.kernel_params, ev, work)
-            calls.append((*args, T, keys[lo:hi], ws.reserve_runs(hi - lo)))
-        outs = _in_threads(_batch.run_batch, calls)
+            return _batch.run_batch(*work[t], T, keys[lo:hi], spaces[t].reserve_runs(hi - lo))
+
+        def worker(t):
+            while (c := take()) is not None:
+                try:
+                    done.put((c, compute(t, c), None))
+                except BaseException as exc:  # noqa: BLE001 - raised again on this thread
+                    done.put((c, None, exc))
+
+        threads = [threading.Thread(target=worker, args=(t,), daemon=True)
+                   for t in range(1, n_threads)]  # fmt: skip
+        for th in threads:
+            th.start()
+        parts: list = [None] * n_chunks
+        for _ in range(n_chunks):
+            try:
+                c, out, exc = done.get_nowait()
+            except queue.Empty:
+                c = take()
+                if c is None:  # every chunk is taken: wait for one of the others
+                    c, out, exc = done.get()
+                else:
+                    out, exc = compute(0, c), None
+            if exc is not None:
+                raise exc
+            runs = _runs_of(cfg, world, plan, out, seeds[bounds[c] : bounds[c + 1]])
+            parts[c] = finish(runs)
+        return parts
     finally:
+        stop.set()
+        for th in threads:
+            th.join()
         world.give_back(spaces)
-    runs = []
-    for c, out in enumerate(outs):
-        runs += _runs_of(cfg, world, plan, out, seeds[bounds[c] : bounds[c + 1]])
-    return runs
-
-
-def _in_threads(fn, calls) -> list:
-    """``[fn(*args) for args in calls]``, the first call on this thread and each other
-    on a thread of its own (``fn`` releases the GIL)."""
-    if len(calls) == 1:
-        return [fn(*calls[0])]
-    outs: list = [None] * len(calls)
-    errors: list = []
-
-    def work(i):
-        try:
-            outs[i] = fn(*calls[i])
-        except BaseException as exc:  # noqa: BLE001 - raised again below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(1, len(calls))]
-    for th in threads:
-        th.start()
-    work(0)
-    for th in threads:
-        th.join()
-    if errors:
-        raise errors[0]
-    return outs
 
 
 def _runs_of(cfg, world, plan, out, seeds) -> list[Run]:

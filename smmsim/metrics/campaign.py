@@ -137,6 +137,12 @@ def summary_columns(runs: Sequence[Any]) -> dict:
     values per metric: what one call costs is mostly per metric, not per run.
 
     The values are Python ints and floats, exactly those :func:`summarize_run` gives."""
+    return {name: col.tolist() for name, col in summary_arrays(runs).items()}
+
+
+def summary_arrays(runs: Sequence[Any]) -> dict:
+    """:func:`summary_columns` as one numpy array per metric (int64 or float64), the
+    columns a table is built from."""
     from ._tree_kernel import forests_summaries
 
     first = runs[0]
@@ -212,10 +218,10 @@ def summary_columns(runs: Sequence[Any]) -> dict:
         "sentiment": _ratio(n_pos, n_pos + n_neg, nan),
         "steps": [r.n_steps for r in runs],
     }
-    cols = {name: np.asarray(col).tolist() for name, col in out.items()}
+    cols = {name: np.asarray(col) for name, col in out.items()}
     if cfg.crisis.enabled:
         crisis = [_crisis_metrics(r) for r in runs]
-        cols.update({name: [c[name] for c in crisis] for name in crisis[0]})
+        cols.update({name: np.asarray([c[name] for c in crisis]) for name in crisis[0]})
     return cols
 
 
@@ -326,9 +332,34 @@ def steps_frame(run: Any) -> pd.DataFrame:
 def steps_table(runs: Sequence[Any]) -> pd.DataFrame:
     """:func:`steps_frame` of each of ``runs`` (runs of one scenario) one after the
     other, with a first column ``replicate`` (0, 1, ...): the table built at once."""
-    cols = _steps_columns(runs)
-    n_rows = len(cols["step"]) // len(runs)
-    return pd.DataFrame({"replicate": np.repeat(np.arange(len(runs)), n_rows), **cols})
+    return steps_table_of_parts([_steps_columns(runs)], [len(runs)])
+
+
+def steps_table_of_parts(parts: Sequence[dict], n_runs: Sequence[int]) -> pd.DataFrame:
+    """:func:`steps_table` of runs taken in parts: ``parts[i]`` the ``_steps_columns`` of
+    ``n_runs[i]`` runs of one scenario, numbered on from the runs before."""
+    rows = {len(p["step"]) // n for p, n in zip(parts, n_runs, strict=True)}
+    if len(rows) != 1:
+        raise ValueError("`parts` must hold runs of one scenario (the same steps and items).")
+    cols = joined_columns(parts)
+    return pd.DataFrame({"replicate": np.repeat(np.arange(sum(n_runs)), rows.pop()), **cols})
+
+
+def joined_columns(parts: Sequence[dict]) -> dict:
+    """Columns (lists, arrays or Series, as :func:`summary_arrays` and the per-step
+    columns make them) of several parts, each column its parts end to end."""
+    if len(parts) == 1:
+        return dict(parts[0])
+    out = {}
+    for name, first in parts[0].items():
+        pieces = [p[name] for p in parts]
+        if isinstance(first, list):
+            out[name] = [v for piece in pieces for v in piece]
+        elif isinstance(first, pd.Series):
+            out[name] = pd.concat(pieces, ignore_index=True)
+        else:
+            out[name] = np.concatenate(pieces)
+    return out
 
 
 def _repeated_names(names: Sequence[str], times: int) -> pd.Series:
