@@ -210,14 +210,27 @@ def _loop_replicates(cfg, n, rng):
         {"reviews": {"enabled": True, "post_prob": 0.5}, "content": {"click_through": 0.3}},
         {"content": {"stickiness": 0.9, "shareability": 0.8, "half_life": 3.0}},
         {"campaign": {"seeding": {"method": "random", "k": 5}}},
+        # referral rewards (a cost that depends on the run), an int price, influencers
+        {
+            "campaign": {
+                "budget": 5000,
+                "price": 40,
+                "levers": {
+                    "referral": {"spend": 300, "reward": 7.5},
+                    "influencers": {"spend": 100},
+                },
+            }
+        },
+        {"content": {"stickiness": 0.0}, "reviews": {"enabled": False}},  # nothing spreads
     ],
 )
 def test_batched_replicates_equal_one_simulate_call_each(sections):
     cfg = small(**sections)
     want = _loop_replicates(cfg, 12, 5)
-    got = simulate_replicates(cfg, n_replicates=12, rng=5)
-    pd.testing.assert_frame_equal(got[0], want[0])
-    pd.testing.assert_frame_equal(got[1], want[1])
+    for parallel in (False, True):
+        got = simulate_replicates(cfg, n_replicates=12, rng=5, parallel=parallel)
+        pd.testing.assert_frame_equal(got[0], want[0], check_exact=True)
+        pd.testing.assert_frame_equal(got[1], want[1], check_exact=True)
     from smmsim._rng import replicate_seeds
     from smmsim.engine import run_replicates
 
@@ -242,14 +255,14 @@ def test_batched_replicates_are_the_same_on_one_and_two_threads():
     old = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
-        one = simulate_replicates(cfg, n_replicates=9, rng=2, parallel=True)
+        one = simulate_replicates(cfg, n_replicates=70, rng=2, parallel=True)
         numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
-        two = simulate_replicates(cfg, n_replicates=9, rng=2, parallel=True)
+        two = simulate_replicates(cfg, n_replicates=70, rng=2, parallel=True)  # 8 chunks
     finally:
         numba.set_num_threads(old)
-    pd.testing.assert_frame_equal(one[0], two[0])
-    pd.testing.assert_frame_equal(one[1], two[1])
-    pd.testing.assert_frame_equal(one[0], simulate_replicates(cfg, n_replicates=9, rng=2)[0])
+    pd.testing.assert_frame_equal(one[0], two[0], check_exact=True)
+    pd.testing.assert_frame_equal(one[1], two[1], check_exact=True)
+    pd.testing.assert_frame_equal(one[0], simulate_replicates(cfg, n_replicates=70, rng=2)[0])
 
 
 def test_runs_leave_the_garbage_collector_alone_but_for_the_run_itself():

@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..metrics._campaign_kernel import count_customers_each, steps_block, totals_each
+from ..metrics._tree_kernel import forests_summaries
 from . import _kernel as K
 
 # Layout of the per-run segment table: for each item its sharers, their tree
@@ -118,3 +120,36 @@ def run_batch(
             used += c
             j += 1
     return stats[: steps_run[n_runs]], steps_run, seg, nodes[:used], values[:used]
+
+
+@njit(cache=True, nogil=True)
+def chunk_tables(stats, steps_run, seg, nodes, campaign, is_customer, n_steps, ints, floats,
+                 first_col):  # fmt: skip
+    """What the replicate tables need of one :func:`run_batch` result, computed on the
+    thread that ran it: each run's totals over its steps, its first item's tree metrics,
+    its responsiveness (sharers of the ``campaign`` items who are customers at the end)
+    and its steps taken; its per-step table written into ``ints`` and ``floats``
+    (:func:`smmsim.metrics.campaign.step_blocks`) from column ``first_col`` on."""
+    starts, ends = steps_run[:-1], steps_run[1:]
+    totals = totals_each(stats, starts, ends)
+    tree = SEG_PARENT  # item 0's parents
+    sizes, depths, breadths, virality = forests_summaries(
+        nodes, seg[:, tree, 0], seg[:, tree, 0] + seg[:, tree, 1]
+    )
+    n_runs = seg.shape[0]
+    p_starts = np.empty((n_runs, len(campaign)), np.int64)
+    p_ends = np.empty((n_runs, len(campaign)), np.int64)
+    for j in range(len(campaign)):
+        row = ITEM_ROWS * campaign[j] + SEG_ORDER
+        p_starts[:, j] = seg[:, row, 0]
+        p_ends[:, j] = seg[:, row, 0] + seg[:, row, 1]
+    bought = seg.shape[1] - 3 + K.L_BOUGHT
+    b_starts = seg[:, bought, 0].copy()
+    b_ends = b_starts + seg[:, bought, 1]
+    if len(campaign):
+        responsive = count_customers_each(nodes, p_starts, p_ends, nodes, b_starts, b_ends,
+                                          is_customer)  # fmt: skip
+    else:
+        responsive = np.zeros(n_runs, np.int64)
+    steps_block(stats, starts, ends, n_steps, ints, floats, first_col)
+    return totals, sizes, depths, breadths, virality, responsive, ends - starts

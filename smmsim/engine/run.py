@@ -39,6 +39,7 @@ from .._rng import RngLike, SeedLike, as_generator, as_seed_sequence, replicate_
 from ..graphs import SocialGraph, build_graph
 from ..population import Population, PopulationConfig, build_population
 from ..scenario import ScenarioConfig
+from ..scenario.levers import LEVER_NAMES
 from . import _kernel as K
 from .planning import WorldCache, plan_draws, plan_run
 
@@ -372,12 +373,20 @@ def _run_plan(cfg, world, plan, key, seed, *, n_events) -> Run:
 
 
 def _lever_costs(cfg, plan, stats) -> dict:
-    costs = dict(plan.costs)
+    """Spend per lever of one run with per-step counts ``stats``."""
+    referrals = np.array([stats[:, :, K.F_REFERRALS].sum()])
+    return {k: float(v[0]) for k, v in _lever_cost_columns(cfg, plan, referrals).items()}
+
+
+def _lever_cost_columns(cfg, plan, referrals) -> dict:
+    """Spend per lever (in the order of :attr:`Run.costs`) of runs with ``referrals``
+    referrals each, one array per lever."""
+    n = len(referrals)
+    costs = {name: np.full(n, float(v)) for name, v in plan.costs.items()}
     ref = cfg.campaign.levers.referral
     if ref.spend > 0:
         # rewards are paid from a capped pool
-        referrals = stats[:, :, K.F_REFERRALS].sum()
-        costs["referral"] = float(min(ref.spend, ref.reward * referrals))
+        costs["referral"] = np.minimum(float(ref.spend), ref.reward * referrals)
     return costs
 
 
@@ -436,31 +445,19 @@ def simulate_replicates(
         raise TypeError("`rng` for replicates must be None, an int or a SeedSequence.")
     root = as_seed_sequence(master)
     seeds = replicate_seeds(root, n_replicates)
-    from ..metrics.campaign import (
-        _steps_columns,
-        joined_columns,
-        steps_table_of_parts,
-        summary_arrays,
-    )
+    from ..metrics.campaign import steps_table, summary_arrays
 
-    def tables(runs):
-        return summary_arrays(runs), _steps_columns(runs), len(runs)
-
-    if progress or plan_draws(cfg):
-        parts = [tables(_replicates_one_by_one(cfg, seeds, progress))]
-    elif cfg.crisis.enabled and not cfg.crisis.claim_only:  # runs with their twins
-        parts = [tables(run_replicates(cfg, seeds, parallel=parallel))]
+    if progress or plan_draws(cfg) or cfg.crisis.enabled:  # crisis metrics need the runs
+        if progress or plan_draws(cfg):
+            runs = _replicates_one_by_one(cfg, seeds, progress)
+        else:
+            runs = run_replicates(cfg, seeds, parallel=parallel)
+        summary_cols, steps = summary_arrays(runs), steps_table(runs)
     else:
-        # the tables of each chunk of runs are built while the other threads compute
-        parts = _replicate_chunks(cfg, seeds, parallel=parallel, consume=tables)
-    summary = pd.DataFrame(
-        {
-            "replicate": np.arange(len(seeds)),
-            "seed": list(seeds),
-            **joined_columns([p[0] for p in parts]),
-        }
-    )
-    return summary, steps_table_of_parts([p[1] for p in parts], [p[2] for p in parts])
+        summary_cols, steps = _replicate_tables(cfg, seeds, parallel)
+    n = len(seeds)
+    summary = pd.DataFrame({"replicate": np.arange(n), "seed": list(seeds), **summary_cols})
+    return summary, steps
 
 
 def _replicates_one_by_one(cfg, seeds, progress):
@@ -517,12 +514,54 @@ def _batch_setup(cfg, seeds, world, parallel):
     return world, plan, keys, n_threads
 
 
-def _replicate_chunks(cfg, seeds, *, world=None, parallel=False, consume=None) -> list:
+def _replicate_chunks(cfg, seeds, *, world=None, parallel=False) -> list:
     """:func:`_run_chunks` of the replicates ``seeds`` of a scenario without a twin run."""
     world, plan, keys, n_threads = _batch_setup(cfg, seeds, world, parallel)
-    return _run_chunks(
-        cfg, world, plan, keys, seeds, n_events=None, n_threads=n_threads, consume=consume
+    return _run_chunks(cfg, world, plan, keys, seeds, n_events=None, n_threads=n_threads)
+
+
+def _replicate_tables(cfg, seeds, parallel):
+    """The summary's columns and the per-step table of replicates ``seeds`` of a scenario
+    without a crisis, from the compiled batches without :class:`Run` objects: what
+    the tables need of each chunk is computed in compiled code on the thread that ran
+    it (:func:`smmsim.engine._batch.chunk_tables`)."""
+    from ..metrics.campaign import (
+        RunTotals,
+        campaign_items,
+        step_blocks,
+        step_table,
+        summary_from_totals,
     )
+    from . import _batch
+
+    world, plan, keys, n_threads = _batch_setup(cfg, seeds, None, parallel)
+    T, n = cfg.steps, len(seeds)
+    kinds = tuple(KIND_NAMES[it.kind] for it in plan.items)
+    ints, floats = step_blocks(n, T, len(kinds))
+    campaign = np.flatnonzero(campaign_items(kinds)).astype(np.int64)
+    is_customer = world.population.is_customer
+
+    def tables(out, lo, hi):
+        stats, steps_run, seg, nodes, _ = out
+        return _batch.chunk_tables(stats, steps_run, seg, nodes, campaign, is_customer, T,
+                                   ints, floats, lo * T * len(kinds))  # fmt: skip
+
+    parts = _run_chunks(cfg, world, plan, keys, seeds, n_events=None, n_threads=n_threads,
+                        tables=tables)  # fmt: skip
+    totals, sizes, depths, breadths, virality, responsive, n_steps = (
+        np.concatenate(field) for field in zip(*parts, strict=True)
+    )
+    costs = _lever_cost_columns(cfg, plan, totals[:, :, K.F_REFERRALS].sum(axis=1))
+    cost = np.zeros(n)
+    for values in costs.values():  # summed in the order of Run.costs, as sum() does
+        cost = cost + values
+    raw = RunTotals(
+        totals, sizes, depths, breadths, virality, responsive, n_steps, cost,
+        {name: costs.get(name, np.zeros(n)) for name in LEVER_NAMES},
+    )  # fmt: skip
+    names = tuple(it.name for it in plan.items)
+    steps = step_table(names, kinds, n, T, ints, floats, cfg.campaign.price)
+    return summary_from_totals(cfg, kinds, raw), steps
 
 
 def _int_seed(s) -> bool:
@@ -556,17 +595,18 @@ def _run_batch(cfg, world, plan, keys, seeds, *, n_events, n_pieces=1) -> list[R
     return [run for part in parts for run in part]
 
 
-def _run_chunks(cfg, world, plan, keys, seeds, *, n_events, n_threads=1, consume=None) -> list:
-    """``consume(runs)`` of each chunk of the runs of ``plan`` with kernel ``keys``, in
-    the chunks' order (``consume`` None: the chunks' lists of :class:`Run`).
+def _run_chunks(cfg, world, plan, keys, seeds, *, n_events, n_threads=1, tables=None) -> list:
+    """The lists of :class:`Run` of the chunks of the runs of ``plan`` with kernel
+    ``keys``, in order; with ``tables``, ``tables(out, lo, hi)`` of each chunk's
+    compiled result ``out`` (runs ``lo`` to ``hi``) instead, called on the thread that
+    computed it (so it should be compiled code that releases the GIL).
 
-    With ``n_threads`` > 1 the runs are dealt into chunks (two per thread) that
+    With ``n_threads`` > 1 the runs are dealt into chunks (up to eight per thread) that
     ``n_threads - 1`` threads started for the call and this one compute, each on a work
     space of its own (the compiled batch releases the GIL). This thread turns each
-    finished chunk into Run objects and ``consume``'s result while the others compute,
-    and computes a chunk itself when none is waiting. A run depends only on its key and
-    the plan, never on its chunk, thread or work space: the runs are the same for any
-    ``n_threads``."""
+    finished chunk into Run objects while the others compute, and computes a chunk
+    itself when none is waiting. A run depends only on its key and the plan, never on
+    its chunk, thread or work space: the runs are the same for any ``n_threads``."""
     import queue
 
     from . import _batch
@@ -577,12 +617,11 @@ def _run_chunks(cfg, world, plan, keys, seeds, *, n_events, n_threads=1, consume
     net = K.Network(g.indptr, g.indices, g.trust, pop.purchase_interest, pop.is_customer)
     n_runs = len(keys)
     n_threads = max(1, min(n_threads, n_runs))
-    # Two chunks a thread keep both cores busy while one of them builds Python objects;
-    # at least 64 runs a chunk keep the per-chunk costs (0.6 ms of tables) small.
-    n_chunks = 1 if n_threads == 1 else max(n_threads, min(2 * n_threads, n_runs // 64))
+    # Eight chunks a thread (a multiple of the threads, of at least 8 runs each) keep
+    # every core busy to the end while this thread also builds Python objects.
+    n_chunks = 1 if n_threads == 1 else n_threads * max(1, min(8, n_runs // (8 * n_threads)))
     bounds = [n_runs * c // n_chunks for c in range(n_chunks + 1)]
     spaces = world.take_workspaces(len(plan.items), n_threads)
-    finish = consume if consume is not None else (lambda runs: runs)
     lock = threading.Lock()
     todo = iter(range(n_chunks))
     done: queue.Queue = queue.Queue()
@@ -602,7 +641,8 @@ def _run_chunks(cfg, world, plan, keys, seeds, *, n_events, n_threads=1, consume
 
         def compute(t, c):
             lo, hi = bounds[c], bounds[c + 1]
-            return _batch.run_batch(*work[t], T, keys[lo:hi], spaces[t].reserve_runs(hi - lo))
+            out = _batch.run_batch(*work[t], T, keys[lo:hi], spaces[t].reserve_runs(hi - lo))
+            return out if tables is None else tables(out, lo, hi)
 
         def worker(t):
             while (c := take()) is not None:
@@ -627,8 +667,9 @@ def _run_chunks(cfg, world, plan, keys, seeds, *, n_events, n_threads=1, consume
                     out, exc = compute(0, c), None
             if exc is not None:
                 raise exc
-            runs = _runs_of(cfg, world, plan, out, seeds[bounds[c] : bounds[c + 1]])
-            parts[c] = finish(runs)
+            if tables is None:
+                out = _runs_of(cfg, world, plan, out, seeds[bounds[c] : bounds[c + 1]])
+            parts[c] = out
         return parts
     finally:
         stop.set()

@@ -210,15 +210,15 @@ def summary_of_stats(sizes, depths, wiener, forest_breadth):
 
 
 @njit(cache=True, nogil=True)
-def forests_summaries(lp, bounds):
-    """:func:`summary_of_stats` of each parents-first forest ``lp[bounds[i]:bounds[i + 1]]``
+def forests_summaries(lp, starts, ends):
+    """:func:`summary_of_stats` of each parents-first forest ``lp[starts[i]:ends[i]]``
     (parent indices within the forest): arrays of sizes, depths, breadths, viralities."""
-    n = len(bounds) - 1
+    n = len(starts)
     sizes = np.empty(n, np.int64)
     depths = np.empty(n, np.int64)
     breadths = np.empty(n, np.int64)
     virality = np.empty(n, np.float64)
     for i in range(n):
-        _, sz, dp, _, wiener, fb = tree_stats(lp[bounds[i] : bounds[i + 1]])
+        _, sz, dp, _, wiener, fb = tree_stats(lp[starts[i] : ends[i]])
         sizes[i], depths[i], breadths[i], virality[i] = summary_of_stats(sz, dp, wiener, fb)
     return sizes, depths, breadths, virality

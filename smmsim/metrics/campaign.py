@@ -52,6 +52,7 @@ Sentiment and crisis
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -140,19 +141,71 @@ def summary_columns(runs: Sequence[Any]) -> dict:
     return {name: col.tolist() for name, col in summary_arrays(runs).items()}
 
 
+@dataclass(frozen=True)
+class RunTotals:
+    """What the summary of runs of one scenario is computed from, one entry per run:
+    built from :class:`~smmsim.engine.Run` objects (:func:`run_totals`) or by the
+    engine's batches straight from their arrays."""
+
+    totals: np.ndarray  # (runs, items, fields): per-step counts summed over the steps
+    tree_size: np.ndarray  # the first item's cascade forest: size, depth, breadth,
+    tree_depth: np.ndarray  # pair-weighted structural virality
+    tree_breadth: np.ndarray
+    structural_virality: np.ndarray
+    responsiveness: np.ndarray  # sharers of campaign items who are customers at the end
+    n_steps: np.ndarray
+    cost: np.ndarray  # total spend
+    lever_costs: dict  # lever name -> spend, every name of LEVER_NAMES
+
+
+def campaign_items(kinds: Sequence[str]) -> np.ndarray:
+    """Bool per item: a campaign item (the brand's post or a review)."""
+    return np.isin(np.array(kinds), ("brand", "review_positive", "review_negative"))
+
+
+def run_totals(runs: Sequence[Any]) -> RunTotals:
+    """The :class:`RunTotals` of ``runs`` (runs of one scenario)."""
+    from ._campaign_kernel import totals_each
+    from ._tree_kernel import forests_summaries
+
+    stats, bounds = _joined([r.stats for r in runs])
+    # the engine's trees are parents-first by construction: no checks, no relabelling
+    parents, tree_bounds = _joined([r.tree_parent[0] for r in runs])
+    trees = forests_summaries(parents, tree_bounds[:-1], tree_bounds[1:])
+    return RunTotals(
+        totals_each(stats, bounds[:-1], bounds[1:]),
+        *trees,
+        responsiveness=_responsiveness(runs, campaign_items(runs[0].kinds)),
+        n_steps=np.array([r.n_steps for r in runs], dtype=np.int64),
+        cost=np.array([float(sum(r.costs.values())) for r in runs]),
+        lever_costs={n: np.array([float(r.costs.get(n, 0.0)) for r in runs]) for n in LEVER_NAMES},
+    )
+
+
 def summary_arrays(runs: Sequence[Any]) -> dict:
     """:func:`summary_columns` as one numpy array per metric (int64 or float64), the
     columns a table is built from."""
-    from ._tree_kernel import forests_summaries
-
     first = runs[0]
     cfg = first.config
     if any(r.config is not cfg or r.kinds != first.kinds for r in runs):
         raise ValueError("`runs` must be runs of one scenario (the same config and items).")
-    tot = _totals([r.stats for r in runs])  # (runs, items, fields)
-    brand = _items(first, "brand")
-    reviews = _items(first, "review_positive", "review_negative")
-    campaign = brand | reviews
+    cols = summary_from_totals(cfg, first.kinds, run_totals(runs))
+    if cfg.crisis.enabled:
+        crisis = [_crisis_metrics(r) for r in runs]
+        cols.update({name: np.asarray([c[name] for c in crisis]) for name in crisis[0]})
+    return cols
+
+
+def summary_from_totals(cfg: Any, kinds: Sequence[str], raw: RunTotals) -> dict:
+    """The summary metrics but the crisis ones, one array per metric, from ``raw``."""
+    tot = raw.totals
+    kinds = tuple(kinds)
+
+    def _items_of(*names):
+        return np.array([k in names for k in kinds], dtype=bool)
+
+    brand = _items_of("brand")
+    campaign = campaign_items(kinds)
     imp = tot[:, :, K.F_IMPRESSIONS : K.F_IMPRESSIONS + 3]
     clicks = tot[:, :, K.F_CLICKS : K.F_CLICKS + 3].sum(axis=1)
     convs = tot[:, :, K.F_CONVERSIONS : K.F_CONVERSIONS + 3].sum(axis=1)
@@ -165,16 +218,12 @@ def summary_arrays(runs: Sequence[Any]) -> dict:
     conversions = convs.sum(axis=1)
     revenue = conversions * cfg.campaign.price
     gross = revenue * cfg.campaign.margin
-    cost = np.array([float(sum(r.costs.values())) for r in runs])
+    cost = raw.cost
     shares = over(brand, K.F_SHARES)
     seeds = over(brand, K.F_POSTS)
-    # the engine's trees are parents-first by construction: no checks, no relabelling
-    tree_size, tree_depth, tree_breadth, virality = forests_summaries(
-        *_joined([r.tree_parent[0] for r in runs])
-    )
     earned = imp[:, campaign, 2].sum(axis=1)
-    n_pos = imp[:, _items(first, "review_positive")].sum(axis=(1, 2))
-    n_neg = imp[:, _items(first, "review_negative", "claim")].sum(axis=(1, 2))
+    n_pos = imp[:, _items_of("review_positive")].sum(axis=(1, 2))
+    n_neg = imp[:, _items_of("review_negative", "claim")].sum(axis=(1, 2))
     complaints = tot[:, :, K.F_COMPLAINTS].sum(axis=1)
     nan = float("nan")
     out = {
@@ -191,10 +240,10 @@ def summary_arrays(runs: Sequence[Any]) -> dict:
         "seed_posts": seeds,
         "virality_rate": _ratio(shares, reach, 0.0),
         "amplification": _ratio(shares - seeds, seeds, nan),
-        "cascade_size": tree_size,
-        "cascade_depth": tree_depth,
-        "cascade_breadth": tree_breadth,
-        "structural_virality": virality,
+        "cascade_size": raw.tree_size,
+        "cascade_depth": raw.tree_depth,
+        "cascade_breadth": raw.tree_breadth,
+        "structural_virality": raw.structural_virality,
         "website_sessions": clicks.sum(axis=1),
         "sessions_paid": clicks[:, 0],
         "sessions_owned": clicks[:, 1],
@@ -207,22 +256,18 @@ def summary_arrays(runs: Sequence[Any]) -> dict:
         "revenue": revenue.astype(float),
         "gross_profit": gross.astype(float),
         "cost": cost,
-        **{f"cost_{name}": [float(r.costs.get(name, 0.0)) for r in runs] for name in LEVER_NAMES},
+        **{f"cost_{name}": raw.lever_costs[name] for name in LEVER_NAMES},
         "roi": _ratio(gross - cost, cost, nan, cost > 0),
         "cost_per_acquisition": _ratio(cost, conversions, nan, (conversions != 0) & (cost > 0)),
         "earned_media_value": earned * cfg.campaign.levers.broadcast_ads.cpm / 1000,
-        "responsiveness": _responsiveness(runs, campaign),
-        "reviews_positive": over(_items(first, "review_positive"), K.F_POSTS),
-        "reviews_negative": over(_items(first, "review_negative"), K.F_POSTS) - complaints,
+        "responsiveness": raw.responsiveness,
+        "reviews_positive": over(_items_of("review_positive"), K.F_POSTS),
+        "reviews_negative": over(_items_of("review_negative"), K.F_POSTS) - complaints,
         "complaints": complaints,
         "sentiment": _ratio(n_pos, n_pos + n_neg, nan),
-        "steps": [r.n_steps for r in runs],
+        "steps": raw.n_steps,
     }
-    cols = {name: np.asarray(col) for name, col in out.items()}
-    if cfg.crisis.enabled:
-        crisis = [_crisis_metrics(r) for r in runs]
-        cols.update({name: np.asarray([c[name] for c in crisis]) for name in crisis[0]})
-    return cols
+    return {name: np.asarray(col) for name, col in out.items()}
 
 
 def _ratio(num, den, default, where=None) -> np.ndarray:
@@ -239,29 +284,21 @@ def _responsiveness(runs, mask) -> np.ndarray:
     ks = np.flatnonzero(mask).tolist()
     if not ks:
         return np.zeros(len(runs), dtype=np.int64)
-    people, people_bounds = _joined([r.sharers[k] for r in runs for k in ks], group=len(ks))
-    buyers, buyer_bounds = _joined([r.buyers for r in runs])
+    people, bounds = _joined([r.sharers[k] for r in runs for k in ks])
+    starts = bounds[:-1].reshape(len(runs), len(ks))
+    ends = bounds[1:].reshape(len(runs), len(ks))
+    buyers, b_bounds = _joined([r.buyers for r in runs])
     is_customer = runs[0].world.population.is_customer
-    return count_customers_each(people, people_bounds, buyers, buyer_bounds, is_customer)
+    return count_customers_each(
+        people, starts, ends, buyers, b_bounds[:-1], b_bounds[1:], is_customer
+    )
 
 
-def _joined(arrays, group: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """``arrays`` end to end, and the bounds of each run's part: run ``i`` holds arrays
-    ``[group * i, group * (i + 1))``, ``joined[bounds[i]:bounds[i + 1]]``."""
-    lengths = np.array([len(a) for a in arrays], dtype=np.int64)
-    if group == 0:
-        raise ValueError("`group` must be at least 1.")
-    bounds = np.zeros(len(arrays) // group + 1, dtype=np.int64)
-    np.cumsum(lengths.reshape(-1, group).sum(axis=1), out=bounds[1:])
+def _joined(arrays) -> tuple[np.ndarray, np.ndarray]:
+    """``arrays`` end to end, and the bounds of each: ``joined[bounds[i]:bounds[i + 1]]``."""
+    bounds = np.zeros(len(arrays) + 1, dtype=np.int64)
+    np.cumsum([len(a) for a in arrays], out=bounds[1:])
     return (np.concatenate(arrays) if arrays else _NOBODY), bounds
-
-
-def _totals(stats) -> np.ndarray:
-    """Each run's per-step counts summed over its steps: shape (runs, items, fields)."""
-    if all(len(s) for s in stats):
-        starts = np.cumsum([0] + [len(s) for s in stats[:-1]])
-        return np.add.reduceat(np.concatenate(stats), starts, axis=0)
-    return np.stack([s.sum(axis=0) for s in stats])  # reduceat cannot sum no steps
 
 
 _NOBODY = np.empty(0, np.int32)
@@ -326,40 +363,49 @@ def steps_frame(run: Any) -> pd.DataFrame:
     word of mouth at step 3 who sees an ad at step 8 leaves the earned-only
     count at step 8); ``new_reach_earned_only`` is their net change in the step.
     """
-    return pd.DataFrame(_steps_columns([run]))
+    return _steps_of([run], replicate=False)
 
 
 def steps_table(runs: Sequence[Any]) -> pd.DataFrame:
     """:func:`steps_frame` of each of ``runs`` (runs of one scenario) one after the
     other, with a first column ``replicate`` (0, 1, ...): the table built at once."""
-    return steps_table_of_parts([_steps_columns(runs)], [len(runs)])
+    return _steps_of(runs, replicate=True)
 
 
-def steps_table_of_parts(parts: Sequence[dict], n_runs: Sequence[int]) -> pd.DataFrame:
-    """:func:`steps_table` of runs taken in parts: ``parts[i]`` the ``_steps_columns`` of
-    ``n_runs[i]`` runs of one scenario, numbered on from the runs before."""
-    rows = {len(p["step"]) // n for p, n in zip(parts, n_runs, strict=True)}
-    if len(rows) != 1:
-        raise ValueError("`parts` must hold runs of one scenario (the same steps and items).")
-    cols = joined_columns(parts)
-    return pd.DataFrame({"replicate": np.repeat(np.arange(sum(n_runs)), rows.pop()), **cols})
+def step_blocks(n_runs: int, n_steps: int, n_items: int) -> tuple[np.ndarray, np.ndarray]:
+    """Room for the per-step table of ``n_runs`` runs: the integer and the float columns
+    (``_campaign_kernel.steps_block`` fills them), one row per column."""
+    from ._campaign_kernel import STEP_FLOAT_COLUMNS, STEP_INT_COLUMNS
+
+    rows = n_runs * n_steps * n_items
+    return (
+        np.empty((len(STEP_INT_COLUMNS), rows), np.int64),
+        np.empty((len(STEP_FLOAT_COLUMNS), rows), np.float64),
+    )
 
 
-def joined_columns(parts: Sequence[dict]) -> dict:
-    """Columns (lists, arrays or Series, as :func:`summary_arrays` and the per-step
-    columns make them) of several parts, each column its parts end to end."""
-    if len(parts) == 1:
-        return dict(parts[0])
-    out = {}
-    for name, first in parts[0].items():
-        pieces = [p[name] for p in parts]
-        if isinstance(first, list):
-            out[name] = [v for piece in pieces for v in piece]
-        elif isinstance(first, pd.Series):
-            out[name] = pd.concat(pieces, ignore_index=True)
-        else:
-            out[name] = np.concatenate(pieces)
-    return out
+def step_table(items, kinds, n_runs: int, n_steps: int, ints, floats, price, *,
+               replicate: bool = True) -> pd.DataFrame:  # fmt: skip
+    """:func:`steps_table` (without the ``replicate`` column if not ``replicate``) from
+    filled :func:`step_blocks` (``price``: the campaign's, int or float as configured).
+    The table's integer columns are ``ints`` itself, not a copy."""
+    from ._campaign_kernel import STEP_FLOAT_COLUMNS, STEP_INT_COLUMNS
+
+    table = pd.DataFrame(ints.T, columns=list(STEP_INT_COLUMNS), copy=False)
+    front = {
+        "step": np.tile(np.repeat(np.arange(n_steps), len(items)), n_runs),
+        "item": _repeated_names(items, n_runs * n_steps),
+        "kind": _repeated_names(kinds, n_runs * n_steps),
+    }
+    if replicate:
+        rows = n_steps * len(items)
+        front = {"replicate": np.repeat(np.arange(n_runs), rows), **front}
+    for i, (name, values) in enumerate(front.items()):
+        table.insert(i, name, values)
+    for name, values in zip(STEP_FLOAT_COLUMNS, floats, strict=True):
+        table[name] = values
+    table["revenue"] = table["conversions"].to_numpy() * price
+    return table
 
 
 def _repeated_names(names: Sequence[str], times: int) -> pd.Series:
@@ -370,48 +416,17 @@ def _repeated_names(names: Sequence[str], times: int) -> pd.Series:
     return pd.Series(list(names)).take(codes).reset_index(drop=True)
 
 
-def _steps_columns(runs) -> dict:
-    """The columns of :func:`steps_table` but ``replicate``: each run's steps, each
-    step's items."""
+def _steps_of(runs, *, replicate: bool) -> pd.DataFrame:
+    """:func:`step_table` of runs of one scenario."""
+    from ._campaign_kernel import steps_block
+
     first = runs[0]
     cfg = first.config
     if any(r.config is not cfg or r.items != first.items for r in runs):
         raise ValueError("`runs` must be runs of one scenario (the same config and items).")
     T = max(cfg.steps, *(r.stats.shape[0] for r in runs))
-    R, n_items = len(runs), first.stats.shape[1]
-    # fields first, (field, run, step, item): each field's column is a contiguous row of
-    # f, filled from the steps the runs took (the rest, after a cascade stopped, is 0)
-    lengths = np.array([r.stats.shape[0] for r in runs])
-    steps = np.concatenate([r.stats for r in runs])  # (steps of all runs, item, field)
-    run_of = np.repeat(np.arange(R), lengths)
-    step_of = np.arange(len(steps)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    s = np.zeros((K.N_FIELDS, R, T, n_items), np.int64)
-    s[:, run_of, step_of] = steps.transpose(2, 0, 1)
-    f = s.reshape(K.N_FIELDS, -1)
-    cols = {
-        "step": np.tile(np.repeat(np.arange(T), n_items), R),
-        "item": _repeated_names(first.items, R * T),
-        "kind": _repeated_names(first.kinds, R * T),
-    }
-    for i, origin in enumerate(("paid", "owned", "earned")):
-        cols[f"impressions_{origin}"] = f[K.F_IMPRESSIONS + i]
-    cols["new_reach"] = f[K.F_NEW_REACH]
-    cols["new_reach_earned_only"] = f[K.F_NEW_REACH_EARNED] - f[K.F_EARNED_LOST]
-    cols["engagements"] = f[K.F_ENGAGEMENTS]
-    cols["shares"] = f[K.F_SHARES]
-    cols["website_sessions"] = f[K.F_CLICKS] + f[K.F_CLICKS + 1] + f[K.F_CLICKS + 2]
-    cols["conversions"] = f[K.F_CONVERSIONS] + f[K.F_CONVERSIONS + 1] + f[K.F_CONVERSIONS + 2]
-    for i, origin in enumerate(("paid", "owned", "earned")):
-        cols[f"website_sessions_{origin}"] = f[K.F_CLICKS + i]
-        cols[f"conversions_{origin}"] = f[K.F_CONVERSIONS + i]
-    cols["referrals"] = f[K.F_REFERRALS]
-    # running totals per run and item over steps (rows: run, step, item)
-    reach = np.cumsum(s[K.F_NEW_REACH], axis=1)
-    earned_only = np.cumsum(s[K.F_NEW_REACH_EARNED] - s[K.F_EARNED_LOST], axis=1)
-    cols["reach"] = reach.ravel()
-    cols["reach_earned_only"] = earned_only.ravel()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(reach > 0, earned_only / np.maximum(reach, 1), 0.0)
-    cols["earned_reach_share"] = share.ravel()
-    cols["revenue"] = cols["conversions"] * cfg.campaign.price
-    return cols
+    stats, bounds = _joined([r.stats for r in runs])
+    ints, floats = step_blocks(len(runs), T, len(first.items))
+    steps_block(stats, bounds[:-1], bounds[1:], T, ints, floats, 0)
+    return step_table(first.items, first.kinds, len(runs), T, ints, floats, cfg.campaign.price,
+                      replicate=replicate)  # fmt: skip
