@@ -12,7 +12,9 @@ call and called once per cascade from Python; the engine through
 cascade size (the two must agree), and the ratio engine / IC. The engine is
 timed two ways: one ``simulate`` call per cascade, and the batched path
 (``smmsim.engine.run_replicates``: all the cascades in one compiled call, the
-same runs, checked equal). Also printed: the batched path's per-replicate
+same runs, checked equal), and through ``simulate_replicates`` (the same path with
+its summary and per-step tables of ``steps`` = 200 rows a replicate, which sweeps and
+sliders use; its own seeds, so not checked equal). Also printed: the batched path's per-replicate
 fixed cost (p = 0), as the minimum of ``--rounds`` calls and as the mean of 20
 calls whose runs are kept (the last 5 calls' runs alive, as a user collecting
 replicates holds them; Python's garbage collections included). Each other time
@@ -32,7 +34,7 @@ import numpy as np
 from _common import machine_summary
 
 from smmsim.classic import ICModel, run_independent_cascade
-from smmsim.engine import make_world, run_replicates, simulate
+from smmsim.engine import make_world, run_replicates, simulate, simulate_replicates
 from smmsim.graphs import from_networkx
 from smmsim.population import PopulationConfig
 from smmsim.realdata import load_snap_edgelist, shared_data_dir
@@ -80,9 +82,10 @@ def main(argv=None):
     print(f"# {runs} cascades per measurement, minimum of {rounds} rounds; times per cascade\n")
     print(
         "| graph | p | IC batch ms | IC loop ms | engine simulate ms | engine batch ms "
-        "| IC size | engine size | batch / IC batch | simulate / IC batch | batch / IC loop |"
+        "| engine replicates ms | IC size | engine size | batch / IC batch "
+        "| replicates / IC batch | simulate / IC batch | batch / IC loop |"
     )
-    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     fixed = []
     for name, G in graphs(args.quick):
         sg = from_networkx(G, attributes=False)
@@ -97,12 +100,17 @@ def main(argv=None):
             run_replicates(cfg, [0, 1], world=world)
             keys = list(range(runs))
             t_batch, reps = _best(lambda cfg=cfg: run_replicates(cfg, keys, world=world), rounds)  # noqa: B023
+            simulate_replicates(cfg, n_replicates=2, rng=0, world=world)
+            t_tables, _ = _best(
+                lambda cfg=cfg: simulate_replicates(cfg, n_replicates=runs, rng=0, world=world),  # noqa: B023
+                rounds,
+            )
             if p == 0.0:
                 kept, t0 = [], time.perf_counter()
                 for _ in range(20):
                     kept = [*kept[-4:], run_replicates(cfg, keys, world=world)]
                 mean = (time.perf_counter() - t0) / (20 * runs) * 1e6
-                fixed.append((name, t_batch / runs * 1e6, mean))
+                fixed.append((name, t_batch / runs * 1e6, mean, t_tables / runs * 1e6))
                 continue
             t_ic, ic = _best(
                 lambda p=p: run_independent_cascade(sg, seeds, p, n_runs=runs, rng=1),  # noqa: B023
@@ -125,17 +133,21 @@ def main(argv=None):
             assert np.array_equal(batch_sizes, sizes), "batch and simulate disagree"
             ic_batch, ic_loop = t_ic / runs * 1e3, t_loop / runs * 1e3
             eng, eng_batch = t_sim / runs * 1e3, t_batch / runs * 1e3
+            eng_tables = t_tables / runs * 1e3
             print(
                 f"| {name} | {p} | {ic_batch:.4f} | {ic_loop:.4f} | {eng:.4f} | {eng_batch:.4f} "
-                f"| {ic.sizes.mean():,.1f} | {batch_sizes.mean():,.1f} "
-                f"| {eng_batch / ic_batch:.1f} "
+                f"| {eng_tables:.4f} | {ic.sizes.mean():,.1f} | {batch_sizes.mean():,.1f} "
+                f"| {eng_batch / ic_batch:.1f} | {eng_tables / ic_batch:.1f} "
                 f"| {eng / ic_batch:.1f} | {eng_batch / ic_loop:.1f} |"
             )
     print("\nPer-replicate fixed cost of the batched path (p = 0: the seeds post, nobody engages;")
     print("one run_replicates call of all runs, Run objects included; fastest call, and the")
     print("mean of 20 calls with the last 5 calls' runs kept, garbage collections included):")
-    for name, us, mean in fixed:
-        print(f"  {name}: {us:.1f} us per replicate (mean of 20 calls {mean:.1f} us)")
+    for name, us, mean, tables in fixed:
+        print(
+            f"  {name}: {us:.1f} us per replicate (mean of 20 calls {mean:.1f} us); "
+            f"simulate_replicates with its tables {tables:.1f} us"
+        )
     print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
 
 

@@ -129,11 +129,13 @@ def replicate_seeds(root: np.random.SeedSequence, n_replicates: int) -> list[int
     from ._seedseq import assembled_words, child_seed_ints
 
     entropy = root.entropy
-    plain = isinstance(entropy, int) or (
-        isinstance(entropy, (list, tuple)) and all(isinstance(v, int) for v in entropy)
-    )
-    if plain and all(isinstance(v, int) for v in root.spawn_key):
-        seeds = child_seed_ints(assembled_words(entropy, root.spawn_key), 0, n_replicates)
+    words: int | list[int] | None = None
+    if isinstance(entropy, int):
+        words = entropy
+    elif isinstance(entropy, (list, tuple)) and all(isinstance(v, int) for v in entropy):
+        words = list(entropy)
+    if words is not None and all(isinstance(v, int) for v in root.spawn_key):
+        seeds = child_seed_ints(assembled_words(words, root.spawn_key), 0, n_replicates)
         if int(seeds[0]) == seed_int(child(root, 0)):  # numpy changed its hashing: never
             return seeds.tolist()  # run on wrong seeds
     return [seed_int(child(root, i)) for i in range(n_replicates)]

@@ -401,3 +401,20 @@ def test_kernel_params_are_floats():
 
     values = dict.fromkeys(K.Params._fields, 1)
     assert all(isinstance(x, float) for x in K.Params.of(**values))
+
+
+def test_replicates_on_a_given_world_are_its_runs():
+    import networkx as nx
+
+    from smmsim.engine import make_world
+    from smmsim.graphs import from_networkx
+
+    world = make_world(from_networkx(nx.barabasi_albert_graph(300, 3, seed=2)), rng=1)
+    cfg = small(reviews={"enabled": True, "post_prob": 0.5})
+    summary, steps = simulate_replicates(cfg, n_replicates=6, rng=3, world=world)
+    for row in summary.itertuples():
+        run = simulate(cfg, rng=row.seed, world=world)
+        assert row.reach == run.summary()["reach"]
+        assert row.cascade_size == run.summary()["cascade_size"]
+    other = simulate_replicates(cfg, n_replicates=6, rng=3)[0]  # cfg's own 400-node graph
+    assert not summary["reach"].equals(other["reach"])

@@ -397,6 +397,7 @@ def simulate_replicates(
     rng: SeedLike = None,
     progress: bool = False,
     parallel: bool = False,
+    world: World | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run ``n_replicates`` independent replicates of one scenario.
 
@@ -417,6 +418,9 @@ def simulate_replicates(
         Spread the replicates over numba's threads (``numba.set_num_threads``)
         in chunks, the tables of each chunk built while the other threads
         compute; the results are the same for any number of threads.
+    world : World, optional
+        Run on this graph and population (see :func:`make_world`) instead of the
+        ones ``cfg`` describes.
 
     Returns
     -------
@@ -439,7 +443,8 @@ def simulate_replicates(
 
     cfg = cfg or ScenarioConfig()
     check_int("replicates", n_replicates, minimum=1)
-    check_scenario_fits(cfg, n_replicates)
+    if world is None:  # (a given world is built already)
+        check_scenario_fits(cfg, n_replicates)
     master = rng if rng is not None else cfg.seed
     if isinstance(master, np.random.Generator):
         raise TypeError("`rng` for replicates must be None, an int or a SeedSequence.")
@@ -449,24 +454,24 @@ def simulate_replicates(
 
     if progress or plan_draws(cfg) or cfg.crisis.enabled:  # crisis metrics need the runs
         if progress or plan_draws(cfg):
-            runs = _replicates_one_by_one(cfg, seeds, progress)
+            runs = _replicates_one_by_one(cfg, seeds, progress, world)
         else:
-            runs = run_replicates(cfg, seeds, parallel=parallel)
+            runs = run_replicates(cfg, seeds, parallel=parallel, world=world)
         summary_cols, steps = summary_arrays(runs), steps_table(runs)
     else:
-        summary_cols, steps = _replicate_tables(cfg, seeds, parallel)
+        summary_cols, steps = _replicate_tables(cfg, seeds, parallel, world)
     n = len(seeds)
     summary = pd.DataFrame({"replicate": np.arange(n), "seed": list(seeds), **summary_cols})
     return summary, steps
 
 
-def _replicates_one_by_one(cfg, seeds, progress):
+def _replicates_one_by_one(cfg, seeds, progress, world=None):
     iterator = seeds
     if progress:
         from tqdm.auto import tqdm
 
         iterator = tqdm(seeds, desc="replicates", unit="run", leave=False)
-    return [simulate(cfg, rng=seed) for seed in iterator]
+    return [simulate(cfg, rng=seed, world=world) for seed in iterator]
 
 
 def run_replicates(
@@ -520,7 +525,7 @@ def _replicate_chunks(cfg, seeds, *, world=None, parallel=False) -> list:
     return _run_chunks(cfg, world, plan, keys, seeds, n_events=None, n_threads=n_threads)
 
 
-def _replicate_tables(cfg, seeds, parallel):
+def _replicate_tables(cfg, seeds, parallel, world=None):
     """The summary's columns and the per-step table of replicates ``seeds`` of a scenario
     without a crisis, from the compiled batches without :class:`Run` objects: what
     the tables need of each chunk is computed in compiled code on the thread that ran
@@ -534,7 +539,7 @@ def _replicate_tables(cfg, seeds, parallel):
     )
     from . import _batch
 
-    world, plan, keys, n_threads = _batch_setup(cfg, seeds, None, parallel)
+    world, plan, keys, n_threads = _batch_setup(cfg, seeds, world, parallel)
     T, n = cfg.steps, len(seeds)
     kinds = tuple(KIND_NAMES[it.kind] for it in plan.items)
     ints, floats = step_blocks(n, T, len(kinds))

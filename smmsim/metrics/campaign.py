@@ -171,10 +171,13 @@ def run_totals(runs: Sequence[Any]) -> RunTotals:
     stats, bounds = _joined([r.stats for r in runs])
     # the engine's trees are parents-first by construction: no checks, no relabelling
     parents, tree_bounds = _joined([r.tree_parent[0] for r in runs])
-    trees = forests_summaries(parents, tree_bounds[:-1], tree_bounds[1:])
+    size, depth, breadth, virality = forests_summaries(parents, tree_bounds[:-1], tree_bounds[1:])
     return RunTotals(
-        totals_each(stats, bounds[:-1], bounds[1:]),
-        *trees,
+        totals=totals_each(stats, bounds[:-1], bounds[1:]),
+        tree_size=size,
+        tree_depth=depth,
+        tree_breadth=breadth,
+        structural_virality=virality,
         responsiveness=_responsiveness(runs, campaign_items(runs[0].kinds)),
         n_steps=np.array([r.n_steps for r in runs], dtype=np.int64),
         cost=np.array([float(sum(r.costs.values())) for r in runs]),
