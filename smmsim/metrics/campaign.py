@@ -387,8 +387,17 @@ def step_blocks(n_runs: int, n_steps: int, n_items: int) -> tuple[np.ndarray, np
     )
 
 
-def step_table(items, kinds, n_runs: int, n_steps: int, ints, floats, price, *,
-               replicate: bool = True) -> pd.DataFrame:  # fmt: skip
+def step_table(
+    items: Sequence[str],
+    kinds: Sequence[str],
+    n_runs: int,
+    n_steps: int,
+    ints: np.ndarray,
+    floats: np.ndarray,
+    price: float,
+    *,
+    replicate: bool = True,
+) -> pd.DataFrame:
     """:func:`steps_table` (without the ``replicate`` column if not ``replicate``) from
     filled :func:`step_blocks` (``price``: the campaign's, int or float as configured).
     The table's integer columns are ``ints`` itself, not a copy."""
