@@ -11,6 +11,7 @@ to ``tests/screenshots/`` (not committed): look at them.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -192,18 +193,25 @@ def _run_all_cells(page, timeout=240.0):
     SHOTS.mkdir(exist_ok=True)
     dialog = page.locator(".jp-Dialog")
     readout = page.locator(".smmsim-readout-text").first
+    # a cell that has run or is running shows [1]: or [*]: instead of [ ]:
+    started = page.locator(".jp-InputArea-prompt", has_text=re.compile(r"\[(\*|\d+)\]"))
     end = time.monotonic() + timeout
-    ran = False
+    ran, clicked = False, 0.0
     while time.monotonic() < end:
         if dialog.count() and dialog.first.is_visible():
             page.screenshot(path=str(SHOTS / "lab-0-kernel-dialog.png"))
             dialog.get_by_role("button", name="Select").click()
             ran = False
+        if ran and time.monotonic() - clicked > 30 and not started.count():
+            # Run All Cells came before the notebook's kernel session was ready and no
+            # cell started (seen on fresh installs); a student clicks it again
+            page.screenshot(path=str(SHOTS / "lab-0-nothing-ran.png"))
+            ran = False
         if not ran:
             try:
                 page.get_by_role("menuitem", name="Run", exact=True).click(timeout=10_000)
                 page.get_by_text("Run All Cells", exact=True).click(timeout=10_000)
-                ran = True
+                ran, clicked = True, time.monotonic()
             except sync_api.TimeoutError:  # the dialog came up in between: answer it first
                 page.keyboard.press("Escape")  # close the menu if it opened
                 continue
