@@ -10,14 +10,15 @@ seed nodes with the same p. Reported: mean ms per cascade (IC in one batched
 call and called once per cascade from Python; the engine through
 ``smmsim.engine.simulate``, which includes planning and result assembly), mean
 cascade size (the two must agree), and the ratio engine / IC. The engine is
-timed two ways: one ``simulate`` call per cascade, and the batched path
+timed three ways: one ``simulate`` call per cascade, the batched path
 (``smmsim.engine.run_replicates``: all the cascades in one compiled call, the
 same runs, checked equal), and through ``simulate_replicates`` (the same path with
 its summary and per-step tables of ``steps`` = 200 rows a replicate, which sweeps and
-sliders use; its own seeds, so not checked equal). Also printed: the batched path's per-replicate
-fixed cost (p = 0), as the minimum of ``--rounds`` calls and as the mean of 20
-calls whose runs are kept (the last 5 calls' runs alive, as a user collecting
-replicates holds them; Python's garbage collections included). Each other time
+sliders use; its own seeds, so not checked equal). Also printed: the batched path's
+per-replicate fixed cost (p = 0), as the minimum of ``--rounds`` calls and as the
+mean of 20 calls whose runs (or tables, for ``simulate_replicates``) are kept (the
+last 5 calls' alive, as a user collecting replicates holds them; Python's garbage
+collections included). Each other time
 is the minimum of ``--rounds`` rounds.
 
 Run: python benchmarks/bench_engine.py [--quick] [--runs N] [--rounds R]
@@ -110,7 +111,13 @@ def main(argv=None):
                 for _ in range(20):
                     kept = [*kept[-4:], run_replicates(cfg, keys, world=world)]
                 mean = (time.perf_counter() - t0) / (20 * runs) * 1e6
-                fixed.append((name, t_batch / runs * 1e6, mean, t_tables / runs * 1e6))
+                kept, t0 = [], time.perf_counter()
+                for i in range(20):
+                    tables = simulate_replicates(cfg, n_replicates=runs, rng=i, world=world)
+                    kept = [*kept[-4:], tables]
+                mean_tables = (time.perf_counter() - t0) / (20 * runs) * 1e6
+                fixed.append((name, t_batch / runs * 1e6, mean, t_tables / runs * 1e6, mean_tables))
+                del kept
                 continue
             t_ic, ic = _best(
                 lambda p=p: run_independent_cascade(sg, seeds, p, n_runs=runs, rng=1),  # noqa: B023
@@ -143,10 +150,11 @@ def main(argv=None):
     print("\nPer-replicate fixed cost of the batched path (p = 0: the seeds post, nobody engages;")
     print("one run_replicates call of all runs, Run objects included; fastest call, and the")
     print("mean of 20 calls with the last 5 calls' runs kept, garbage collections included):")
-    for name, us, mean, tables in fixed:
+    for name, us, mean, tables, mean_tables in fixed:
         print(
             f"  {name}: {us:.1f} us per replicate (mean of 20 calls {mean:.1f} us); "
-            f"simulate_replicates with its tables {tables:.1f} us"
+            f"simulate_replicates with its tables {tables:.1f} us (mean of 20 calls, "
+            f"tables kept, {mean_tables:.1f} us)"
         )
     print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
 
