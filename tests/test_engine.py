@@ -313,7 +313,7 @@ def test_parallel_runs_equal_runs_one_by_one_on_any_number_of_threads():
     "cfg",
     [
         small(reviews={"enabled": True, "post_prob": 0.5}, content={"click_through": 0.3}),
-        # a claim and nothing else: no campaign item, so nobody counts for responsiveness
+        # a claim and nothing else: the brand's item is there but nobody shares it
         small(crisis={"enabled": True, "claim_only": True}),
         small(crisis={"enabled": True, "step": 2, "correction": {"enabled": True}}, steps=12),
         small(content={"stickiness": 0.0}),  # the seeds post, nothing spreads
@@ -418,3 +418,16 @@ def test_replicates_on_a_given_world_are_its_runs():
         assert row.cascade_size == run.summary()["cascade_size"]
     other = simulate_replicates(cfg, n_replicates=6, rng=3)[0]  # cfg's own 400-node graph
     assert not summary["reach"].equals(other["reach"])
+
+
+def test_summary_of_runs_on_two_worlds_counts_each_against_its_own_people():
+    from smmsim.engine import make_world
+    from smmsim.metrics.campaign import summary_columns
+
+    cfg = small(content={"stickiness": 0.6, "shareability": 0.5})
+    graph = world_for(cfg).graph
+    worlds = [make_world(graph, rng=seed) for seed in (1, 2)]  # other customers
+    runs = [simulate(cfg, rng=s, world=w) for s in range(3) for w in worlds]
+    got = summary_columns(runs)["responsiveness"]
+    assert got == [r.summary()["responsiveness"] for r in runs]
+    assert len(set(got)) > 1

@@ -416,8 +416,10 @@ def simulate_replicates(
         Show a progress bar.
     parallel : bool, default False
         Spread the replicates over numba's threads (``numba.set_num_threads``)
-        in chunks, the tables of each chunk built while the other threads
-        compute; the results are the same for any number of threads.
+        in chunks, the tables of each chunk computed on the thread that ran it;
+        the results are the same for any number of threads. A scenario whose
+        planning draws (ads, advocacy, outreach, a crisis: see the Notes) runs
+        one ``simulate`` call per replicate on one thread whatever ``parallel``.
     world : World, optional
         Run on this graph and population (see :func:`make_world`) instead of the
         ones ``cfg`` describes.

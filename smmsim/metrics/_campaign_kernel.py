@@ -74,13 +74,13 @@ STEP_FLOAT_COLUMNS = ("earned_reach_share",)
 
 
 @njit(cache=True, nogil=True)
-def steps_block(stats, starts, ends, n_steps, ints, floats, first_row):
+def steps_block(stats, starts, ends, n_steps, ints, floats, first_col):
     """Write the per-step table of each run ``i`` (its steps ``stats[starts[i]:ends[i]]``,
     then zeros up to ``n_steps``) into ``ints`` (the :data:`STEP_INT_COLUMNS`, one row
-    each) and ``floats`` (:data:`STEP_FLOAT_COLUMNS`), columns ``first_row`` on: one
+    each) and ``floats`` (:data:`STEP_FLOAT_COLUMNS`), columns ``first_col`` on: one
     column per (run, step, item)."""
     n_items = stats.shape[1]
-    col = first_row
+    col = first_col
     for i in range(len(starts)):
         reach = np.zeros(n_items, np.int64)
         earned_only = np.zeros(n_items, np.int64)

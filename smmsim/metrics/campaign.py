@@ -287,6 +287,14 @@ def _responsiveness(runs, mask) -> np.ndarray:
     ks = np.flatnonzero(mask).tolist()
     if not ks:
         return np.zeros(len(runs), dtype=np.int64)
+    if any(r.world is not runs[0].world for r in runs):  # each run against its own people
+        out = np.empty(len(runs), dtype=np.int64)
+        groups: dict[int, list[int]] = {}
+        for i, r in enumerate(runs):
+            groups.setdefault(id(r.world), []).append(i)
+        for idx in groups.values():
+            out[idx] = _responsiveness([runs[i] for i in idx], mask)
+        return out
     people, bounds = _joined([r.sharers[k] for r in runs for k in ks])
     starts = bounds[:-1].reshape(len(runs), len(ks))
     ends = bounds[1:].reshape(len(runs), len(ks))
