@@ -490,15 +490,8 @@ def run_replicates(
     of them on numba's number of threads), the runs differing only in their
     kernel key. The runs are the same for any number of threads.
     """
-    if plan_draws(cfg):
+    if plan_draws(cfg):  # so is every crisis: no twin runs here
         raise ValueError("`cfg` draws random numbers when planned: run it with simulate().")
-    if cfg.crisis.enabled and not cfg.crisis.claim_only:
-        world, plan, keys, n_pieces = _batch_setup(cfg, seeds, world, parallel)
-        runs = _run_batch(cfg, world, plan, keys, seeds, n_events=None, n_pieces=n_pieces)
-        base = _run_batch(
-            cfg, world, plan, keys, seeds, n_events=plan.n_campaign_events, n_pieces=n_pieces
-        )
-        return [dataclasses.replace(r, baseline=b) for r, b in zip(runs, base, strict=True)]
     parts = _replicate_chunks(cfg, seeds, world=world, parallel=parallel)
     return [run for part in parts for run in part]
 
@@ -595,10 +588,9 @@ def _kernel_keys(seeds) -> np.ndarray:
     return keys
 
 
-def _run_batch(cfg, world, plan, keys, seeds, *, n_events, n_pieces=1) -> list[Run]:
-    """The runs of ``plan`` with kernel ``keys`` on ``n_pieces`` threads at once (see
-    :func:`_run_chunks`)."""
-    parts = _run_chunks(cfg, world, plan, keys, seeds, n_events=n_events, n_threads=n_pieces)
+def _run_batch(cfg, world, plan, keys, seeds, *, n_events) -> list[Run]:
+    """The runs of ``plan`` with kernel ``keys``, on this thread (see :func:`_run_chunks`)."""
+    parts = _run_chunks(cfg, world, plan, keys, seeds, n_events=n_events)
     return [run for part in parts for run in part]
 
 

@@ -123,8 +123,9 @@ SUMMARY_METRICS = (
 with a crisis): what a sweep of the smmsim engine may keep as ``metrics``."""
 
 
-def _items(run, *kinds) -> np.ndarray:
-    return np.array([k in kinds for k in run.kinds], dtype=bool)
+def _items(kinds: Sequence[str], *names: str) -> np.ndarray:
+    """Bool per item: its kind is one of ``names``."""
+    return np.array([k in names for k in kinds], dtype=bool)
 
 
 def summarize_run(run: Any) -> dict:  # a smmsim.engine.Run (the engine sits above)
@@ -160,7 +161,7 @@ class RunTotals:
 
 def campaign_items(kinds: Sequence[str]) -> np.ndarray:
     """Bool per item: a campaign item (the brand's post or a review)."""
-    return np.isin(np.array(kinds), ("brand", "review_positive", "review_negative"))
+    return _items(kinds, "brand", "review_positive", "review_negative")
 
 
 def run_totals(runs: Sequence[Any]) -> RunTotals:
@@ -203,11 +204,7 @@ def summary_from_totals(cfg: Any, kinds: Sequence[str], raw: RunTotals) -> dict:
     """The summary metrics but the crisis ones, one array per metric, from ``raw``."""
     tot = raw.totals
     kinds = tuple(kinds)
-
-    def _items_of(*names):
-        return np.array([k in names for k in kinds], dtype=bool)
-
-    brand = _items_of("brand")
+    brand = _items(kinds, "brand")
     campaign = campaign_items(kinds)
     imp = tot[:, :, K.F_IMPRESSIONS : K.F_IMPRESSIONS + 3]
     clicks = tot[:, :, K.F_CLICKS : K.F_CLICKS + 3].sum(axis=1)
@@ -225,8 +222,8 @@ def summary_from_totals(cfg: Any, kinds: Sequence[str], raw: RunTotals) -> dict:
     shares = over(brand, K.F_SHARES)
     seeds = over(brand, K.F_POSTS)
     earned = imp[:, campaign, 2].sum(axis=1)
-    n_pos = imp[:, _items_of("review_positive")].sum(axis=(1, 2))
-    n_neg = imp[:, _items_of("review_negative", "claim")].sum(axis=(1, 2))
+    n_pos = imp[:, _items(kinds, "review_positive")].sum(axis=(1, 2))
+    n_neg = imp[:, _items(kinds, "review_negative", "claim")].sum(axis=(1, 2))
     complaints = tot[:, :, K.F_COMPLAINTS].sum(axis=1)
     nan = float("nan")
     out = {
@@ -264,8 +261,8 @@ def summary_from_totals(cfg: Any, kinds: Sequence[str], raw: RunTotals) -> dict:
         "cost_per_acquisition": _ratio(cost, conversions, nan, (conversions != 0) & (cost > 0)),
         "earned_media_value": earned * cfg.campaign.levers.broadcast_ads.cpm / 1000,
         "responsiveness": raw.responsiveness,
-        "reviews_positive": over(_items_of("review_positive"), K.F_POSTS),
-        "reviews_negative": over(_items_of("review_negative"), K.F_POSTS) - complaints,
+        "reviews_positive": over(_items(kinds, "review_positive"), K.F_POSTS),
+        "reviews_negative": over(_items(kinds, "review_negative"), K.F_POSTS) - complaints,
         "complaints": complaints,
         "sentiment": _ratio(n_pos, n_pos + n_neg, nan),
         "steps": raw.n_steps,
@@ -317,8 +314,8 @@ _NOBODY = np.empty(0, np.int32)
 
 def _crisis_metrics(run) -> dict:
     ps = run.per_step
-    claim = _items(run, "claim")
-    correction = _items(run, "correction")
+    claim = _items(run.kinds, "claim")
+    correction = _items(run.kinds, "correction")
     base = run.baseline
     out: dict[str, float] = {
         "negative_reach": int(ps["new_reach"][:, claim].sum()),
